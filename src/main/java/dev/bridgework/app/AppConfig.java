@@ -1,0 +1,150 @@
+package dev.bridgework.app;
+
+import io.vertx.config.ConfigRetriever;
+import io.vertx.config.ConfigRetrieverOptions;
+import io.vertx.config.ConfigStoreOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The server's configuration: defaults, then {@code config/bridgework.yaml}, then environment
+ * variables named {@code BRIDGEWORK_} + the key upper-cased with dots as underscores.
+ */
+public record AppConfig(
+    int httpPort,
+    String httpHost,
+    List<String> allowedOrigins,
+    int httpInstances,
+    String mongoUri,
+    String mongoDb,
+    Path dataDir,
+    Duration inviteTtl,
+    Duration sessionIdleTimeout,
+    Duration sessionAbsoluteTimeout,
+    boolean clusterEnabled,
+    String clusterHost,
+    int clusterPort,
+    List<String> clusterMembers,
+    String masterKey) {
+
+  /** Every key with its default; the README lists the same table. */
+  public static final Map<String, String> DEFAULTS = defaults();
+
+  private static Map<String, String> defaults() {
+    Map<String, String> d = new LinkedHashMap<>();
+    d.put("http.port", "8080");
+    d.put("http.host", "0.0.0.0");
+    d.put("http.allowedOrigins", "");
+    d.put("http.instances", "0");
+    d.put("mongo.uri", "");
+    d.put("mongo.db", "bridgework");
+    d.put("data.dir", "data");
+    d.put("invite.ttl", "72h");
+    d.put("session.idleTimeout", "12h");
+    d.put("session.absoluteTimeout", "14d");
+    d.put("cluster.enabled", "false");
+    d.put("cluster.host", "127.0.0.1");
+    d.put("cluster.port", "5701");
+    d.put("cluster.members", "127.0.0.1:5701,127.0.0.1:5702");
+    d.put("crypto.masterKey", "");
+    return Map.copyOf(d);
+  }
+
+  public static String envName(String key) {
+    return "BRIDGEWORK_" + key.toUpperCase(Locale.ROOT).replace('.', '_');
+  }
+
+  /** Loads {@code config/bridgework.yaml} (when present) and the environment. */
+  public static Future<AppConfig> load(Vertx vertx, Path file) {
+    ConfigRetrieverOptions options = new ConfigRetrieverOptions().setScanPeriod(-1);
+    if (Files.exists(file)) {
+      options.addStore(new ConfigStoreOptions().setType("file").setFormat("yaml")
+          .setConfig(new JsonObject().put("path", file.toString())));
+    }
+    options.addStore(new ConfigStoreOptions().setType("env"));
+    ConfigRetriever retriever = ConfigRetriever.create(vertx, options);
+    return retriever.getConfig().map(AppConfig::fromMerged).eventually(() -> {
+      retriever.close();
+      return Future.succeededFuture();
+    });
+  }
+
+  /** Resolves every known key: environment variable, then the nested file value, then the default. */
+  public static AppConfig fromMerged(JsonObject merged) {
+    Map<String, String> values = new LinkedHashMap<>();
+    DEFAULTS.forEach((key, def) -> {
+      Object env = merged.getValue(envName(key));
+      Object file = lookup(merged, key);
+      Object v = env != null ? env : file != null ? file : def;
+      values.put(key, String.valueOf(v));
+    });
+    return fromMap(values);
+  }
+
+  public static AppConfig fromMap(Map<String, String> overrides) {
+    Map<String, String> v = new LinkedHashMap<>(DEFAULTS);
+    v.putAll(overrides);
+    return new AppConfig(
+        Integer.parseInt(v.get("http.port").trim()),
+        v.get("http.host").trim(),
+        list(v.get("http.allowedOrigins")),
+        Integer.parseInt(v.get("http.instances").trim()),
+        v.get("mongo.uri").trim(),
+        v.get("mongo.db").trim(),
+        Path.of(v.get("data.dir").trim()),
+        duration(v.get("invite.ttl")),
+        duration(v.get("session.idleTimeout")),
+        duration(v.get("session.absoluteTimeout")),
+        Boolean.parseBoolean(v.get("cluster.enabled").trim()),
+        v.get("cluster.host").trim(),
+        Integer.parseInt(v.get("cluster.port").trim()),
+        list(v.get("cluster.members")),
+        v.get("crypto.masterKey").trim());
+  }
+
+  private static Object lookup(JsonObject json, String dotted) {
+    Object cur = json;
+    for (String part : dotted.split("\\.")) {
+      if (!(cur instanceof JsonObject obj)) return null;
+      cur = obj.getValue(part);
+    }
+    return cur instanceof JsonObject ? null : cur;
+  }
+
+  private static List<String> list(String csv) {
+    return Arrays.stream(csv.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+  }
+
+  /** "90s", "15m", "72h", "14d", or ISO-8601 ("PT72H"). */
+  public static Duration duration(String text) {
+    String t = text.trim();
+    if (t.startsWith("P") || t.startsWith("p")) return Duration.parse(t.toUpperCase(Locale.ROOT));
+    long n = Long.parseLong(t.substring(0, t.length() - 1));
+    return switch (Character.toLowerCase(t.charAt(t.length() - 1))) {
+      case 's' -> Duration.ofSeconds(n);
+      case 'm' -> Duration.ofMinutes(n);
+      case 'h' -> Duration.ofHours(n);
+      case 'd' -> Duration.ofDays(n);
+      default -> throw new IllegalArgumentException("Not a duration: " + text);
+    };
+  }
+
+  public boolean embeddedDatabase() {
+    return mongoUri.isEmpty();
+  }
+
+  public AppConfig withHttpPort(int port) {
+    return new AppConfig(port, httpHost, allowedOrigins, httpInstances, mongoUri, mongoDb, dataDir, inviteTtl,
+        sessionIdleTimeout, sessionAbsoluteTimeout, clusterEnabled, clusterHost, clusterPort, clusterMembers, masterKey);
+  }
+}

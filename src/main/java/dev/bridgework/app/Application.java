@@ -1,0 +1,141 @@
+package dev.bridgework.app;
+
+import dev.bridgework.auth.AccountHooks;
+import dev.bridgework.auth.AccountRoutes;
+import dev.bridgework.auth.AuthRoutes;
+import dev.bridgework.auth.AuthService;
+import dev.bridgework.auth.PasswordHasher;
+import dev.bridgework.auth.SessionAuth;
+import dev.bridgework.auth.SessionStore;
+import dev.bridgework.auth.Throttle;
+import dev.bridgework.auth.UserRepository;
+import dev.bridgework.realtime.EventLog;
+import dev.bridgework.storage.Database;
+import dev.bridgework.web.FeatureRoutes;
+import dev.bridgework.web.HealthRoutes;
+import dev.bridgework.web.HttpVerticle;
+import dev.bridgework.web.OriginGuard;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.mongo.MongoClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Wires the features together: database, repositories, services, routes, and the HTTP verticles.
+ * Everything arrives through constructors, so tests start the real thing on port 0.
+ */
+public final class Application {
+  private static final Logger LOG = LoggerFactory.getLogger(Application.class);
+
+  private final Vertx vertx;
+  private final AppConfig config;
+  private final Clock clock;
+  private final Database database;
+  private final List<String> deployments = new ArrayList<>();
+  private int port;
+
+  // Shared services, built once and used by every HTTP verticle instance.
+  final UserRepository users;
+  final SessionStore sessions;
+  final AuthService auth;
+  final SessionAuth sessionAuth;
+  final EventLog events;
+
+  private Application(Vertx vertx, AppConfig config, Clock clock, Database database) {
+    this.vertx = vertx;
+    this.config = config;
+    this.clock = clock;
+    this.database = database;
+    MongoClient mongo = database.client();
+    this.users = new UserRepository(mongo);
+    this.sessions = new SessionStore(mongo, clock, config.sessionIdleTimeout(), config.sessionAbsoluteTimeout());
+    this.auth = new AuthService(users, sessions, new PasswordHasher(vertx),
+        new Throttle(mongo, clock, 10, Duration.ofMinutes(15)),
+        new Throttle(mongo, clock, 100, Duration.ofMinutes(15)), clock, vertx.eventBus());
+    this.sessionAuth = new SessionAuth(sessions);
+    this.events = new EventLog(vertx, mongo, clock);
+  }
+
+  public static Future<Application> start(Vertx vertx, AppConfig config, Clock clock) {
+    return Database.start(vertx, config.mongoUri(), config.mongoDb(), config.dataDir())
+        .map(db -> new Application(vertx, config, clock, db))
+        .compose(app -> app.createIndexes().compose(v -> app.deployHttp()).map(app));
+  }
+
+  private Future<Void> createIndexes() {
+    return Future.all(List.of(users.createIndexes(), events.createIndexes())).mapEmpty();
+  }
+
+  private List<FeatureRoutes> features() {
+    List<FeatureRoutes> features = new ArrayList<>();
+    features.add(new FeatureRoutes("/api/auth", new AuthRoutes(vertx, auth, sessionAuth, sessions).router()));
+    features.add(new FeatureRoutes("/api/me", new AccountRoutes(vertx, auth, sessionAuth, accountHooks()).router()));
+    return features;
+  }
+
+  private AccountHooks accountHooks() {
+    return new AccountHooks() {
+      @Override
+      public Future<JsonObject> coupleOf(String userId) {
+        return Future.succeededFuture(null);
+      }
+
+      @Override
+      public Future<JsonObject> exportOf(String userId) {
+        return Future.succeededFuture(new JsonObject());
+      }
+
+      @Override
+      public Future<Void> eraseAll(String userId) {
+        return Future.succeededFuture();
+      }
+    };
+  }
+
+  private Future<Void> deployHttp() {
+    int instances = config.httpInstances() > 0 ? config.httpInstances() : Math.max(1, Runtime.getRuntime().availableProcessors());
+    // Port 0 with several instances would give each its own random port; -1 asks Vert.x for one shared random port.
+    int port = config.httpPort() == 0 && instances > 1 ? -1 : config.httpPort();
+    OriginGuard originGuard = new OriginGuard(config.allowedOrigins());
+    HealthRoutes health = new HealthRoutes(database);
+    List<HttpVerticle> deployed = new ArrayList<>();
+    return vertx.deployVerticle(() -> {
+          HttpVerticle verticle = new HttpVerticle(config.httpHost(), port, originGuard, health, null, this::features, "webroot");
+          synchronized (deployed) {
+            deployed.add(verticle);
+          }
+          return verticle;
+        }, new DeploymentOptions().setInstances(instances))
+        .map(id -> {
+          deployments.add(id);
+          this.port = deployed.get(0).actualPort();
+          LOG.info("Bridgework listening on http://{}:{} ({} event-loop instance(s))", config.httpHost(), this.port, instances);
+          return null;
+        });
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public Database database() {
+    return database;
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  public Future<Void> close() {
+    List<Future<Void>> undeploys = deployments.stream().map(vertx::undeploy).toList();
+    return Future.join(undeploys).eventually(database::close).mapEmpty();
+  }
+}

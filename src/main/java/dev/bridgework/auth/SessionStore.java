@@ -1,0 +1,104 @@
+package dev.bridgework.auth;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.mongo.MongoClient;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+
+/**
+ * Sessions live in MongoDB so any cluster node can serve any request. The cookie carries 256 random
+ * bits; the database keeps only their SHA-256, so a database dump cannot be replayed as cookies.
+ * Idle and absolute timeouts are checked in code (the embedded database has no TTL indexes), and
+ * expired sessions are deleted when they are next seen.
+ */
+public final class SessionStore {
+  static final String COLLECTION = "sessions";
+  private static final Base64.Encoder URL = Base64.getUrlEncoder().withoutPadding();
+
+  private final MongoClient mongo;
+  private final Clock clock;
+  private final Duration idleTimeout;
+  private final Duration absoluteTimeout;
+  private final SecureRandom random = new SecureRandom();
+
+  public SessionStore(MongoClient mongo, Clock clock, Duration idleTimeout, Duration absoluteTimeout) {
+    this.mongo = mongo;
+    this.clock = clock;
+    this.idleTimeout = idleTimeout;
+    this.absoluteTimeout = absoluteTimeout;
+  }
+
+  public Duration absoluteTimeout() {
+    return absoluteTimeout;
+  }
+
+  /** A new session; answers the cookie token (shown once, never stored). */
+  public Future<String> create(String userId) {
+    byte[] bytes = new byte[32];
+    random.nextBytes(bytes);
+    String token = URL.encodeToString(bytes);
+    Instant now = clock.instant();
+    JsonObject doc = new JsonObject().put("_id", keyOf(token)).put("userId", userId)
+        .put("createdAt", now.toEpochMilli()).put("lastSeenAt", now.toEpochMilli());
+    return mongo.insert(COLLECTION, doc).map(token);
+  }
+
+  /** The live session for a cookie token, or null; refreshes the idle clock at most once a minute. */
+  public Future<Session> find(String token) {
+    if (token == null || token.length() != 43) return Future.succeededFuture(null);
+    String key = keyOf(token);
+    return findByKey(key);
+  }
+
+  public Future<Session> findByKey(String key) {
+    return mongo.findOne(COLLECTION, new JsonObject().put("_id", key), null).compose(doc -> {
+      if (doc == null) return Future.succeededFuture(null);
+      Session s = new Session(key, doc.getString("userId"), Instant.ofEpochMilli(doc.getLong("createdAt")),
+          Instant.ofEpochMilli(doc.getLong("lastSeenAt")));
+      Instant now = clock.instant();
+      if (isExpired(s, now)) {
+        return delete(key).map(v -> (Session) null);
+      }
+      if (Duration.between(s.lastSeenAt(), now).compareTo(touchInterval()) >= 0) {
+        return mongo.updateCollection(COLLECTION, new JsonObject().put("_id", key),
+                new JsonObject().put("$set", new JsonObject().put("lastSeenAt", now.toEpochMilli())))
+            .map(r -> new Session(key, s.userId(), s.createdAt(), now));
+      }
+      return Future.succeededFuture(s);
+    });
+  }
+
+  public boolean isExpired(Session s, Instant now) {
+    return !now.isBefore(s.lastSeenAt().plus(idleTimeout)) || !now.isBefore(s.createdAt().plus(absoluteTimeout));
+  }
+
+  private Duration touchInterval() {
+    Duration d = idleTimeout.dividedBy(100);
+    return d.compareTo(Duration.ofMinutes(1)) > 0 ? Duration.ofMinutes(1) : d;
+  }
+
+  public Future<Void> delete(String key) {
+    return mongo.removeDocument(COLLECTION, new JsonObject().put("_id", key)).mapEmpty();
+  }
+
+  public Future<Void> deleteAllOf(String userId) {
+    return mongo.removeDocuments(COLLECTION, new JsonObject().put("userId", userId)).mapEmpty();
+  }
+
+  public static String keyOf(String token) {
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.US_ASCII));
+      return URL.encodeToString(digest);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

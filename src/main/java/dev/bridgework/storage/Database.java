@@ -1,0 +1,114 @@
+package dev.bridgework.storage;
+
+import de.bwaldvogel.mongo.MongoServer;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.mongo.MongoClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The MongoDB connection. With a {@code mongo.uri} it connects there; without one it starts the
+ * embedded MongoDB-protocol server (mongo-java-server, H2 file under the data directory) on a free
+ * loopback port and connects to it with the same driver, so the app never knows the difference.
+ */
+public final class Database {
+  private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+  /** A data directory of this name keeps the embedded database in memory (tests). */
+  public static final String IN_MEMORY = ":memory:";
+
+  private final Vertx vertx;
+  private final MongoClient client;
+  private final MongoServer embedded;
+  private final String connectionString;
+
+  private Database(Vertx vertx, MongoClient client, MongoServer embedded, String connectionString) {
+    this.vertx = vertx;
+    this.client = client;
+    this.embedded = embedded;
+    this.connectionString = connectionString;
+  }
+
+  public static Future<Database> start(Vertx vertx, String mongoUri, String dbName, Path dataDir) {
+    if (mongoUri != null && !mongoUri.isBlank()) {
+      String uri = withDurableWrites(mongoUri);
+      LOG.info("Connecting to MongoDB (database '{}')", dbName);
+      return Future.succeededFuture(new Database(vertx, connect(vertx, uri, dbName), null, uri));
+    }
+    return vertx.executeBlocking(() -> {
+      boolean memory = IN_MEMORY.equals(dataDir.toString());
+      DurableH2Backend backend;
+      if (memory) {
+        backend = DurableH2Backend.openInMemory();
+      } else {
+        Files.createDirectories(dataDir);
+        backend = DurableH2Backend.open(dataDir.resolve("bridgework.mv.db").toString());
+      }
+      MongoServer server = new MongoServer(backend);
+      InetSocketAddress address = server.bind();
+      LOG.info("Embedded database started ({}) on {}", memory ? "in memory" : dataDir.toAbsolutePath(), address);
+      return server;
+    }).map(server -> {
+      InetSocketAddress a = server.getLocalAddress();
+      String uri = "mongodb://" + a.getHostString() + ":" + a.getPort();
+      return new Database(vertx, connect(vertx, uri, dbName), server, uri);
+    });
+  }
+
+  /** A replica set in production: acknowledged means written to a majority and journaled. */
+  private static String withDurableWrites(String uri) {
+    if (uri.contains("w=") || uri.contains("journal=")) return uri;
+    String sep = uri.contains("?") ? "&" : (uri.matches("^mongodb(\\+srv)?://[^/]+$") ? "/?" : "?");
+    return uri + sep + "w=majority&journal=true";
+  }
+
+  private static MongoClient connect(Vertx vertx, String uri, String dbName) {
+    JsonObject config = new JsonObject()
+        .put("connection_string", uri)
+        .put("db_name", dbName)
+        .put("serverSelectionTimeoutMS", 5000)
+        .put("useObjectId", false);
+    return MongoClient.createShared(vertx, config, "bridgework-" + uri.hashCode());
+  }
+
+  public MongoClient client() {
+    return client;
+  }
+
+  public String connectionString() {
+    return connectionString;
+  }
+
+  public boolean isEmbedded() {
+    return embedded != null;
+  }
+
+  /** For the health check: a ping that answers within two seconds or counts as down. */
+  public Future<Void> ping() {
+    return client.runCommand("ping", new JsonObject().put("ping", 1))
+        .timeout(2, TimeUnit.SECONDS)
+        .mapEmpty();
+  }
+
+  /** Stops accepting database connections (tests use it to simulate an outage). */
+  public void stopEmbeddedListening() {
+    if (embedded != null) embedded.stopListening();
+  }
+
+  public Future<Void> close() {
+    return client.close().recover(e -> Future.succeededFuture()).compose(v -> {
+      if (embedded == null) return Future.succeededFuture();
+      // shutdownNow closes the backend, which commits and closes the H2 store cleanly.
+      return vertx.executeBlocking(() -> {
+        embedded.shutdownNow();
+        return null;
+      });
+    });
+  }
+}

@@ -1,0 +1,103 @@
+package dev.bridgework.testing;
+
+import dev.bridgework.app.AppConfig;
+import dev.bridgework.app.Application;
+import dev.bridgework.storage.Database;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.mongo.MongoClient;
+
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The real server, in-process, on port 0, with the real embedded MongoDB-protocol server (in-memory
+ * H2 store) reached over its socket. Tests talk to it only over HTTP and WebSockets, and read the
+ * database directly only to assert what was (not) stored.
+ */
+public final class TestServer implements AutoCloseable {
+  private static final AtomicInteger USERS = new AtomicInteger();
+
+  public final Vertx vertx;
+  public final Application app;
+  public final TestClock clock;
+
+  private TestServer(Vertx vertx, Application app, TestClock clock) {
+    this.vertx = vertx;
+    this.app = app;
+    this.clock = clock;
+  }
+
+  public static TestServer start() {
+    return start(Map.of());
+  }
+
+  public static TestServer start(Map<String, String> overrides) {
+    Map<String, String> settings = new HashMap<>();
+    settings.put("http.port", "0");
+    settings.put("http.host", "127.0.0.1");
+    settings.put("http.instances", "1");
+    settings.put("data.dir", Database.IN_MEMORY);
+    settings.putAll(overrides);
+    TestClock clock = new TestClock();
+    Vertx vertx = Vertx.vertx();
+    Application app = Application.start(vertx, AppConfig.fromMap(settings), clock).await();
+    return new TestServer(vertx, app, clock);
+  }
+
+  public int port() {
+    return app.port();
+  }
+
+  public String origin() {
+    return "http://localhost:" + port();
+  }
+
+  /** A client with its own cookie jar, not signed in. */
+  public Api client() {
+    return new Api(vertx, port());
+  }
+
+  /** Registers a fresh user and answers a signed-in client. */
+  public Api register(String name) {
+    Api api = client();
+    String email = name.toLowerCase().replaceAll("[^a-z0-9]", "") + "-" + USERS.incrementAndGet() + "-" + System.nanoTime() + "@example.test";
+    var response = api.post("/api/auth/register", new JsonObject().put("email", email)
+        .put("password", Api.PASSWORD).put("displayName", name));
+    if (response.statusCode() != 201) {
+      throw new AssertionError("register failed: " + response.statusCode() + " " + response.bodyAsString());
+    }
+    api.signedIn(response.bodyAsJsonObject().getJsonObject("user"), email);
+    return api;
+  }
+
+  /** Direct database access, for asserting what was stored. */
+  public MongoClient mongo() {
+    return app.database().client();
+  }
+
+  /** Every document of every collection, as one JSON string (for "the text is gone" checks). */
+  public String dumpDatabase() {
+    StringBuilder out = new StringBuilder();
+    List<String> names = mongo().getCollections().await();
+    for (String name : names) {
+      for (JsonObject doc : mongo().find(name, new JsonObject()).await()) {
+        out.append(name).append(' ').append(doc.encode()).append('\n');
+      }
+    }
+    return out.toString();
+  }
+
+  @Override
+  public void close() {
+    app.close().await();
+    vertx.close().await();
+  }
+
+  public static Clock systemClock() {
+    return Clock.systemUTC();
+  }
+}
