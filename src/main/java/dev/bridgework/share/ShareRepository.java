@@ -54,7 +54,7 @@ final class ShareRepository {
   Future<Void> list(String coupleId, String shareId) {
     return mongo.updateCollectionWithOptions(LISTS, id(coupleId),
         new JsonObject().put("$addToSet", new JsonObject().put("ids", shareId)),
-        new UpdateOptions().setUpsert(true)).mapEmpty()
+        new UpdateOptions().setUpsert(true)).<Void>mapEmpty()
         // Two first shares of a couple at once: one upsert loses the race on _id; the retry updates.
         .recover(e -> mongo.updateCollection(LISTS, id(coupleId),
             new JsonObject().put("$addToSet", new JsonObject().put("ids", shareId))).mapEmpty());
