@@ -134,7 +134,9 @@ public final class ShareService implements JointSpaceListener {
             : Future.failedFuture(ApiException.versionConflict(current.toJson()));
       }
       Share share = Share.fromDocument(updated, key);
-      return events.append(Stream.couple(couple.id()), "share.updated", share.toJson()).map(event -> new Saved(share, false));
+      return events.append(Stream.couple(couple.id()), "share.updated", share.toJson())
+          .compose(event -> scrubIfWithdrawn(couple.id(), share.id()))
+          .map(v -> new Saved(share, false));
     });
   }
 
@@ -189,10 +191,25 @@ public final class ShareService implements JointSpaceListener {
     return repo.remove(shareId, coupleId, share.authorId()).compose(removed -> {
       if (!removed) return Future.failedFuture(ApiException.notFound()); // withdrawn by another request meanwhile
       return repo.unlist(coupleId, shareId)
-          .compose(v -> events.rewrite(stream, (kind, data) -> carries(kind, data, shareId) ? new JsonObject().put("id", shareId) : null))
+          .compose(v -> scrub(coupleId, shareId))
           .compose(v -> events.append(stream, "share.withdrawn", new JsonObject().put("id", shareId)))
           .compose(event -> inTurn(listeners, l -> l.shareWithdrawn(coupleId, shareId)));
     });
+  }
+
+  /** Reduces every stored event that carries the share to just its id. */
+  private Future<Void> scrub(String coupleId, String shareId) {
+    return events.rewrite(Stream.couple(coupleId),
+        (kind, data) -> carries(kind, data, shareId) ? new JsonObject().put("id", shareId) : null);
+  }
+
+  /**
+   * Closes the race between a change and a withdrawal: a change whose event was stored after the
+   * withdrawal's scrub read the history finds its share gone here and scrubs its own event. (One
+   * stored before the share was deleted is caught by the withdrawal's scrub.)
+   */
+  private Future<Void> scrubIfWithdrawn(String coupleId, String shareId) {
+    return repo.find(shareId).compose(doc -> doc != null ? Future.succeededFuture() : scrub(coupleId, shareId));
   }
 
   /** Events whose data is this share (share.* and response.* carry the whole share). */
@@ -274,7 +291,9 @@ public final class ShareService implements JointSpaceListener {
                 : Future.failedFuture(ApiException.conflict("version_conflict", "This share is changing quickly; please try again."));
           }
           Share saved = Share.fromDocument(updated, key);
-          return events.append(Stream.couple(couple.id()), eventKind, saved.toJson()).map(event -> new Saved(saved, created));
+          return events.append(Stream.couple(couple.id()), eventKind, saved.toJson())
+              .compose(event -> scrubIfWithdrawn(couple.id(), saved.id()))
+              .map(v -> new Saved(saved, created));
         }));
   }
 
