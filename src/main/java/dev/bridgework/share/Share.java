@@ -14,13 +14,13 @@ import java.util.List;
  *
  * <p>Stored in one document, responses included, so every change is a single-document atomic
  * write. Title, excerpts, note and response text are sealed with the couple's data key.
- * {@code version} counts the author's edits (optimistic concurrency for {@code PUT}); {@code rev}
- * counts every change and guards the compare-and-set of responses and the flag, which either
- * partner may make without disturbing the author's version.
+ * {@code version} counts the author's edits only (optimistic concurrency for {@code PUT}):
+ * responses and the flag, which either partner may add at any time, are single guarded atomic
+ * updates of their own and never make the author's next edit conflict.
  */
 public record Share(String id, String coupleId, String authorId, String reflectionId, String exerciseId, String title,
                     List<Excerpt> excerpts, String note, String intent, boolean counseling, List<Response> responses,
-                    String createdAt, String updatedAt, long version, long rev) {
+                    String createdAt, String updatedAt, long version) {
 
   public record Excerpt(String stepId, String text) {
     JsonObject toJson() {
@@ -94,7 +94,7 @@ public record Share(String id, String coupleId, String authorId, String reflecti
     return contentDocument(reflectionId, exerciseId, title, excerpts, note, intent, key)
         .put("_id", id).put("coupleId", coupleId).put("authorId", authorId).put("counseling", counseling)
         .put("responses", responsesDocument(responses, key)).put("createdAt", createdAt).put("updatedAt", updatedAt)
-        .put("version", version).put("rev", rev);
+        .put("version", version);
   }
 
   static Share fromDocument(JsonObject doc, DataKey key) {
@@ -108,6 +108,6 @@ public record Share(String id, String coupleId, String authorId, String reflecti
     return new Share(doc.getString("_id"), doc.getString("coupleId"), doc.getString("authorId"), doc.getString("reflectionId"),
         doc.getString("exerciseId"), key.open(doc.getString("title")), List.copyOf(excerpts), key.open(doc.getString("note")),
         doc.getString("intent"), doc.getBoolean("counseling", false), List.copyOf(responses), doc.getString("createdAt"),
-        doc.getString("updatedAt"), doc.getLong("version", 1L), doc.getLong("rev", 1L));
+        doc.getString("updatedAt"), doc.getLong("version", 1L));
   }
 }

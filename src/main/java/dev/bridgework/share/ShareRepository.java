@@ -73,16 +73,48 @@ final class ShareRepository {
   /** The author's edit, applied only if the version is still the one they saw; null otherwise. */
   Future<JsonObject> updateContent(String shareId, long version, JsonObject content) {
     JsonObject update = new JsonObject().put("$set", content)
-        .put("$inc", new JsonObject().put("version", 1L).put("rev", 1L));
+        .put("$inc", new JsonObject().put("version", 1L));
     return mongo.findOneAndUpdateWithOptions(SHARES, id(shareId).put("version", version), update,
         new FindOptions(), new UpdateOptions().setReturningNewDocument(true));
   }
 
-  /** Sets fields if nothing changed since {@code rev} was read (compare-and-set); null otherwise. */
-  Future<JsonObject> updateState(String shareId, long rev, JsonObject fields) {
-    JsonObject update = new JsonObject().put("$set", fields).put("$inc", new JsonObject().put("rev", 1L));
-    return mongo.findOneAndUpdateWithOptions(SHARES, id(shareId).put("rev", rev), update,
-        new FindOptions(), new UpdateOptions().setReturningNewDocument(true));
+  private Future<JsonObject> update(JsonObject query, JsonObject update) {
+    return mongo.findOneAndUpdateWithOptions(SHARES, query, update, new FindOptions(), new UpdateOptions().setReturningNewDocument(true));
+  }
+
+  /** Appends a response unless its id is taken or the share holds {@code max} already; null otherwise. */
+  Future<JsonObject> pushResponse(String shareId, String coupleId, JsonObject response, int max) {
+    JsonObject query = id(shareId).put("coupleId", coupleId)
+        .put("responses.id", new JsonObject().put("$ne", response.getString("id")))
+        .put("responses." + (max - 1), new JsonObject().put("$exists", false));
+    return update(query, new JsonObject().put("$push", new JsonObject().put("responses", response)));
+  }
+
+  /** Changes the author's own response in place (its createdAt stays); null when there is no such response. */
+  Future<JsonObject> setResponse(String shareId, String coupleId, String responseId, String authorId, String kind, String ack,
+                                 String sealedText) {
+    // "responses.id" gives the positional "$" its element (the embedded server resolves "$" only
+    // from such a path); ids are unique within a share, so it is the element $elemMatch checked.
+    JsonObject query = ownResponse(shareId, coupleId, responseId, authorId).put("responses.id", responseId);
+    return update(query, new JsonObject().put("$set", new JsonObject()
+        .put("responses.$.kind", kind).put("responses.$.ack", ack).put("responses.$.text", sealedText)));
+  }
+
+  /** Removes the author's own response; null when there is no such response. */
+  Future<JsonObject> pullResponse(String shareId, String coupleId, String responseId, String authorId) {
+    return update(ownResponse(shareId, coupleId, responseId, authorId),
+        new JsonObject().put("$pull", new JsonObject().put("responses", new JsonObject().put("id", responseId))));
+  }
+
+  private static JsonObject ownResponse(String shareId, String coupleId, String responseId, String authorId) {
+    return id(shareId).put("coupleId", coupleId).put("responses", new JsonObject()
+        .put("$elemMatch", new JsonObject().put("id", responseId).put("authorId", authorId)));
+  }
+
+  /** Sets the counseling flag; null when it already had that value (or the share is gone). */
+  Future<JsonObject> setCounseling(String shareId, String coupleId, boolean flag) {
+    return update(id(shareId).put("coupleId", coupleId).put("counseling", new JsonObject().put("$ne", flag)),
+        new JsonObject().put("$set", new JsonObject().put("counseling", flag)));
   }
 
   Future<Boolean> remove(String shareId, String coupleId, String authorId) {

@@ -15,7 +15,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.mongo.MongoClient;
 
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.function.Function;
@@ -109,7 +108,7 @@ public final class ShareService implements JointSpaceListener {
     return exerciseOf(draft, userId, null).compose(exerciseId -> vault.coupleKey(couple.id()).compose(key -> {
       String now = Times.format(clock.instant());
       Share share = new Share(shareId, couple.id(), userId, draft.reflectionId(), exerciseId, draft.title(), draft.excerpts(),
-          draft.note(), draft.intent(), false, List.of(), now, now, 1, 1);
+          draft.note(), draft.intent(), false, List.of(), now, now, 1);
       return repo.list(couple.id(), shareId)
           .compose(v -> repo.insert(share.toDocument(key)))
           .compose(v -> events.append(Stream.couple(couple.id()), "share.created", share.toJson()))
@@ -230,20 +229,25 @@ public final class ShareService implements JointSpaceListener {
         return Future.failedFuture(ApiException.forbidden("Acknowledgements are for your partner's shares; you can add a comment."));
       }
       Share.Response existing = share.response(responseId);
-      List<Share.Response> responses = new ArrayList<>(share.responses());
-      if (existing != null) {
-        if (!existing.authorId().equals(userId)) return Future.failedFuture(ApiException.forbidden("Only its author can change a response."));
-        if (existing.sameContent(draft.kind(), draft.ack(), draft.text())) return Future.succeededFuture(new Saved(share, false));
-        responses.replaceAll(r -> r.id().equals(responseId)
-            ? new Share.Response(responseId, userId, draft.kind(), draft.ack(), draft.text(), r.createdAt()) : r);
-      } else {
-        if (responses.size() >= MAX_RESPONSES) {
-          return Future.failedFuture(ApiException.invalid("responses", "This share has " + MAX_RESPONSES + " responses, the most it can hold."));
-        }
-        responses.add(new Share.Response(responseId, userId, draft.kind(), draft.ack(), draft.text(), Times.format(clock.instant())));
+      if (existing != null && !existing.authorId().equals(userId)) {
+        return Future.failedFuture(ApiException.forbidden("Only its author can change a response."));
       }
-      return changeState(couple, share, key -> new JsonObject().put("responses", Share.responsesDocument(responses, key)),
-          "response.created", existing == null, () -> respond(couple, userId, shareId, responseId, draft, attempts - 1), attempts);
+      if (existing != null && existing.sameContent(draft.kind(), draft.ack(), draft.text())) {
+        return Future.succeededFuture(new Saved(share, false));
+      }
+      if (existing == null && share.responses().size() >= MAX_RESPONSES) {
+        return Future.failedFuture(ApiException.invalid("responses", "This share has " + MAX_RESPONSES + " responses, the most it can hold."));
+      }
+      return vault.coupleKey(couple.id()).compose(key -> {
+        Future<JsonObject> write = existing == null
+            ? repo.pushResponse(shareId, couple.id(), new Share.Response(responseId, userId, draft.kind(), draft.ack(), draft.text(),
+                Times.format(clock.instant())).toDocument(key), MAX_RESPONSES)
+            : repo.setResponse(shareId, couple.id(), responseId, userId, draft.kind(), draft.ack(), key.seal(draft.text()));
+        // A response is an update of the share for the partner's screen: updates are announced as
+        // response.created too, with the whole share, so a client simply replaces what it shows.
+        return written(couple, write, key, "response.created", existing == null,
+            () -> respond(couple, userId, shareId, responseId, draft, attempts - 1), attempts);
+      });
     });
   }
 
@@ -257,9 +261,8 @@ public final class ShareService implements JointSpaceListener {
       Share.Response existing = share.response(responseId);
       if (existing == null) return Future.failedFuture(ApiException.notFound());
       if (!existing.authorId().equals(userId)) return Future.failedFuture(ApiException.forbidden("Only its author can remove a response."));
-      List<Share.Response> responses = share.responses().stream().filter(r -> !r.id().equals(responseId)).toList();
-      return changeState(couple, share, key -> new JsonObject().put("responses", Share.responsesDocument(responses, key)),
-          "response.deleted", false, () -> deleteResponse(couple, userId, shareId, responseId, attempts - 1).map((Saved) null), attempts)
+      return vault.coupleKey(couple.id()).compose(key -> written(couple, repo.pullResponse(shareId, couple.id(), responseId, userId),
+          key, "response.deleted", false, () -> deleteResponse(couple, userId, shareId, responseId, attempts - 1).map((Saved) null), attempts))
           .mapEmpty();
     });
   }
@@ -272,29 +275,30 @@ public final class ShareService implements JointSpaceListener {
   private Future<Share> flag(Couple couple, String shareId, boolean flag, int attempts) {
     return visible(couple.id(), shareId).compose(share -> {
       if (share.counseling() == flag) return Future.succeededFuture(share);
-      return changeState(couple, share, key -> new JsonObject().put("counseling", flag), "share.flagged", false,
-          () -> flag(couple, shareId, flag, attempts - 1).map(s -> new Saved(s, false)), attempts)
+      return vault.coupleKey(couple.id()).compose(key -> written(couple, repo.setCounseling(shareId, couple.id(), flag), key,
+          "share.flagged", false, () -> flag(couple, shareId, flag, attempts - 1).map(s -> new Saved(s, false)), attempts))
           .map(Saved::share);
     });
   }
 
   /**
-   * Writes a change made from a share as read (compare-and-set on {@code rev}); when another change
-   * landed in between, the whole operation runs again on the fresh share.
+   * Finishes a change made with one guarded atomic update (so concurrent responses and flags from
+   * both partners never overwrite each other). When the guard did not hold (the same response was
+   * changed or removed meanwhile, or the share withdrawn), the operation runs again on the fresh
+   * share, which then answers accordingly (200 unchanged, 403, 404).
    */
-  private Future<Saved> changeState(Couple couple, Share share, Function<DataKey, JsonObject> fields, String eventKind,
-                                    boolean created, Supplier<Future<Saved>> again, int attempts) {
-    return vault.coupleKey(couple.id()).compose(key -> repo.updateState(share.id(), share.rev(), fields.apply(key))
-        .compose(updated -> {
-          if (updated == null) {
-            return attempts > 1 ? again.get()
-                : Future.failedFuture(ApiException.conflict("version_conflict", "This share is changing quickly; please try again."));
-          }
-          Share saved = Share.fromDocument(updated, key);
-          return events.append(Stream.couple(couple.id()), eventKind, saved.toJson())
-              .compose(event -> scrubIfWithdrawn(couple.id(), saved.id()))
-              .map(v -> new Saved(saved, created));
-        }));
+  private Future<Saved> written(Couple couple, Future<JsonObject> write, DataKey key, String eventKind, boolean created,
+                                Supplier<Future<Saved>> again, int attempts) {
+    return write.compose(updated -> {
+      if (updated == null) {
+        return attempts > 1 ? again.get()
+            : Future.failedFuture(ApiException.conflict("version_conflict", "This share changed meanwhile; please try again."));
+      }
+      Share saved = Share.fromDocument(updated, key);
+      return events.append(Stream.couple(couple.id()), eventKind, saved.toJson())
+          .compose(event -> scrubIfWithdrawn(couple.id(), saved.id()))
+          .map(v -> new Saved(saved, created));
+    });
   }
 
   // --- the couple's end, and the account's ---

@@ -533,4 +533,25 @@ class ShareApiTest {
     for (var f : all) assertEquals(201, f.result().statusCode(), f.result().bodyAsString());
     assertEquals(8, p.alice().get("/api/shares/" + id).bodyAsJsonObject().getJsonArray("responses").size());
   }
+
+  @Test
+  void aShareHoldsAtMostAHundredResponses() {
+    People p = people();
+    String id = newId();
+    p.alice().put("/api/shares/" + id, share("popular", "words"));
+    JsonArray planted = new JsonArray();
+    for (int i = 0; i < 99; i++) {
+      planted.add(new JsonObject().put("id", newId()).put("authorId", p.bob().id()).put("kind", "ack").put("ack", "hear_you")
+          .putNull("text").put("createdAt", "2026-01-01T00:00:00.000Z"));
+    }
+    server.mongo().updateCollection("shares", new JsonObject().put("_id", id),
+        new JsonObject().put("$set", new JsonObject().put("responses", planted))).await();
+    String path = "/api/shares/" + id + "/responses/";
+    assertEquals(201, p.bob().put(path + newId(), new JsonObject().put("kind", "ack").put("ack", "thank_you")).statusCode());
+    assertInvalid(p.alice().put(path + newId(), new JsonObject().put("kind", "comment").put("text", "one too many")), "responses");
+    assertEquals(100, storedShare(id).getJsonArray("responses").size());
+    // Changing an existing one is still fine.
+    String first = planted.getJsonObject(0).getString("id");
+    assertEquals(200, p.bob().put(path + first, new JsonObject().put("kind", "ack").put("ack", "understand_more")).statusCode());
+  }
 }
