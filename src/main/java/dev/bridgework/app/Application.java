@@ -9,6 +9,14 @@ import dev.bridgework.auth.SessionAuth;
 import dev.bridgework.auth.SessionStore;
 import dev.bridgework.auth.Throttle;
 import dev.bridgework.auth.UserRepository;
+import dev.bridgework.checkin.CheckinRoutes;
+import dev.bridgework.checkin.CheckinService;
+import dev.bridgework.exercise.ExerciseCatalog;
+import dev.bridgework.exercise.ExerciseRoutes;
+import dev.bridgework.parts.PartsRoutes;
+import dev.bridgework.parts.PartsService;
+import dev.bridgework.reflection.ReflectionRoutes;
+import dev.bridgework.reflection.ReflectionService;
 import dev.bridgework.realtime.EventLog;
 import dev.bridgework.storage.Database;
 import dev.bridgework.storage.Vault;
@@ -50,8 +58,13 @@ public final class Application {
   final SessionAuth sessionAuth;
   final Vault vault;
   final EventLog events;
+  final ExerciseCatalog catalog;
+  final PartsService parts;
+  final ReflectionService reflections;
+  final CheckinService checkins;
 
-  private Application(Vertx vertx, AppConfig config, Clock clock, Database database, byte[] masterKey) {
+  private Application(Vertx vertx, AppConfig config, Clock clock, Database database, byte[] masterKey,
+                      ExerciseCatalog catalog) {
     this.vertx = vertx;
     this.config = config;
     this.clock = clock;
@@ -65,24 +78,35 @@ public final class Application {
     this.sessionAuth = new SessionAuth(sessions);
     this.vault = new Vault(mongo, masterKey);
     this.events = new EventLog(vertx, mongo, clock, vault);
+    this.catalog = catalog;
+    this.parts = new PartsService(mongo, vault, events, clock);
+    this.reflections = new ReflectionService(mongo, vault, events, clock, catalog, parts);
+    this.checkins = new CheckinService(mongo, vault, events, clock);
   }
 
   public static Future<Application> start(Vertx vertx, AppConfig config, Clock clock) {
     boolean inMemory = Database.IN_MEMORY.equals(config.dataDir().toString());
     return vertx.executeBlocking(() -> Vault.loadMasterKey(config.masterKey(), config.dataDir(), inMemory))
-        .compose(masterKey -> Database.start(vertx, config.mongoUri(), config.mongoDb(), config.dataDir())
-            .map(db -> new Application(vertx, config, clock, db, masterKey)))
+        // A broken exercise file stops start-up here, before the database opens, naming the file.
+        .compose(masterKey -> vertx.executeBlocking(ExerciseCatalog::loadFromClasspath)
+            .compose(catalog -> Database.start(vertx, config.mongoUri(), config.mongoDb(), config.dataDir())
+                .map(db -> new Application(vertx, config, clock, db, masterKey, catalog))))
         .compose(app -> app.createIndexes().compose(v -> app.deployHttp()).map(app));
   }
 
   private Future<Void> createIndexes() {
-    return Future.all(List.of(users.createIndexes(), events.createIndexes())).mapEmpty();
+    return Future.all(List.of(users.createIndexes(), events.createIndexes(),
+        parts.createIndexes(), reflections.createIndexes(), checkins.createIndexes())).mapEmpty();
   }
 
   private List<FeatureRoutes> features() {
     List<FeatureRoutes> features = new ArrayList<>();
     features.add(new FeatureRoutes("/api/auth", new AuthRoutes(vertx, auth, sessionAuth, sessions).router()));
     features.add(new FeatureRoutes("/api/me", new AccountRoutes(vertx, auth, sessionAuth, accountHooks()).router()));
+    features.add(new FeatureRoutes("/api/exercises", new ExerciseRoutes(vertx, catalog, sessionAuth).router()));
+    features.add(new FeatureRoutes("/api/reflections", new ReflectionRoutes(vertx, reflections, sessionAuth).router()));
+    features.add(new FeatureRoutes("/api/parts", new PartsRoutes(vertx, parts, sessionAuth).router()));
+    features.add(new FeatureRoutes("/api/checkins", new CheckinRoutes(vertx, checkins, sessionAuth).router()));
     return features;
   }
 
