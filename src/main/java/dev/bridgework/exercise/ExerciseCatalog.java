@@ -51,7 +51,10 @@ public final class ExerciseCatalog {
 
   /** Reads {@code exercises/index.json} and the files it lists from the classpath (blocking). */
   public static ExerciseCatalog loadFromClasspath() {
-    ClassLoader loader = ExerciseCatalog.class.getClassLoader();
+    return loadFrom(ExerciseCatalog.class.getClassLoader());
+  }
+
+  static ExerciseCatalog loadFrom(ClassLoader loader) {
     String indexText = read(loader, INDEX);
     if (indexText == null) throw new CatalogException(DIRECTORY + INDEX + ": not found on the classpath");
     LinkedHashMap<String, String> files = new LinkedHashMap<>();

@@ -192,6 +192,28 @@ class ExerciseCatalogTest {
   }
 
   @Test
+  void loadingFromAClasspathNamesAMissingOrBrokenFile(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    java.nio.file.Path exercises = java.nio.file.Files.createDirectories(dir.resolve("exercises"));
+    java.nio.file.Files.writeString(exercises.resolve("index.json"), "[\"good.json\", \"missing.json\"]");
+    java.nio.file.Files.writeString(exercises.resolve("good.json"), file(exercise("good-one")));
+    try (var loader = new java.net.URLClassLoader(new java.net.URL[] {dir.toUri().toURL()}, null)) {
+      assertMentions(assertThrows(CatalogException.class, () -> ExerciseCatalog.loadFrom(loader)).getMessage(),
+          "exercises/index.json", "'missing.json'", "not on the classpath");
+    }
+    JsonObject broken = exercise("broken-one");
+    broken.getJsonArray("steps").getJsonObject(2).put("max", -3);
+    java.nio.file.Files.writeString(exercises.resolve("missing.json"), file(broken));
+    try (var loader = new java.net.URLClassLoader(new java.net.URL[] {dir.toUri().toURL()}, null)) {
+      assertMentions(assertThrows(CatalogException.class, () -> ExerciseCatalog.loadFrom(loader)).getMessage(),
+          "exercises/missing.json", "broken-one", "step #3", "less than max");
+    }
+    java.nio.file.Files.writeString(exercises.resolve("missing.json"), file(exercise("second-one")));
+    try (var loader = new java.net.URLClassLoader(new java.net.URL[] {dir.toUri().toURL()}, null)) {
+      assertEquals(List.of("good-one", "second-one"), ExerciseCatalog.loadFrom(loader).all().stream().map(Exercise::id).toList());
+    }
+  }
+
+  @Test
   void anEmptyCatalogIsRefused() {
     LinkedHashMap<String, String> files = new LinkedHashMap<>();
     files.put("empty.json", "[]");
