@@ -238,4 +238,21 @@ class CheckinApiTest {
     assertTrue(stored(id).getString("sealed").startsWith("e1:"));
     assertEquals(9, stored(id).getInteger("intensity"), "numbers stay in clear for range queries");
   }
+
+  @Test
+  void exportAnswersTheOwnersCheckInsDecryptedAndEraseRemovesOnlyThem() {
+    Api alice = server.register("Alice");
+    Api bob = server.register("Bob");
+    JsonObject first = create(alice, newId(), checkin("First."));
+    server.clock.advance(Duration.ofSeconds(1));
+    JsonObject second = create(alice, newId(), checkin("Second."));
+    JsonObject bobs = create(bob, newId(), checkin("Bob's."));
+    CheckinService service = new CheckinService(server.mongo(), server.app.vault(), server.app.events(), server.clock);
+
+    assertEquals(new JsonArray().add(second).add(first), service.exportOf(alice.id()).await());
+    service.eraseAll(alice.id()).await();
+    assertEquals(new JsonArray(), service.exportOf(alice.id()).await());
+    assertEquals(List.of(), ids(alice, ""));
+    assertEquals(new JsonArray().add(bobs), bob.get("/api/checkins").bodyAsJsonObject().getJsonArray("checkins"));
+  }
 }

@@ -274,4 +274,21 @@ class PartsApiTest {
       assertEquals(winner.bodyAsJsonObject(), phone.get("/api/parts/" + id).bodyAsJsonObject());
     }
   }
+
+  @Test
+  void exportAnswersTheOwnersPartsDecryptedAndEraseRemovesOnlyThem() {
+    Api alice = server.register("Alice");
+    Api bob = server.register("Bob");
+    JsonObject first = create(alice, newId(), critic());
+    server.clock.advance(java.time.Duration.ofSeconds(1));
+    JsonObject second = create(alice, newId(), new JsonObject().put("name", "The Exile"));
+    JsonObject bobs = create(bob, newId(), critic());
+    PartsService service = new PartsService(server.mongo(), server.app.vault(), server.app.events(), server.clock);
+
+    assertEquals(new JsonArray().add(second).add(first), service.exportOf(alice.id()).await());
+    service.eraseAll(alice.id()).await();
+    assertEquals(new JsonArray(), service.exportOf(alice.id()).await());
+    assertEquals(0, alice.get("/api/parts").bodyAsJsonObject().getJsonArray("parts").size());
+    assertEquals(new JsonArray().add(bobs), bob.get("/api/parts").bodyAsJsonObject().getJsonArray("parts"));
+  }
 }

@@ -402,4 +402,23 @@ class ReflectionApiTest {
     assertEquals(sentence + " again", alice.get("/api/reflections/" + id).bodyAsJsonObject()
         .getJsonObject("answers").getString("what-happened"));
   }
+
+  @Test
+  void exportAnswersTheOwnersReflectionsDecryptedAndEraseRemovesOnlyThem() {
+    Api alice = server.register("Alice");
+    Api bob = server.register("Bob");
+    JsonObject first = create(alice, newId(), draft("First."));
+    server.clock.advance(Duration.ofSeconds(1));
+    JsonObject second = create(alice, newId(), draft("Second."));
+    JsonObject bobs = create(bob, newId(), draft("Bob's."));
+    ReflectionService service = new ReflectionService(server.mongo(), server.app.vault(), server.app.events(), server.clock,
+        dev.bridgework.exercise.ExerciseCatalog.loadFromClasspath(),
+        new dev.bridgework.parts.PartsService(server.mongo(), server.app.vault(), server.app.events(), server.clock));
+
+    assertEquals(new JsonArray().add(second).add(first), service.exportOf(alice.id()).await());
+    service.eraseAll(alice.id()).await();
+    assertEquals(new JsonArray(), service.exportOf(alice.id()).await());
+    assertEquals(0, count(alice));
+    assertEquals(new JsonArray().add(bobs), bob.get("/api/reflections").bodyAsJsonObject().getJsonArray("reflections"));
+  }
 }

@@ -153,6 +153,41 @@ class ReflectionListTest {
   }
 
   @Test
+  void pagingWhileAnotherDeviceKeepsWritingConcurrentlyNeitherSkipsNorRepeats() throws Exception {
+    Api alice = server.register("Alice");
+    Api otherDevice = alice.anotherDevice();
+    List<String> existing = new ArrayList<>();
+    for (int i = 0; i < 30; i++) {
+      server.clock.advance(Duration.ofMillis(2));
+      existing.add(save(alice, "free-blank-page", "draft", "old " + i));
+    }
+    java.util.Collections.reverse(existing);
+
+    java.util.concurrent.atomic.AtomicBoolean paging = new java.util.concurrent.atomic.AtomicBoolean(true);
+    java.util.concurrent.atomic.AtomicInteger written = new java.util.concurrent.atomic.AtomicInteger();
+    var writer = java.util.concurrent.CompletableFuture.runAsync(() -> {
+      while (paging.get() || written.get() < 3) {
+        server.clock.advance(Duration.ofMillis(1));
+        save(otherDevice, "free-blank-page", "draft", "new " + written.incrementAndGet());
+      }
+    });
+    List<String> seen = new ArrayList<>();
+    String next = null;
+    do {
+      JsonObject page = page(alice, "?limit=4" + (next == null ? "" : "&before=" + enc(next)));
+      seen.addAll(ids(page));
+      next = page.getString("next");
+    } while (next != null && seen.size() < 1000);
+    paging.set(false);
+    writer.get(30, TimeUnit.SECONDS);
+
+    assertEquals(seen.size(), new HashSet<>(seen).size(), "no item repeated");
+    List<String> oldOnes = seen.stream().filter(existing::contains).toList();
+    assertEquals(existing, oldOnes, "every earlier reflection exactly once, in order");
+    assertTrue(written.get() >= 3);
+  }
+
+  @Test
   void pagingIsExactWhenManyReflectionsShareOneInstant() {
     Api alice = server.register("Alice");
     Set<String> created = new HashSet<>();
