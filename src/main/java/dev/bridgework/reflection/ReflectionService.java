@@ -50,7 +50,7 @@ public final class ReflectionService {
         new JsonObject().put("ownerId", 1).put("exerciseId", 1).put("createdAt", -1).put("_id", -1)));
   }
 
-  ExerciseCatalog catalog() {
+  public ExerciseCatalog catalog() {
     return catalog;
   }
 
@@ -84,6 +84,14 @@ public final class ReflectionService {
       }
       return input.content();
     });
+  }
+
+  /**
+   * The caller's own reflection (decrypted), or null when it does not exist or is someone else's.
+   * For other features, such as a share quoting a reflection's steps.
+   */
+  public Future<JsonObject> findOwn(String ownerId, String id) {
+    return reflections.find(ownerId, id);
   }
 
   Future<JsonObject> reflection(String ownerId, String id) {
