@@ -15,6 +15,15 @@ import dev.bridgework.couple.CoupleService;
 import dev.bridgework.realtime.EventLog;
 import dev.bridgework.share.ShareRoutes;
 import dev.bridgework.share.ShareService;
+import dev.bridgework.checkin.CheckinRoutes;
+import dev.bridgework.checkin.CheckinService;
+import dev.bridgework.exercise.ExerciseCatalog;
+import dev.bridgework.exercise.ExerciseRoutes;
+import dev.bridgework.parts.PartsRoutes;
+import dev.bridgework.parts.PartsService;
+import dev.bridgework.realtime.EventLog;
+import dev.bridgework.reflection.ReflectionRoutes;
+import dev.bridgework.reflection.ReflectionService;
 import dev.bridgework.storage.Database;
 import dev.bridgework.storage.Vault;
 import dev.bridgework.web.FeatureRoutes;
@@ -58,8 +67,13 @@ public final class Application {
   final ShareService shares;
   final CoupleService couples;
   final AccountHooks accountData;
+  final ExerciseCatalog catalog;
+  final PartsService parts;
+  final ReflectionService reflections;
+  final CheckinService checkins;
 
-  private Application(Vertx vertx, AppConfig config, Clock clock, Database database, byte[] masterKey) {
+  private Application(Vertx vertx, AppConfig config, Clock clock, Database database, byte[] masterKey,
+                      ExerciseCatalog catalog) {
     this.vertx = vertx;
     this.config = config;
     this.clock = clock;
@@ -78,20 +92,27 @@ public final class Application {
     // The share feature erases the couple's shares when it dissolves (reviews join this list).
     this.couples = new CoupleService(coupleRepository, users, vault, events,
         new Throttle(mongo, clock, 10, Duration.ofMinutes(15)), clock, config.inviteTtl(), vertx.eventBus(), List.of(shares));
-    this.accountData = new AccountData(couples, shares, events, vault);
+    this.catalog = catalog;
+    this.parts = new PartsService(mongo, vault, events, clock);
+    this.reflections = new ReflectionService(mongo, vault, events, clock, catalog, parts);
+    this.checkins = new CheckinService(mongo, vault, events, clock);
+    this.accountData = new AccountData(couples, shares, reflections, parts, checkins, events, vault);
   }
 
   public static Future<Application> start(Vertx vertx, AppConfig config, Clock clock) {
     boolean inMemory = Database.IN_MEMORY.equals(config.dataDir().toString());
     return vertx.executeBlocking(() -> Vault.loadMasterKey(config.masterKey(), config.dataDir(), inMemory))
-        .compose(masterKey -> Database.start(vertx, config.mongoUri(), config.mongoDb(), config.dataDir())
-            .map(db -> new Application(vertx, config, clock, db, masterKey)))
+        // A broken exercise file stops start-up here, before the database opens, naming the file.
+        .compose(masterKey -> vertx.executeBlocking(ExerciseCatalog::loadFromClasspath)
+            .compose(catalog -> Database.start(vertx, config.mongoUri(), config.mongoDb(), config.dataDir())
+                .map(db -> new Application(vertx, config, clock, db, masterKey, catalog))))
         .compose(app -> app.createIndexes().compose(v -> app.deployHttp()).map(app));
   }
 
   private Future<Void> createIndexes() {
     return Future.all(List.of(users.createIndexes(), events.createIndexes(),
-        coupleRepository.createIndexes(), shares.createIndexes())).mapEmpty();
+        coupleRepository.createIndexes(), shares.createIndexes(),
+        parts.createIndexes(), reflections.createIndexes(), checkins.createIndexes())).mapEmpty();
   }
 
   private List<FeatureRoutes> features() {
@@ -100,6 +121,10 @@ public final class Application {
     features.add(new FeatureRoutes("/api/me", new AccountRoutes(vertx, auth, sessionAuth, accountData).router()));
     features.add(new FeatureRoutes("/api/couple", new CoupleRoutes(vertx, couples, sessionAuth).router()));
     features.add(new FeatureRoutes("/api/shares", new ShareRoutes(vertx, shares, couples, sessionAuth).router()));
+    features.add(new FeatureRoutes("/api/exercises", new ExerciseRoutes(vertx, catalog, sessionAuth).router()));
+    features.add(new FeatureRoutes("/api/reflections", new ReflectionRoutes(vertx, reflections, sessionAuth).router()));
+    features.add(new FeatureRoutes("/api/parts", new PartsRoutes(vertx, parts, sessionAuth).router()));
+    features.add(new FeatureRoutes("/api/checkins", new CheckinRoutes(vertx, checkins, sessionAuth).router()));
     return features;
   }
 
