@@ -57,7 +57,11 @@ export default {
           if (!understand.checked) return 'Please tick the box to confirm you understand.';
           return null;
         },
-        onConfirm: () => api.deleteAccount(password.value),
+        onConfirm: () => api.deleteAccount(password.value).catch((e) => {
+          // A wrong password is about this field: mark it, so the message is read with it.
+          if (e.code === 'invalid_credentials') e.field = 'password';
+          throw e;
+        }),
       });
       if (ok) endSession('Your account has been deleted. Take good care of yourself.');
     }
