@@ -30,9 +30,10 @@ export function shareHeader(share, { level = 'h2', authorName, titleId } = {}) {
 /** The shared words: excerpts (with the question they answered, when known) and the note. */
 export function shareBody(share) {
   const excerpts = Array.isArray(share.excerpts) ? share.excerpts : [];
+  const prompts = catalog.promptsFor(excerpts.map((x) => x.stepId));
   return h('div', { class: 'share-body' },
     excerpts.map((x) => {
-      const prompt = catalog.stepPrompt(x.stepId);
+      const prompt = prompts.get(x.stepId);
       return h('figure', { class: 'excerpt', 'data-testid': 'share-excerpt' },
         prompt ? h('figcaption', { class: 'excerpt-prompt' }, prompt) : null,
         h('blockquote', { class: 'excerpt-text' }, x.text));

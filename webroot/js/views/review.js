@@ -34,7 +34,8 @@ export default {
 
 function briefLinks(reviewId, prefix = 'brief') {
   return h('ul', { class: 'brief-links', 'aria-label': 'Download the brief' },
-    h('li', null, h('a', { href: api.briefUrl(reviewId, 'html'), target: '_blank', rel: 'noopener', 'data-testid': `${prefix}-html` }, 'Printable page')),
+    // The server sends every format as an attachment, so each link downloads in place.
+    h('li', null, h('a', { href: api.briefUrl(reviewId, 'html'), download: '', 'data-testid': `${prefix}-html` }, 'Printable page (HTML)')),
     h('li', null, h('a', { href: api.briefUrl(reviewId, 'md'), download: '', 'data-testid': `${prefix}-md` }, 'Markdown')),
     h('li', null, h('a', { href: api.briefUrl(reviewId, 'pdf'), download: '', 'data-testid': `${prefix}-pdf` }, 'PDF')));
 }
