@@ -198,7 +198,8 @@ class JointSpaceBrowserTest {
 
       // Alex's private words never reached Sam: not on the page, not in any answer, not in any frame.
       String samReceived = sam.receivedText();
-      assertTrue(samReceived.contains(toldMyselfReworded), "the check sees what Sam did receive");
+      assertTrue(samReceived.contains(toldMyselfReworded), "the check sees the frames Sam received");
+      assertTrue(samReceived.contains(sam.email), "the check sees the HTTP answers Sam received");
       assertFalse(samReceived.contains(unshared), "Sam never received the unshared answer");
       assertFalse(samReceived.contains(toldMyselfOriginal), "Sam never received the words before rewording");
       assertFalse(samReceived.contains(shows), "Sam never received another unshared answer");

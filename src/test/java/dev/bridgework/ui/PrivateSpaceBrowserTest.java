@@ -193,6 +193,9 @@ class PrivateSpaceBrowserTest {
       assertThat(alex.id("checkin-item")).containsText("tender");
       assertThat(alex.id("checkin-item")).containsText("Calmer after the walk.");
       assertThat(alex.id("chart-point")).hasCount(1);
+      // The chart is drawn at the phone's width, so its labels stay readable.
+      Number labelHeight = (Number) alex.page.evaluate("() => document.querySelector(\"[data-testid='checkin-chart'] text\").getBoundingClientRect().height");
+      assertTrue(labelHeight.doubleValue() >= 10, "chart labels are readable on a phone: " + labelHeight);
       assertThat(alex.id("checkin-note")).hasValue("");
       assertFalse(alex.overflowsSideways(), "the check-ins page fits a phone screen");
       alex.page.setViewportSize(Person.DESKTOP_W, Person.DESKTOP_H);
@@ -298,6 +301,21 @@ class PrivateSpaceBrowserTest {
 
         phone.assertStoresNothing();
         laptop.assertStoresNothing();
+
+        // Deleting the account on the laptop ends the phone's session too: its socket is closed
+        // and the phone shows the sign-in page without a reload.
+        phone.page.evaluate("() => { window.__phoneTab = 1; }");
+        laptop.go("#/account");
+        laptop.id("account-delete").click();
+        laptop.id("delete-password").fill(Person.PASSWORD);
+        laptop.id("delete-understand").check();
+        laptop.id("dialog-confirm").click();
+        laptop.expectTitle("Welcome back");
+        phone.expectTitle("Welcome back");
+        assertThat(phone.id("auth-notice")).hasText("Your session has ended. Please sign in again.");
+        assertEquals(1, phone.page.evaluate("() => window.__phoneTab"));
+        assertEquals(0, phone.openSockets());
+
         phone.assertNoProblems();
         laptop.assertNoProblems();
       }
