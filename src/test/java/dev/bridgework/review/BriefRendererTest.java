@@ -92,7 +92,7 @@ class BriefRendererTest {
     assertTrue(md.contains("> \\- not a bullet"), md);
     assertEquals("\\[link\\](javascript:x) \\_a\\_ \\`code\\` \\&amp; \\| \\~", BriefRenderer.mdInline("[link](javascript:x) _a_ `code` &amp; | ~"));
     assertEquals("\\=== ", BriefRenderer.mdInline("=== "));
-    assertEquals("Salt & pepper \\&lt; \\&#60;", BriefRenderer.mdInline("Salt & pepper &lt; &#60;"));
+    assertEquals("Salt & pepper \\&lt; \\&\\#60;", BriefRenderer.mdInline("Salt & pepper &lt; &#60;"));
   }
 
   @Test
