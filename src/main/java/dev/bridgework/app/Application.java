@@ -10,6 +10,11 @@ import dev.bridgework.auth.SessionStore;
 import dev.bridgework.auth.Throttle;
 import dev.bridgework.auth.UserRepository;
 import dev.bridgework.realtime.EventLog;
+import dev.bridgework.review.BriefRenderer;
+import dev.bridgework.review.JointSpace;
+import dev.bridgework.review.ReviewRepository;
+import dev.bridgework.review.ReviewRoutes;
+import dev.bridgework.review.ReviewService;
 import dev.bridgework.storage.Database;
 import dev.bridgework.storage.Vault;
 import dev.bridgework.web.FeatureRoutes;
@@ -50,6 +55,8 @@ public final class Application {
   final SessionAuth sessionAuth;
   final Vault vault;
   final EventLog events;
+  final ReviewRepository reviewRepository;
+  final ReviewService reviews;
 
   private Application(Vertx vertx, AppConfig config, Clock clock, Database database, byte[] masterKey) {
     this.vertx = vertx;
@@ -65,6 +72,23 @@ public final class Application {
     this.sessionAuth = new SessionAuth(sessions);
     this.vault = new Vault(mongo, masterKey);
     this.events = new EventLog(vertx, mongo, clock, vault);
+    this.reviewRepository = new ReviewRepository(mongo, vault);
+    this.reviews = new ReviewService(reviewRepository, jointSpace(), events, new BriefRenderer(), vertx, clock);
+  }
+
+  /** The couple and share features as the review feature sees them (nobody is paired until they are wired). */
+  private JointSpace jointSpace() {
+    return new JointSpace() {
+      @Override
+      public Future<JointSpace.Couple> coupleOf(String userId) {
+        return Future.succeededFuture(null);
+      }
+
+      @Override
+      public Future<List<JsonObject>> sharesOf(String coupleId) {
+        return Future.succeededFuture(List.of());
+      }
+    };
   }
 
   public static Future<Application> start(Vertx vertx, AppConfig config, Clock clock) {
@@ -76,13 +100,14 @@ public final class Application {
   }
 
   private Future<Void> createIndexes() {
-    return Future.all(List.of(users.createIndexes(), events.createIndexes())).mapEmpty();
+    return Future.all(List.of(users.createIndexes(), events.createIndexes(), reviewRepository.createIndexes())).mapEmpty();
   }
 
   private List<FeatureRoutes> features() {
     List<FeatureRoutes> features = new ArrayList<>();
     features.add(new FeatureRoutes("/api/auth", new AuthRoutes(vertx, auth, sessionAuth, sessions).router()));
     features.add(new FeatureRoutes("/api/me", new AccountRoutes(vertx, auth, sessionAuth, accountHooks()).router()));
+    features.add(new FeatureRoutes("/api/reviews", new ReviewRoutes(vertx, reviews, sessionAuth).router()));
     return features;
   }
 
