@@ -1,22 +1,8 @@
 package dev.bridgework.review;
 
-import com.openhtmltopdf.bidi.support.ICUBidiReorderer;
-import com.openhtmltopdf.bidi.support.ICUBidiSplitter;
-import com.openhtmltopdf.outputdevice.helper.BaseRendererBuilder.FontStyle;
-import com.openhtmltopdf.outputdevice.helper.BaseRendererBuilder.TextDirection;
-import com.openhtmltopdf.outputdevice.helper.ExternalResourceControlPriority;
-import com.openhtmltopdf.pdfboxout.PdfRendererBuilder;
-import com.openhtmltopdf.util.XRLog;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -24,7 +10,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.logging.Level;
 import java.util.regex.Pattern;
 
 /**
@@ -37,13 +22,10 @@ import java.util.regex.Pattern;
  * nothing; its one inline {@code <style>} is allowed by a CSP hash of exactly that text
  * ({@link #HTML_CSP}), sent with the page instead of the app's usual policy.
  *
- * <p>The PDF embeds DejaVu Sans (Latin, Hebrew, ...) and Droid Sans Fallback (Chinese, Japanese,
- * Korean), subset to the glyphs used; right-to-left runs are reordered with ICU. Rendering blocks
- * (layout and font parsing), so callers run {@link #pdf} on a worker, never on an event loop.
+ * <p>The PDF ({@link BriefPdf}) embeds its fonts, so non-Latin text reads the same everywhere.
+ * Rendering it blocks, so callers run {@link #pdf} on a worker, never on an event loop.
  */
 public final class BriefRenderer {
-  private static final Logger LOG = LoggerFactory.getLogger(BriefRenderer.class);
-
   static final String STYLE = String.join("\n",
       "@page { size: A4; margin: 18mm 16mm; }",
       "body { font-family: 'DejaVu Sans', 'Droid Sans Fallback', system-ui, sans-serif; font-size: 11pt;",
@@ -81,26 +63,9 @@ public final class BriefRenderer {
   /** An "&" that would start a character reference ("&amp;", "&#60;") is escaped; any other stays readable. */
   private static final Pattern ENTITY = Pattern.compile("&(#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});");
 
-  private static final String DEJAVU = "net/sf/jasperreports/fonts/dejavu/";
-  private static final String SANS = "DejaVu Sans";
-  private static final String FALLBACK = "Droid Sans Fallback";
-
-  private final byte[] dejaVuSans;
-  private final byte[] dejaVuSansBold;
-  private final byte[] dejaVuSansOblique;
-  private final byte[] droidFallback;
-
-  static {
-    // openhtmltopdf logs through java.util.logging by default, with document details at INFO;
-    // warnings still reach us through the diagnostic consumer below (message ids only).
-    XRLog.setLoggingEnabled(false);
-  }
-
-  public BriefRenderer() {
-    this.dejaVuSans = resource(DEJAVU + "DejaVuSans.ttf");
-    this.dejaVuSansBold = resource(DEJAVU + "DejaVuSans-Bold.ttf");
-    this.dejaVuSansOblique = resource(DEJAVU + "DejaVuSans-Oblique.ttf");
-    this.droidFallback = resource("fonts/DroidSansFallbackFull.ttf");
+  /** Loaded (with the PDF library and its fonts) only when a PDF is first asked for, on a worker. */
+  private static final class Pdf {
+    static final BriefPdf RENDERER = new BriefPdf();
   }
 
   // ---------------------------------------------------------------- file names and headings
@@ -310,39 +275,9 @@ public final class BriefRenderer {
 
   // ---------------------------------------------------------------- PDF
 
-  /** The PDF: blocking, call it off the event loop. */
+  /** The PDF of {@link #html}: blocking (layout, font parsing, subsetting), call it off the event loop. */
   public byte[] pdf(Brief brief) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(64 * 1024);
-    try {
-      PdfRendererBuilder builder = new PdfRendererBuilder()
-          .useFastMode()
-          .useUnicodeBidiSplitter(new ICUBidiSplitter.ICUBidiSplitterFactory())
-          .useUnicodeBidiReorderer(new ICUBidiReorderer())
-          .defaultTextDirection(TextDirection.LTR)
-          // The document references nothing outside itself; refuse to fetch anything at all.
-          .useExternalResourceAccessControl((uri, type) -> false, ExternalResourceControlPriority.RUN_BEFORE_RESOLVING_URI)
-          .useExternalResourceAccessControl((uri, type) -> false, ExternalResourceControlPriority.RUN_AFTER_RESOLVING_URI)
-          .withDiagnosticConsumer(d -> {
-            if (d.getLevel().intValue() >= Level.WARNING.intValue()) {
-              LOG.warn("PDF brief rendering: {}", d.getLogMessageId());
-            }
-          })
-          .withProducer("Bridgework")
-          .withHtmlContent(html(brief), null)
-          .toStream(out);
-      for (FontStyle style : new FontStyle[] {FontStyle.NORMAL, FontStyle.ITALIC, FontStyle.OBLIQUE}) {
-        builder.useFont(() -> new ByteArrayInputStream(dejaVuSansBold), SANS, 700, style, true);
-        builder.useFont(() -> new ByteArrayInputStream(droidFallback), FALLBACK, 400, style, true);
-        builder.useFont(() -> new ByteArrayInputStream(droidFallback), FALLBACK, 700, style, true);
-      }
-      builder.useFont(() -> new ByteArrayInputStream(dejaVuSans), SANS, 400, FontStyle.NORMAL, true);
-      builder.useFont(() -> new ByteArrayInputStream(dejaVuSansOblique), SANS, 400, FontStyle.ITALIC, true);
-      builder.useFont(() -> new ByteArrayInputStream(dejaVuSansOblique), SANS, 400, FontStyle.OBLIQUE, true);
-      builder.run();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return out.toByteArray();
+    return Pdf.RENDERER.render(html(brief));
   }
 
   // ---------------------------------------------------------------- shared helpers
@@ -382,12 +317,4 @@ public final class BriefRenderer {
     }
   }
 
-  private static byte[] resource(String path) {
-    try (InputStream in = BriefRenderer.class.getClassLoader().getResourceAsStream(path)) {
-      if (in == null) throw new IllegalStateException("font missing from the class path: " + path);
-      return in.readAllBytes();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
 }
