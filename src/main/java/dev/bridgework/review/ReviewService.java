@@ -192,23 +192,35 @@ public final class ReviewService implements JointSpaceListener {
 
   /** PUT /api/reviews/{id}/notes/{shareId}: the caller's own note on an agenda item; empty text removes it. */
   public Future<Review> setNote(JointSpace.Couple couple, String userId, String reviewId, String shareId, String text) {
-    return change(couple.id(), reviewId, review -> {
-      if (!review.hasItem(shareId)) {
-        return Future.failedFuture(ApiException.invalid("shareId", "That share is not on the agenda."));
+    return change(couple.id(), reviewId, review -> noteChanged(review, userId, shareId, text))
+        .compose(review -> scrubIfWithdrawn(couple.id(), shareId).map(review));
+  }
+
+  /**
+   * Closes the race between a note and the share's withdrawal: a note whose event was stored after
+   * the withdrawal scrubbed the history finds the share gone here and scrubs again.
+   */
+  private Future<Void> scrubIfWithdrawn(String coupleId, String shareId) {
+    return joint.sharesOf(coupleId).compose(shares -> shares.stream().anyMatch(s -> shareId.equals(s.getString("id")))
+        ? Future.succeededFuture() : shareWithdrawn(coupleId, shareId));
+  }
+
+  private static Future<Review> noteChanged(Review review, String userId, String shareId, String text) {
+    if (!review.hasItem(shareId)) {
+      return Future.failedFuture(ApiException.invalid("shareId", "That share is not on the agenda."));
+    }
+    List<Review.AgendaItem> agenda = new ArrayList<>();
+    for (Review.AgendaItem item : review.agenda()) {
+      if (!item.shareId().equals(shareId)) {
+        agenda.add(item);
+        continue;
       }
-      List<Review.AgendaItem> agenda = new ArrayList<>();
-      for (Review.AgendaItem item : review.agenda()) {
-        if (!item.shareId().equals(shareId)) {
-          agenda.add(item);
-          continue;
-        }
-        Map<String, String> notes = new HashMap<>(item.notes());
-        if (text.isEmpty()) notes.remove(userId);
-        else notes.put(userId, text);
-        agenda.add(new Review.AgendaItem(shareId, notes));
-      }
-      return Future.succeededFuture(review.withAgenda(agenda));
-    });
+      Map<String, String> notes = new HashMap<>(item.notes());
+      if (text.isEmpty()) notes.remove(userId);
+      else notes.put(userId, text);
+      agenda.add(new Review.AgendaItem(shareId, notes));
+    }
+    return Future.succeededFuture(review.withAgenda(agenda));
   }
 
   /** PUT /api/reviews/{id}/ready: the caller is ready, or not. */
