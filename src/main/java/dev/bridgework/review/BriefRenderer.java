@@ -232,7 +232,10 @@ public final class BriefRenderer {
     return h.toString();
   }
 
-  /** Escapes text for HTML and XML alike, dropping characters XML 1.0 cannot carry. */
+  /**
+   * Escapes text for HTML and XML alike, dropping characters XML 1.0 cannot carry. Only used for
+   * element content and double-quoted attributes, so an apostrophe can stay as it is.
+   */
   static String x(String text) {
     String clean = printable(text);
     StringBuilder out = new StringBuilder(clean.length() + 16);
@@ -243,7 +246,6 @@ public final class BriefRenderer {
         case '<' -> out.append("&lt;");
         case '>' -> out.append("&gt;");
         case '"' -> out.append("&quot;");
-        case '\'' -> out.append("&#39;");
         default -> out.append(c);
       }
     }
