@@ -9,12 +9,28 @@ import dev.bridgework.auth.SessionAuth;
 import dev.bridgework.auth.SessionStore;
 import dev.bridgework.auth.Throttle;
 import dev.bridgework.auth.UserRepository;
+import dev.bridgework.couple.CoupleRepository;
+import dev.bridgework.couple.CoupleRoutes;
+import dev.bridgework.couple.CoupleService;
 import dev.bridgework.realtime.EventLog;
+import dev.bridgework.review.Brief;
 import dev.bridgework.review.BriefRenderer;
 import dev.bridgework.review.JointSpace;
 import dev.bridgework.review.ReviewRepository;
 import dev.bridgework.review.ReviewRoutes;
 import dev.bridgework.review.ReviewService;
+import dev.bridgework.share.Share;
+import dev.bridgework.share.ShareRoutes;
+import dev.bridgework.share.ShareService;
+import dev.bridgework.checkin.CheckinRoutes;
+import dev.bridgework.checkin.CheckinService;
+import dev.bridgework.exercise.ExerciseCatalog;
+import dev.bridgework.exercise.ExerciseRoutes;
+import dev.bridgework.parts.PartsRoutes;
+import dev.bridgework.parts.PartsService;
+import dev.bridgework.realtime.EventLog;
+import dev.bridgework.reflection.ReflectionRoutes;
+import dev.bridgework.reflection.ReflectionService;
 import dev.bridgework.storage.Database;
 import dev.bridgework.storage.Vault;
 import dev.bridgework.web.FeatureRoutes;
@@ -55,10 +71,19 @@ public final class Application {
   final SessionAuth sessionAuth;
   final Vault vault;
   final EventLog events;
+  final CoupleRepository coupleRepository;
+  final ShareService shares;
+  final CoupleService couples;
   final ReviewRepository reviewRepository;
   final ReviewService reviews;
+  final AccountHooks accountData;
+  final ExerciseCatalog catalog;
+  final PartsService parts;
+  final ReflectionService reflections;
+  final CheckinService checkins;
 
-  private Application(Vertx vertx, AppConfig config, Clock clock, Database database, byte[] masterKey) {
+  private Application(Vertx vertx, AppConfig config, Clock clock, Database database, byte[] masterKey,
+                      ExerciseCatalog catalog) {
     this.vertx = vertx;
     this.config = config;
     this.clock = clock;
@@ -72,21 +97,32 @@ public final class Application {
     this.sessionAuth = new SessionAuth(sessions);
     this.vault = new Vault(mongo, masterKey);
     this.events = new EventLog(vertx, mongo, clock, vault);
+    this.coupleRepository = new CoupleRepository(mongo);
     this.reviewRepository = new ReviewRepository(mongo, vault);
     this.reviews = new ReviewService(reviewRepository, jointSpace(), events, new BriefRenderer(), vertx, clock);
+    // Withdrawals and dissolutions reach every feature that keeps something of the joint space.
+    this.shares = new ShareService(mongo, coupleRepository, vault, events, clock, List.of(reviews));
+    this.couples = new CoupleService(coupleRepository, users, vault, events,
+        new Throttle(mongo, clock, 10, Duration.ofMinutes(15)), clock, config.inviteTtl(), vertx.eventBus(), List.of(shares, reviews));
+    this.catalog = catalog;
+    this.parts = new PartsService(mongo, vault, events, clock);
+    this.reflections = new ReflectionService(mongo, vault, events, clock, catalog, parts);
+    this.checkins = new CheckinService(mongo, vault, events, clock);
+    this.accountData = new AccountData(couples, shares, reflections, parts, checkins, events, vault);
   }
 
-  /** The couple and share features as the review feature sees them (nobody is paired until they are wired). */
+  /** The couple and share features as the review feature sees them (read when called, after construction). */
   private JointSpace jointSpace() {
     return new JointSpace() {
       @Override
       public Future<JointSpace.Couple> coupleOf(String userId) {
-        return Future.succeededFuture(null);
+        return couples.coupleOf(userId).map(c -> c == null ? null : new JointSpace.Couple(c.id(),
+            c.members().stream().map(m -> new Brief.Member(m.id(), m.displayName())).toList()));
       }
 
       @Override
       public Future<List<JsonObject>> sharesOf(String coupleId) {
-        return Future.succeededFuture(List.of());
+        return shares.sharesOf(coupleId).map(list -> list.stream().map(Share::toJson).toList());
       }
     };
   }
@@ -94,40 +130,31 @@ public final class Application {
   public static Future<Application> start(Vertx vertx, AppConfig config, Clock clock) {
     boolean inMemory = Database.IN_MEMORY.equals(config.dataDir().toString());
     return vertx.executeBlocking(() -> Vault.loadMasterKey(config.masterKey(), config.dataDir(), inMemory))
-        .compose(masterKey -> Database.start(vertx, config.mongoUri(), config.mongoDb(), config.dataDir())
-            .map(db -> new Application(vertx, config, clock, db, masterKey)))
+        // A broken exercise file stops start-up here, before the database opens, naming the file.
+        .compose(masterKey -> vertx.executeBlocking(ExerciseCatalog::loadFromClasspath)
+            .compose(catalog -> Database.start(vertx, config.mongoUri(), config.mongoDb(), config.dataDir())
+                .map(db -> new Application(vertx, config, clock, db, masterKey, catalog))))
         .compose(app -> app.createIndexes().compose(v -> app.deployHttp()).map(app));
   }
 
   private Future<Void> createIndexes() {
-    return Future.all(List.of(users.createIndexes(), events.createIndexes(), reviewRepository.createIndexes())).mapEmpty();
+    return Future.all(List.of(users.createIndexes(), events.createIndexes(),
+        coupleRepository.createIndexes(), shares.createIndexes(), reviewRepository.createIndexes(),
+        parts.createIndexes(), reflections.createIndexes(), checkins.createIndexes())).mapEmpty();
   }
 
   private List<FeatureRoutes> features() {
     List<FeatureRoutes> features = new ArrayList<>();
     features.add(new FeatureRoutes("/api/auth", new AuthRoutes(vertx, auth, sessionAuth, sessions).router()));
-    features.add(new FeatureRoutes("/api/me", new AccountRoutes(vertx, auth, sessionAuth, accountHooks()).router()));
+    features.add(new FeatureRoutes("/api/me", new AccountRoutes(vertx, auth, sessionAuth, accountData).router()));
+    features.add(new FeatureRoutes("/api/couple", new CoupleRoutes(vertx, couples, sessionAuth).router()));
+    features.add(new FeatureRoutes("/api/shares", new ShareRoutes(vertx, shares, couples, sessionAuth).router()));
     features.add(new FeatureRoutes("/api/reviews", new ReviewRoutes(vertx, reviews, sessionAuth).router()));
+    features.add(new FeatureRoutes("/api/exercises", new ExerciseRoutes(vertx, catalog, sessionAuth).router()));
+    features.add(new FeatureRoutes("/api/reflections", new ReflectionRoutes(vertx, reflections, sessionAuth).router()));
+    features.add(new FeatureRoutes("/api/parts", new PartsRoutes(vertx, parts, sessionAuth).router()));
+    features.add(new FeatureRoutes("/api/checkins", new CheckinRoutes(vertx, checkins, sessionAuth).router()));
     return features;
-  }
-
-  private AccountHooks accountHooks() {
-    return new AccountHooks() {
-      @Override
-      public Future<JsonObject> coupleOf(String userId) {
-        return Future.succeededFuture(null);
-      }
-
-      @Override
-      public Future<JsonObject> exportOf(String userId) {
-        return Future.succeededFuture(new JsonObject());
-      }
-
-      @Override
-      public Future<Void> eraseAll(String userId) {
-        return Future.succeededFuture();
-      }
-    };
   }
 
   private Future<Void> deployHttp() {
