@@ -20,6 +20,8 @@ import org.junit.jupiter.api.Timeout;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -193,6 +195,35 @@ class ReviewApiTest {
     JsonObject next = startReview(c.bob());
     JsonArray list = ok(c.alice().get("/api/reviews")).getJsonArray("reviews");
     assertEquals(List.of(next.getString("id"), id), list.stream().map(o -> ((JsonObject) o).getString("id")).toList());
+  }
+
+  @Test
+  void thePartnersDevicesHearEveryChangeLiveInOrder() throws Exception {
+    Couple c = couple();
+    String s = share(c.alice(), "Live item", "respond", null, "text");
+    flag(c.alice(), s, true);
+    // What the real-time gateway relays to both partners' sockets: the couple stream's live events.
+    BlockingQueue<JsonObject> live = new LinkedBlockingQueue<>();
+    var consumer = server.vertx.eventBus().<JsonObject>consumer(Stream.couple(c.id()).address(), m -> live.add(m.body()));
+    consumer.completion().await();
+    try {
+      String id = startReview(c.alice()).getString("id");
+      JsonObject noted = ok(c.bob().put("/api/reviews/" + id + "/notes/" + s, new JsonObject().put("text", "heard live")));
+      JsonObject closed = ok(c.alice().post("/api/reviews/" + id + "/close", new JsonObject()));
+      JsonObject started = live.poll(10, TimeUnit.SECONDS);
+      JsonObject updated = live.poll(10, TimeUnit.SECONDS);
+      JsonObject ended = live.poll(10, TimeUnit.SECONDS);
+      assertEquals("review.started", started.getString("kind"));
+      assertEquals(id, started.getJsonObject("data").getString("id"));
+      assertEquals("review.updated", updated.getString("kind"));
+      assertEquals(noted, updated.getJsonObject("data"));
+      assertEquals("review.closed", ended.getString("kind"));
+      assertEquals(closed, ended.getJsonObject("data"));
+      assertEquals(started.getLong("seq") + 1, updated.getLong("seq"));
+      assertEquals(updated.getLong("seq") + 1, ended.getLong("seq"));
+    } finally {
+      consumer.unregister().await();
+    }
   }
 
   @Test
