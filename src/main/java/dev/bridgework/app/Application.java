@@ -108,7 +108,7 @@ public final class Application {
     this.parts = new PartsService(mongo, vault, events, clock);
     this.reflections = new ReflectionService(mongo, vault, events, clock, catalog, parts);
     this.checkins = new CheckinService(mongo, vault, events, clock);
-    this.accountData = new AccountData(couples, shares, reflections, parts, checkins, events, vault);
+    this.accountData = new AccountData(couples, shares, reflections, parts, checkins, reviews, events, vault);
   }
 
   /** The couple and share features as the review feature sees them (read when called, after construction). */

@@ -304,6 +304,32 @@ public final class ReviewService implements JointSpaceListener {
     return new Brief(couple.members(), date, items);
   }
 
+  // ------------------------------------------------------------------ the account export
+
+  /**
+   * For {@code GET /api/me/export}: the notes the user wrote in their couple's reviews, and only
+   * those (the partner's notes are the partner's), as
+   * {@code [{reviewId, status, createdAt, closedAt, notes:[{shareId, text}]}]}.
+   */
+  public Future<JsonArray> exportOf(String userId) {
+    return joint.coupleOf(userId).compose(couple -> couple == null ? Future.succeededFuture(new JsonArray())
+        : list(couple.id()).map(reviews -> {
+          JsonArray out = new JsonArray();
+          for (Review review : reviews) {
+            JsonArray notes = new JsonArray();
+            for (Review.AgendaItem item : review.agenda()) {
+              String text = item.notes().get(userId);
+              if (text != null) notes.add(new JsonObject().put("shareId", item.shareId()).put("text", text));
+            }
+            if (!notes.isEmpty()) {
+              out.add(new JsonObject().put("reviewId", review.id()).put("status", review.status())
+                  .put("createdAt", review.createdAt()).put("closedAt", review.closedAt()).put("notes", notes));
+            }
+          }
+          return out;
+        }));
+  }
+
   // ------------------------------------------------------------------ withdrawal and dissolution
 
   /**

@@ -336,6 +336,25 @@ class ReviewApiTest {
     assertEquals(201, c.bob().post("/api/reviews", new JsonObject()).statusCode());
   }
 
+  @Test
+  void myExportHoldsMyOwnReviewNotesAndNotMyPartners() {
+    Couple c = couple();
+    String s = share(c.alice(), "Exported item", "listen", null, "text");
+    flag(c.alice(), s, true);
+    String id = startReview(c.alice()).getString("id");
+    ok(c.alice().put("/api/reviews/" + id + "/notes/" + s, new JsonObject().put("text", "ALICE-EXPORT-NOTE")));
+    ok(c.bob().put("/api/reviews/" + id + "/notes/" + s, new JsonObject().put("text", "BOB-EXPORT-NOTE")));
+
+    var r = c.alice().get("/api/me/export");
+    assertEquals(200, r.statusCode(), r.bodyAsString());
+    JsonArray notes = r.bodyAsJsonObject().getJsonArray("reviewNotes");
+    assertEquals(1, notes.size());
+    assertEquals(id, notes.getJsonObject(0).getString("reviewId"));
+    assertEquals(new JsonArray().add(new JsonObject().put("shareId", s).put("text", "ALICE-EXPORT-NOTE")),
+        notes.getJsonObject(0).getJsonArray("notes"));
+    assertFalse(r.bodyAsString().contains("BOB-EXPORT-NOTE"), "the partner's note belongs to the partner");
+  }
+
   // ------------------------------------------------------------------ withdrawal and dissolution
 
   @Test
