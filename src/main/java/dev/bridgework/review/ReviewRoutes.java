@@ -141,7 +141,7 @@ public final class ReviewRoutes {
   }
 
   /**
-   * The brief as an attachment. The HTML page replaces the app's CSP with its own: nothing may
+   * The brief as a file. The HTML page replaces the app's CSP with its own: nothing may
    * load or run, and only the page's own inline style (allowed by its hash) applies.
    */
   private void brief(RoutingContext ctx) {
@@ -151,7 +151,9 @@ public final class ReviewRoutes {
     reviews.brief(couple(ctx), id, format).onSuccess(file -> {
       var response = ctx.response()
           .putHeader("Content-Type", file.contentType())
-          .putHeader("Content-Disposition", "attachment; filename=\"" + file.fileName() + "\"")
+          // The printable page opens in a tab to print; Markdown and PDF are saved as files.
+          .putHeader("Content-Disposition", ("html".equals(format) ? "inline" : "attachment")
+              + "; filename=\"" + file.fileName() + "\"")
           .putHeader("Cache-Control", "no-store");
       if ("html".equals(format)) response.putHeader("Content-Security-Policy", BriefRenderer.HTML_CSP);
       response.end(file.body());

@@ -446,7 +446,7 @@ class ReviewApiTest {
     var html = brief(c.alice(), id, "html");
     assertEquals(200, html.statusCode());
     assertEquals("text/html; charset=utf-8", html.getHeader("Content-Type"));
-    assertEquals("attachment; filename=\"bridgework-brief-" + date + ".html\"", html.getHeader("Content-Disposition"));
+    assertEquals("inline; filename=\"bridgework-brief-" + date + ".html\"", html.getHeader("Content-Disposition"));
     assertEquals(BriefRenderer.HTML_CSP, html.getHeader("Content-Security-Policy"));
     var pdf = brief(c.alice(), id, "pdf");
     assertEquals(200, pdf.statusCode());
