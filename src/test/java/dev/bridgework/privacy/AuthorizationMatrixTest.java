@@ -166,6 +166,54 @@ class AuthorizationMatrixTest {
     return ids("share", id, "response", rid);
   }
 
+  /** The world couple's open review (started if there is none), with a fresh share as its only agenda item. */
+  static Target openReview(World w) {
+    String shareId = share(w.owner);
+    var current = w.owner.get("/api/reviews/current");
+    String id;
+    if (current.statusCode() == 200) {
+      id = current.bodyAsJsonObject().getString("id");
+    } else {
+      var started = w.owner.post("/api/reviews", new JsonObject());
+      assertEquals(201, started.statusCode(), started.bodyAsString());
+      id = started.bodyAsJsonObject().getString("id");
+    }
+    var agenda = w.owner.put("/api/reviews/" + id + "/agenda", new JsonObject().put("shareIds", new JsonArray().add(shareId)));
+    assertEquals(200, agenda.statusCode(), agenda.bodyAsString());
+    return ids("review", id, "share", shareId);
+  }
+
+  static Target closedReview(World w) {
+    Target t = openReview(w);
+    assertEquals(200, w.owner.post("/api/reviews/" + t.id("review") + "/close", new JsonObject()).statusCode());
+    return t;
+  }
+
+  /** Neither world couple has an open review. */
+  static Target noOpenReview(World w) {
+    for (Api member : List.of(w.owner, w.other)) {
+      var current = member.get("/api/reviews/current");
+      if (current.statusCode() == 200) {
+        String id = current.bodyAsJsonObject().getString("id");
+        assertEquals(200, member.post("/api/reviews/" + id + "/close", new JsonObject()).statusCode());
+      }
+    }
+    return ids();
+  }
+
+  /** A review of a couple that dissolved afterwards: it is gone for everyone. */
+  static Target dissolvedReview(World w) {
+    Api a = w.server.register("GoneReviewer");
+    Api b = w.server.register("AlsoGoneReviewer");
+    Pairing.pair(a, b);
+    String shareId = share(a);
+    assertEquals(200, a.put("/api/shares/" + shareId + "/counseling", new JsonObject().put("flag", true)).statusCode());
+    var started = a.post("/api/reviews", new JsonObject());
+    assertEquals(201, started.statusCode(), started.bodyAsString());
+    assertEquals(204, b.delete("/api/couple").statusCode());
+    return ids("review", started.bodyAsJsonObject().getString("id"), "share", shareId);
+  }
+
   static Map<Role, Integer> expect(int owner, int partner, int other, int stranger, int anonymous) {
     Map<Role, Integer> m = new EnumMap<>(Role.class);
     m.put(Role.OWNER, owner);
@@ -232,6 +280,34 @@ class AuthorizationMatrixTest {
           + t.id("share") + "/responses/" + t.id("response")), live ? expect(403, 204, 404, 404, 401) : HIDDEN));
     }
     rows.add(new Row("GET /api/shares", "shared", shared, (c, t) -> c.get("/api/shares"), expect(200, 200, 200, 409, 401)));
+    // Joint reviews (the owner's couple; the other couple never has one of theirs touched)
+    for (var state : Map.<String, Function<World, Target>>of("open", AuthorizationMatrixTest::openReview,
+        "closed", AuthorizationMatrixTest::closedReview, "dissolved", AuthorizationMatrixTest::dissolvedReview).entrySet()) {
+      String name = state.getKey();
+      Function<World, Target> target = state.getValue();
+      boolean gone = name.equals("dissolved");
+      Map<Role, Integer> read = gone ? HIDDEN : expect(200, 200, 404, 404, 401);
+      int change = name.equals("open") ? 200 : 409;
+      Map<Role, Integer> write = gone ? HIDDEN : expect(change, change, 404, 404, 401);
+      rows.add(new Row("GET /api/reviews/:id", name, target, (c, t) -> c.get("/api/reviews/" + t.id("review")), read));
+      rows.add(new Row("PUT /api/reviews/:id/agenda", name, target, (c, t) -> c.put("/api/reviews/" + t.id("review") + "/agenda",
+          new JsonObject().put("shareIds", new JsonArray())), write));
+      rows.add(new Row("PUT /api/reviews/:id/notes/:shareId", name, target, (c, t) -> c.put("/api/reviews/" + t.id("review")
+          + "/notes/" + t.id("share"), new JsonObject().put("text", "a note from someone")), write));
+      rows.add(new Row("PUT /api/reviews/:id/ready", name, target, (c, t) -> c.put("/api/reviews/" + t.id("review") + "/ready",
+          new JsonObject().put("ready", true)), write));
+      // Closing a closed review is harmless: it answers the review as it is.
+      rows.add(new Row("POST /api/reviews/:id/close", name, target, (c, t) -> c.post("/api/reviews/" + t.id("review") + "/close",
+          new JsonObject()), read));
+      rows.add(new Row("GET /api/reviews/:id/brief", name, target, (c, t) -> c.get("/api/reviews/" + t.id("review")
+          + "/brief?format=md"), read));
+    }
+    rows.add(new Row("GET /api/reviews", "open", AuthorizationMatrixTest::openReview, (c, t) -> c.get("/api/reviews"),
+        expect(200, 200, 200, 409, 401)));
+    rows.add(new Row("GET /api/reviews/current", "open", AuthorizationMatrixTest::openReview, (c, t) -> c.get("/api/reviews/current"),
+        expect(200, 200, 404, 409, 401)));
+    rows.add(new Row("POST /api/reviews", "none open", AuthorizationMatrixTest::noOpenReview, (c, t) -> c.post("/api/reviews",
+        new JsonObject()), expect(201, 201, 201, 409, 401)));
     // Private work, in draft
     rows.add(new Row("GET /api/exercises", "catalog", none, (c, t) -> c.get("/api/exercises"), expect(200, 200, 200, 200, 401)));
     rows.add(new Row("GET /api/exercises/:id", "catalog", none, (c, t) -> c.get("/api/exercises/mirror-recent-moment"),
