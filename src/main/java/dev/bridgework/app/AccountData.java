@@ -5,6 +5,7 @@ import dev.bridgework.checkin.CheckinService;
 import dev.bridgework.couple.CoupleService;
 import dev.bridgework.parts.PartsService;
 import dev.bridgework.reflection.ReflectionService;
+import dev.bridgework.review.ReviewService;
 import dev.bridgework.realtime.EventLog;
 import dev.bridgework.realtime.Stream;
 import dev.bridgework.share.ShareService;
@@ -27,16 +28,18 @@ final class AccountData implements AccountHooks {
   private final ReflectionService reflections;
   private final PartsService parts;
   private final CheckinService checkins;
+  private final ReviewService reviews;
   private final EventLog events;
   private final Vault vault;
 
   AccountData(CoupleService couples, ShareService shares, ReflectionService reflections, PartsService parts,
-              CheckinService checkins, EventLog events, Vault vault) {
+              CheckinService checkins, ReviewService reviews, EventLog events, Vault vault) {
     this.couples = couples;
     this.shares = shares;
     this.reflections = reflections;
     this.parts = parts;
     this.checkins = checkins;
+    this.reviews = reviews;
     this.events = events;
     this.vault = vault;
   }
@@ -49,11 +52,11 @@ final class AccountData implements AccountHooks {
   @Override
   public Future<JsonObject> exportOf(String userId) {
     return Future.all(List.of(couples.exportOf(userId), shares.exportOf(userId),
-        reflections.exportOf(userId), parts.exportOf(userId), checkins.exportOf(userId))).map(all -> {
+        reflections.exportOf(userId), parts.exportOf(userId), checkins.exportOf(userId), reviews.exportOf(userId))).map(all -> {
       JsonObject out = new JsonObject();
       out.mergeIn(all.<JsonObject>resultAt(0)).mergeIn(all.<JsonObject>resultAt(1));
       out.put("reflections", all.<JsonArray>resultAt(2)).put("parts", all.<JsonArray>resultAt(3))
-          .put("checkins", all.<JsonArray>resultAt(4));
+          .put("checkins", all.<JsonArray>resultAt(4)).put("reviewNotes", all.<JsonArray>resultAt(5));
       return out;
     });
   }

@@ -13,6 +13,13 @@ import dev.bridgework.couple.CoupleRepository;
 import dev.bridgework.couple.CoupleRoutes;
 import dev.bridgework.couple.CoupleService;
 import dev.bridgework.realtime.EventLog;
+import dev.bridgework.review.Brief;
+import dev.bridgework.review.BriefRenderer;
+import dev.bridgework.review.JointSpace;
+import dev.bridgework.review.ReviewRepository;
+import dev.bridgework.review.ReviewRoutes;
+import dev.bridgework.review.ReviewService;
+import dev.bridgework.share.Share;
 import dev.bridgework.share.ShareRoutes;
 import dev.bridgework.share.ShareService;
 import dev.bridgework.checkin.CheckinRoutes;
@@ -33,6 +40,7 @@ import dev.bridgework.web.OriginGuard;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.mongo.MongoClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -66,6 +74,8 @@ public final class Application {
   final CoupleRepository coupleRepository;
   final ShareService shares;
   final CoupleService couples;
+  final ReviewRepository reviewRepository;
+  final ReviewService reviews;
   final AccountHooks accountData;
   final ExerciseCatalog catalog;
   final PartsService parts;
@@ -88,15 +98,33 @@ public final class Application {
     this.vault = new Vault(mongo, masterKey);
     this.events = new EventLog(vertx, mongo, clock, vault);
     this.coupleRepository = new CoupleRepository(mongo);
-    this.shares = new ShareService(mongo, coupleRepository, vault, events, clock, List.of());
-    // The share feature erases the couple's shares when it dissolves (reviews join this list).
+    this.reviewRepository = new ReviewRepository(mongo, vault);
+    this.reviews = new ReviewService(reviewRepository, jointSpace(), events, new BriefRenderer(), vertx, clock);
+    // Withdrawals and dissolutions reach every feature that keeps something of the joint space.
+    this.shares = new ShareService(mongo, coupleRepository, vault, events, clock, List.of(reviews));
     this.couples = new CoupleService(coupleRepository, users, vault, events,
-        new Throttle(mongo, clock, 10, Duration.ofMinutes(15)), clock, config.inviteTtl(), vertx.eventBus(), List.of(shares));
+        new Throttle(mongo, clock, 10, Duration.ofMinutes(15)), clock, config.inviteTtl(), vertx.eventBus(), List.of(shares, reviews));
     this.catalog = catalog;
     this.parts = new PartsService(mongo, vault, events, clock);
     this.reflections = new ReflectionService(mongo, vault, events, clock, catalog, parts);
     this.checkins = new CheckinService(mongo, vault, events, clock);
-    this.accountData = new AccountData(couples, shares, reflections, parts, checkins, events, vault);
+    this.accountData = new AccountData(couples, shares, reflections, parts, checkins, reviews, events, vault);
+  }
+
+  /** The couple and share features as the review feature sees them (read when called, after construction). */
+  private JointSpace jointSpace() {
+    return new JointSpace() {
+      @Override
+      public Future<JointSpace.Couple> coupleOf(String userId) {
+        return couples.coupleOf(userId).map(c -> c == null ? null : new JointSpace.Couple(c.id(),
+            c.members().stream().map(m -> new Brief.Member(m.id(), m.displayName())).toList()));
+      }
+
+      @Override
+      public Future<List<JsonObject>> sharesOf(String coupleId) {
+        return shares.sharesOf(coupleId).map(list -> list.stream().map(Share::toJson).toList());
+      }
+    };
   }
 
   public static Future<Application> start(Vertx vertx, AppConfig config, Clock clock) {
@@ -111,7 +139,7 @@ public final class Application {
 
   private Future<Void> createIndexes() {
     return Future.all(List.of(users.createIndexes(), events.createIndexes(),
-        coupleRepository.createIndexes(), shares.createIndexes(),
+        coupleRepository.createIndexes(), shares.createIndexes(), reviewRepository.createIndexes(),
         parts.createIndexes(), reflections.createIndexes(), checkins.createIndexes())).mapEmpty();
   }
 
@@ -121,6 +149,7 @@ public final class Application {
     features.add(new FeatureRoutes("/api/me", new AccountRoutes(vertx, auth, sessionAuth, accountData).router()));
     features.add(new FeatureRoutes("/api/couple", new CoupleRoutes(vertx, couples, sessionAuth).router()));
     features.add(new FeatureRoutes("/api/shares", new ShareRoutes(vertx, shares, couples, sessionAuth).router()));
+    features.add(new FeatureRoutes("/api/reviews", new ReviewRoutes(vertx, reviews, sessionAuth).router()));
     features.add(new FeatureRoutes("/api/exercises", new ExerciseRoutes(vertx, catalog, sessionAuth).router()));
     features.add(new FeatureRoutes("/api/reflections", new ReflectionRoutes(vertx, reflections, sessionAuth).router()));
     features.add(new FeatureRoutes("/api/parts", new PartsRoutes(vertx, parts, sessionAuth).router()));
@@ -148,6 +177,23 @@ public final class Application {
           LOG.info("Bridgework listening on http://{}:{} ({} event-loop instance(s))", config.httpHost(), this.port, instances);
           return null;
         });
+  }
+
+  /**
+   * Every API route as "METHOD /path" (e.g. "GET /api/shares/:id"), for the authorization matrix
+   * test that fails when a route is added without being covered.
+   */
+  public List<String> routes() {
+    List<String> out = new ArrayList<>();
+    for (FeatureRoutes feature : features()) {
+      for (io.vertx.ext.web.Route route : feature.router().getRoutes()) {
+        // Guards mounted for every method (session checks) are not endpoints of their own.
+        if (route.getPath() == null || route.methods() == null) continue;
+        String path = feature.prefix() + (route.getPath().equals("/") ? "" : route.getPath());
+        for (io.vertx.core.http.HttpMethod m : route.methods()) out.add(m.name() + " " + path);
+      }
+    }
+    return out;
   }
 
   public int port() {
