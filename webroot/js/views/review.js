@@ -34,8 +34,9 @@ export default {
 
 function briefLinks(reviewId, prefix = 'brief') {
   return h('ul', { class: 'brief-links', 'aria-label': 'Download the brief' },
-    // The server sends every format as an attachment, so each link downloads in place.
-    h('li', null, h('a', { href: api.briefUrl(reviewId, 'html'), download: '', 'data-testid': `${prefix}-html` }, 'Printable page (HTML)')),
+    // The server serves the printable page inline (it opens in a tab, ready to print), the others as files.
+    h('li', null, h('a', { href: api.briefUrl(reviewId, 'html'), target: '_blank', rel: 'noopener', 'data-testid': `${prefix}-html` },
+      'Printable page', h('span', { class: 'visually-hidden' }, ' (opens in a new tab)'))),
     h('li', null, h('a', { href: api.briefUrl(reviewId, 'md'), download: '', 'data-testid': `${prefix}-md` }, 'Markdown')),
     h('li', null, h('a', { href: api.briefUrl(reviewId, 'pdf'), download: '', 'data-testid': `${prefix}-pdf` }, 'PDF')));
 }

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -67,7 +68,7 @@ class JointSpaceBrowserTest {
   }
 
   @Test
-  void partnersPairShareRespondAndWithdrawLiveAndUnsharedWordsNeverReachThePartner() {
+  void partnersPairShareRespondAndWithdrawLiveAndUnsharedWordsNeverReachThePartner() throws IOException {
     try (Person alex = Person.desktop(browser, server, "Alex").signUp();
          Person sam = Person.phone(browser, server, "Sam").signUp()) {
       // Pairing: Alex creates the joint space, copies the code, Sam joins with it.
@@ -150,6 +151,18 @@ class JointSpaceBrowserTest {
       Locator alexsEvening = alex.shareCard("A quiet evening");
       assertThat(alexsEvening.locator("[data-testid='response'][data-kind='ack']")).containsText("I hear you");
       assertThat(alexsEvening.getByTestId("ack-hear_you")).hasCount(0);
+      // One acknowledgement at a time: choosing another replaces it, choosing it again takes it back.
+      Locator alexsAcks = alexsEvening.locator("[data-testid='response'][data-kind='ack']");
+      evening.getByTestId("ack-understand_more").click();
+      assertThat(evening.getByTestId("ack-hear_you")).hasAttribute("aria-pressed", "false");
+      assertThat(evening.getByTestId("ack-understand_more")).hasAttribute("aria-pressed", "true");
+      assertThat(alexsAcks).hasCount(1);
+      assertThat(alexsAcks).containsText("I'd like to understand more");
+      evening.getByTestId("ack-understand_more").click();
+      assertThat(evening.getByTestId("ack-understand_more")).hasAttribute("aria-pressed", "false");
+      assertThat(alexsAcks).hasCount(0);
+      evening.getByTestId("ack-hear_you").click();
+      assertThat(alexsAcks).containsText("I hear you");
       evening.getByTestId("comment-text").fill("Sunday works. I'm glad you told me.");
       evening.getByTestId("comment-submit").click();
       assertThat(alexsEvening.locator("[data-testid='response'][data-kind='comment']")).containsText("Sunday works. I'm glad you told me.");
@@ -167,16 +180,14 @@ class JointSpaceBrowserTest {
       assertThat(sam.shareCard("Sunday mornings").locator("[data-testid='response'][data-kind='ack']")).containsText("Thank you for telling me");
       assertThat(alex.id("share-card").first()).hasAttribute("data-share-id", sundays.getAttribute("data-share-id"));
 
-      // The joint space with two shares and responses, for the README.
+      // The joint space with two shares and responses. docs/joint-space.png (in the README) is a
+      // copy of this file; the test writes under target/ so a run never changes tracked files.
       alex.page.evaluate("() => document.activeElement && document.activeElement.blur()");
       alex.page.mouse().move(0, 0);
       assertThat(alex.page.locator(".is-new")).hasCount(0, new com.microsoft.playwright.assertions.LocatorAssertions.HasCountOptions().setTimeout(10_000));
-      try {
-        Files.createDirectories(Path.of("docs"));
-      } catch (java.io.IOException e) {
-        throw new IllegalStateException(e);
-      }
-      alex.page.screenshot(new Page.ScreenshotOptions().setPath(Path.of("docs/joint-space.png")).setFullPage(true));
+      Path screenshot = Path.of("target", "screenshots", "joint-space.png");
+      alex.page.screenshot(new Page.ScreenshotOptions().setPath(screenshot).setFullPage(true));
+      assertTrue(Files.size(screenshot) > 10_000, "a real screenshot");
 
       // Alex edits the share: Sam sees the new words; Alex withdraws it: it leaves Sam's screen.
       alexsEvening.getByTestId("share-edit").click();
@@ -254,6 +265,10 @@ class JointSpaceBrowserTest {
       card.getByTestId("comment-text").fill("<svg onload=window.__xss=4>");
       card.getByTestId("comment-submit").click();
       assertThat(kim.shareCard(attack).locator("[data-testid='response'][data-kind='comment']")).containsText("<svg onload=window.__xss=4>");
+
+      // Lee deletes the comment; it leaves Kim's screen.
+      card.locator("[data-testid='response'][data-kind='comment']").getByTestId("response-delete").click();
+      assertThat(kim.shareCard(attack).getByTestId("response")).hasCount(0);
 
       for (Person p : List.of(kim, lee)) {
         assertNull(p.page.evaluate("() => window.__xss"), "no injected script ran for " + p.name);

@@ -83,13 +83,9 @@ final class Person implements AutoCloseable {
     this.context = browser.newContext(server.origin(), width, height);
     context.setDefaultTimeout(20_000);
     this.page = context.newPage();
-    page.onConsoleMessage(m -> {
-      if (("error".equals(m.type()) && !EXPECTED_NETWORK_NOISE.matcher(m.text()).matches())
-          || m.text().contains("Content Security Policy")) {
-        problems.add(m.type() + ": " + m.text());
-      }
-    });
-    page.onPageError(e -> problems.add("page error: " + e));
+    watchForProblems(page, "");
+    // Tabs the app opens (the printable brief) are watched the same way.
+    context.onPage(tab -> watchForProblems(tab, "[new tab] "));
     // Bodies are read at the end (reading them inside the handler would block event dispatch).
     page.onResponse(r -> {
       if (r.url().contains("/api/")) apiResponses.add(r);
@@ -103,6 +99,16 @@ final class Person implements AutoCloseable {
         }
       });
     });
+  }
+
+  private void watchForProblems(Page tab, String prefix) {
+    tab.onConsoleMessage(m -> {
+      if (("error".equals(m.type()) && !EXPECTED_NETWORK_NOISE.matcher(m.text()).matches())
+          || m.text().contains("Content Security Policy")) {
+        problems.add(prefix + m.type() + ": " + m.text());
+      }
+    });
+    tab.onPageError(e -> problems.add(prefix + "page error: " + e));
   }
 
   static Person desktop(Browser browser, TestServer server, String name) {

@@ -2,6 +2,7 @@ package dev.bridgework.ui;
 
 import com.microsoft.playwright.Download;
 import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
 import com.microsoft.playwright.assertions.PlaywrightAssertions;
 import dev.bridgework.couple.Pairing;
 import dev.bridgework.testing.Api;
@@ -140,13 +141,16 @@ class ReviewBrowserTest {
       assertTrue(markdown.contains("Let's take this to counseling"), markdown);
       assertFalse(markdown.contains(privateWords), "the brief holds nothing private");
 
-      Download html = alex.download(alex.id("brief-html"));
-      assertTrue(html.suggestedFilename().endsWith(".html"), html.suggestedFilename());
-      String page = Person.text(html);
+      // The printable page opens in its own tab, under its own CSP, ready to print.
+      Page printable = alex.page.waitForPopup(() -> alex.id("brief-html").click());
+      printable.waitForLoadState();
+      assertThat(printable.locator("body")).containsText("Could we get up fifteen minutes earlier?");
+      String page = printable.content();
       assertInOrder(page, "When plans change", "Money worries", "Mornings feel rushed");
-      assertTrue(page.contains("Could we get up fifteen minutes earlier?"), "the page holds Sam's note");
+      assertTrue(page.contains("plan one evening a week."), "the page holds Alex's note");
       assertFalse(page.contains(privateWords), "the page holds nothing private");
       assertFalse(page.toLowerCase().contains("<script"), "the printable page runs no script");
+      printable.close();
 
       Download pdf = alex.download(alex.id("brief-pdf"));
       assertTrue(pdf.suggestedFilename().endsWith(".pdf"), pdf.suggestedFilename());
