@@ -299,6 +299,27 @@ class PrivateSpaceBrowserTest {
         laptop.expectConnection("live");
         assertThat(phone.id("step-text")).hasValue("The phone's final words.");
 
+        // The same for a part edited on both devices at once: the form keeps what was typed.
+        laptop.go("#/parts");
+        laptop.id("part-add").click();
+        laptop.id("part-name").fill("The Critic");
+        laptop.id("part-save").click();
+        phone.go("#/parts");
+        assertThat(phone.id("part-card")).hasCount(1);
+        phone.id("part-edit").click();
+        phone.id("part-belief").fill("I am not enough. (phone)");
+        laptop.id("part-edit").click();
+        laptop.id("part-belief").fill("I must never fail. (laptop)");
+        laptop.id("part-save").click();
+        assertThat(laptop.id("part-card")).containsText("I must never fail. (laptop)");
+        phone.id("part-save").click();
+        assertThat(phone.id("part-conflict")).isVisible();
+        assertThat(phone.id("part-belief")).hasValue("I am not enough. (phone)");
+        phone.id("conflict-keep-mine").click();
+        assertThat(phone.id("part-form")).hasCount(0);
+        assertThat(phone.id("part-card")).containsText("I am not enough. (phone)");
+        assertThat(laptop.id("part-card")).containsText("I am not enough. (phone)");
+
         phone.assertStoresNothing();
         laptop.assertStoresNothing();
 

@@ -158,6 +158,15 @@ class ReviewBrowserTest {
       assertEquals("%PDF-", new String(pdfBytes, 0, 5, StandardCharsets.US_ASCII));
       assertTrue(pdfBytes.length > 1000, "a real document");
 
+      // Sam withdraws an item while the review is open: it leaves Alex's agenda at once, notes and all.
+      sam.go("#/joint");
+      sam.shareCard("Mornings feel rushed").getByTestId("share-withdraw").click();
+      sam.id("dialog-confirm").click();
+      assertAgenda(alex, "When plans change", "Money worries");
+      assertThat(alex.page.getByText("Could we get up fifteen minutes earlier?")).hasCount(0);
+      sam.go("#/review");
+      assertAgenda(sam, "When plans change", "Money worries");
+
       // Closing asks first; then both see it among past reviews, brief still downloadable.
       alex.id("review-close").click();
       assertThat(alex.id("confirm-close-review")).isVisible();
@@ -165,10 +174,11 @@ class ReviewBrowserTest {
       assertThat(alex.id("review-none")).isVisible();
       assertThat(sam.id("review-none")).isVisible();
       assertThat(sam.id("past-review")).hasCount(1);
-      assertThat(sam.id("past-review")).containsText("3 items");
+      assertThat(sam.id("past-review")).containsText("2 items");
       String pastMarkdown = Person.text(sam.download(sam.id("past-brief-md")));
-      assertInOrder(pastMarkdown, "When plans change", "Money worries", "Mornings feel rushed");
+      assertInOrder(pastMarkdown, "When plans change", "Money worries");
       assertTrue(pastMarkdown.contains("I'd like us to plan one evening a week."));
+      assertFalse(pastMarkdown.contains("Mornings feel rushed"), "a withdrawn share leaves the brief");
 
       assertFalse(sam.receivedText().contains(privateWords), "Sam never received Alex's private words");
       for (Person p : List.of(alex, sam)) {
