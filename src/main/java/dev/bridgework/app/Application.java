@@ -10,6 +10,10 @@ import dev.bridgework.auth.SessionStore;
 import dev.bridgework.auth.Throttle;
 import dev.bridgework.auth.UserRepository;
 import dev.bridgework.realtime.EventLog;
+import dev.bridgework.realtime.Membership;
+import dev.bridgework.realtime.MongoMembership;
+import dev.bridgework.realtime.RealtimeGateway;
+import dev.bridgework.realtime.RealtimeLimits;
 import dev.bridgework.storage.Database;
 import dev.bridgework.web.FeatureRoutes;
 import dev.bridgework.web.HealthRoutes;
@@ -48,6 +52,8 @@ public final class Application {
   final AuthService auth;
   final SessionAuth sessionAuth;
   final EventLog events;
+  final Membership membership;
+  final RealtimeGateway realtime;
 
   private Application(Vertx vertx, AppConfig config, Clock clock, Database database) {
     this.vertx = vertx;
@@ -62,12 +68,15 @@ public final class Application {
         new Throttle(mongo, clock, 100, Duration.ofMinutes(15)), clock, vertx.eventBus());
     this.sessionAuth = new SessionAuth(sessions);
     this.events = new EventLog(vertx, mongo, clock);
+    // Reads the couple feature's collections; may be replaced by the couple service itself.
+    this.membership = new MongoMembership(mongo);
+    this.realtime = new RealtimeGateway(vertx, sessionAuth, sessions, events, membership, RealtimeLimits.defaults());
   }
 
   public static Future<Application> start(Vertx vertx, AppConfig config, Clock clock) {
     return Database.start(vertx, config.mongoUri(), config.mongoDb(), config.dataDir())
         .map(db -> new Application(vertx, config, clock, db))
-        .compose(app -> app.createIndexes().compose(v -> app.deployHttp()).map(app));
+        .compose(app -> app.createIndexes().compose(v -> app.realtime.start()).compose(v -> app.deployHttp()).map(app));
   }
 
   private Future<Void> createIndexes() {
@@ -108,7 +117,7 @@ public final class Application {
     HealthRoutes health = new HealthRoutes(database);
     List<HttpVerticle> deployed = new ArrayList<>();
     return vertx.deployVerticle(() -> {
-          HttpVerticle verticle = new HttpVerticle(config.httpHost(), port, originGuard, health, null, this::features, "webroot");
+          HttpVerticle verticle = new HttpVerticle(config.httpHost(), port, originGuard, health, realtime, this::features, "webroot");
           synchronized (deployed) {
             deployed.add(verticle);
           }
@@ -134,7 +143,19 @@ public final class Application {
     return vertx;
   }
 
+  public EventLog events() {
+    return events;
+  }
+
+  public RealtimeGateway realtime() {
+    return realtime;
+  }
+
   public Future<Void> close() {
+    return realtime.close().transform(ignored -> undeployAll());
+  }
+
+  private Future<Void> undeployAll() {
     List<Future<Void>> undeploys = deployments.stream().map(vertx::undeploy).toList();
     return Future.join(undeploys).eventually(database::close).mapEmpty();
   }
