@@ -123,6 +123,11 @@ public final class RealtimeGateway implements Handler<RoutingContext> {
     return connections.size();
   }
 
+  /** How many sockets of this user are open on this node. */
+  public long openSockets(String userId) {
+    return connections.stream().filter(c -> c.userId.equals(userId)).count();
+  }
+
   private void onSessionEnded(JsonObject message) {
     if (message == null) return;
     String key = message.getString("sessionKey");
