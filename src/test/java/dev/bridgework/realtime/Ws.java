@@ -50,7 +50,18 @@ final class Ws implements AutoCloseable {
 
   /** Opens a socket as {@code api} (its session cookie) on {@code port}; waits for welcome. */
   static Ws open(Api api, int port) {
-    return new Ws(client(api.vertx()), options(port).putHeader("Cookie", api.cookieHeader()));
+    return open(api.vertx(), api.cookieHeader(), port);
+  }
+
+  /** Opens a socket from a client Vert.x of the test's choosing (one that outlives a server node). */
+  static Ws open(Vertx vertx, String cookie, int port) {
+    return new Ws(client(vertx), options(port).putHeader("Cookie", cookie));
+  }
+
+  static Ws live(Vertx vertx, String cookie, int port) {
+    Ws ws = open(vertx, cookie, port);
+    ws.resumeFromHeads();
+    return ws;
   }
 
   static Ws open(Api api) {
