@@ -324,7 +324,7 @@ final class Connection implements Feed.Sink {
     if (hint == null) {
       // Leaving is obeyed at once, without waiting for storage: pushes to a former member stop now.
       serially(() -> {
-        if (coupleId != null) return leaveCouple();
+        if (coupleId != null) return leaveCouple(true);
         return Future.succeededFuture();
       });
     } else {
@@ -340,7 +340,7 @@ final class Connection implements Feed.Sink {
 
   private Future<Void> becomeMemberOf(String actual) {
     if (closed || Objects.equals(actual, coupleId)) return Future.succeededFuture();
-    Future<Void> left = coupleId != null ? leaveCouple() : Future.succeededFuture();
+    Future<Void> left = coupleId != null ? leaveCouple(true) : Future.succeededFuture();
     if (actual == null) return left;
     return left.compose(v -> membership.partnerOf(userId)).compose(partner -> {
       if (closed) return Future.succeededFuture();
@@ -374,9 +374,16 @@ final class Connection implements Feed.Sink {
     });
   }
 
-  /** Stops the couple stream and its channel at once. */
-  private Future<Void> leaveCouple() {
+  /**
+   * Stops the couple stream and its channel at once. Left without its {@code couple.dissolved}
+   * (the membership changed first, or the socket was still replaying), the client is told to
+   * reload the couple's state with {@code reset} (head 0: no couple stream to follow).
+   */
+  private Future<Void> leaveCouple(boolean tellClient) {
     Feed old = couple;
+    if (tellClient && old != null && old.started() && welcomed) {
+      send(new JsonObject().put("type", "reset").put("stream", Stream.COUPLE).put("head", 0L));
+    }
     MessageConsumer<JsonObject> channel = coupleChannel;
     couple = null;
     coupleChannel = null;
@@ -471,7 +478,7 @@ final class Connection implements Feed.Sink {
         .put("kind", event.getValue("kind")).put("data", event.getValue("data")).put("at", event.getValue("at")));
     if (feed == couple && "couple.dissolved".equals(event.getValue("kind"))) {
       // The dissolution is the couple stream's last event: nothing of that couple follows it.
-      leaveCouple();
+      leaveCouple(false);
     }
   }
 
@@ -487,6 +494,9 @@ final class Connection implements Feed.Sink {
   private void send(JsonObject frame) {
     if (closed) return;
     ws.writeTextMessage(frame.encode());
+    // Presence, focus and error frames are small, but a client that never reads must not pile
+    // them up either: a full queue starts the same stall clock as events do.
+    if (ws.writeQueueFull()) awaitDrain();
   }
 
   // ---------------------------------------------------------------- closing

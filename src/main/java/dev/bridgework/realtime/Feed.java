@@ -111,7 +111,9 @@ final class Feed {
     if (!(rawSeq instanceof Number number)) return;
     long seq = number.longValue();
     if (seq > known) known = seq;
-    if (lastSent >= 0 && seq <= lastSent) return;
+    // Before resume nothing is kept: whatever is published before the head is read at resume is
+    // numbered at or below that head, so the replay reads it from the log.
+    if (lastSent < 0 || seq <= lastSent) return;
     if (pending.size() < limits.maxPending() || seq == lastSent + 1) pending.put(seq, event);
     sink.progressed();
   }

@@ -32,7 +32,7 @@ public record RealtimeLimits(
 
   public static RealtimeLimits defaults() {
     return new RealtimeLimits(20, 40, 40, Duration.ofSeconds(2), Duration.ofSeconds(30), Duration.ofSeconds(15),
-        256 * 1024, 1000, Duration.ofSeconds(2));
+        256 * 1024, 256, Duration.ofSeconds(2));
   }
 
   public RealtimeLimits withSweepInterval(Duration d) {
