@@ -9,12 +9,24 @@ import dev.bridgework.auth.SessionAuth;
 import dev.bridgework.auth.SessionStore;
 import dev.bridgework.auth.Throttle;
 import dev.bridgework.auth.UserRepository;
+import dev.bridgework.couple.CoupleRepository;
+import dev.bridgework.couple.CoupleRoutes;
+import dev.bridgework.couple.CoupleService;
 import dev.bridgework.realtime.EventLog;
-import dev.bridgework.realtime.Membership;
-import dev.bridgework.realtime.MongoMembership;
+import dev.bridgework.share.ShareRoutes;
+import dev.bridgework.share.ShareService;
+import dev.bridgework.checkin.CheckinRoutes;
+import dev.bridgework.checkin.CheckinService;
+import dev.bridgework.exercise.ExerciseCatalog;
+import dev.bridgework.exercise.ExerciseRoutes;
+import dev.bridgework.parts.PartsRoutes;
+import dev.bridgework.parts.PartsService;
+import dev.bridgework.reflection.ReflectionRoutes;
 import dev.bridgework.realtime.RealtimeGateway;
 import dev.bridgework.realtime.RealtimeLimits;
+import dev.bridgework.reflection.ReflectionService;
 import dev.bridgework.storage.Database;
+import dev.bridgework.storage.Vault;
 import dev.bridgework.web.FeatureRoutes;
 import dev.bridgework.web.HealthRoutes;
 import dev.bridgework.web.HttpVerticle;
@@ -22,7 +34,6 @@ import dev.bridgework.web.OriginGuard;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.mongo.MongoClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,11 +62,20 @@ public final class Application {
   final SessionStore sessions;
   final AuthService auth;
   final SessionAuth sessionAuth;
+  final Vault vault;
   final EventLog events;
-  final Membership membership;
+  final CoupleRepository coupleRepository;
+  final ShareService shares;
+  final CoupleService couples;
+  final AccountHooks accountData;
+  final ExerciseCatalog catalog;
+  final PartsService parts;
+  final ReflectionService reflections;
+  final CheckinService checkins;
   final RealtimeGateway realtime;
 
-  private Application(Vertx vertx, AppConfig config, Clock clock, Database database) {
+  private Application(Vertx vertx, AppConfig config, Clock clock, Database database, byte[] masterKey,
+                      ExerciseCatalog catalog) {
     this.vertx = vertx;
     this.config = config;
     this.clock = clock;
@@ -67,46 +87,49 @@ public final class Application {
         new Throttle(mongo, clock, 10, Duration.ofMinutes(15)),
         new Throttle(mongo, clock, 100, Duration.ofMinutes(15)), clock, vertx.eventBus());
     this.sessionAuth = new SessionAuth(sessions);
-    this.events = new EventLog(vertx, mongo, clock);
-    // Reads the couple feature's collections; may be replaced by the couple service itself.
-    this.membership = new MongoMembership(mongo);
-    this.realtime = new RealtimeGateway(vertx, sessionAuth, sessions, events, membership, RealtimeLimits.defaults());
+    this.vault = new Vault(mongo, masterKey);
+    this.events = new EventLog(vertx, mongo, clock, vault);
+    this.coupleRepository = new CoupleRepository(mongo);
+    this.shares = new ShareService(mongo, coupleRepository, vault, events, clock, List.of());
+    // The share feature erases the couple's shares when it dissolves (reviews join this list).
+    this.couples = new CoupleService(coupleRepository, users, vault, events,
+        new Throttle(mongo, clock, 10, Duration.ofMinutes(15)), clock, config.inviteTtl(), vertx.eventBus(), List.of(shares));
+    this.catalog = catalog;
+    this.parts = new PartsService(mongo, vault, events, clock);
+    this.reflections = new ReflectionService(mongo, vault, events, clock, catalog, parts);
+    this.checkins = new CheckinService(mongo, vault, events, clock);
+    this.accountData = new AccountData(couples, shares, reflections, parts, checkins, events, vault);
+    this.realtime = new RealtimeGateway(vertx, sessionAuth, sessions, events, new CoupleMembership(couples),
+        RealtimeLimits.defaults());
   }
 
   public static Future<Application> start(Vertx vertx, AppConfig config, Clock clock) {
-    return Database.start(vertx, config.mongoUri(), config.mongoDb(), config.dataDir())
-        .map(db -> new Application(vertx, config, clock, db))
+    boolean inMemory = Database.IN_MEMORY.equals(config.dataDir().toString());
+    return vertx.executeBlocking(() -> Vault.loadMasterKey(config.masterKey(), config.dataDir(), inMemory))
+        // A broken exercise file stops start-up here, before the database opens, naming the file.
+        .compose(masterKey -> vertx.executeBlocking(ExerciseCatalog::loadFromClasspath)
+            .compose(catalog -> Database.start(vertx, config.mongoUri(), config.mongoDb(), config.dataDir())
+                .map(db -> new Application(vertx, config, clock, db, masterKey, catalog))))
         .compose(app -> app.createIndexes().compose(v -> app.realtime.start()).compose(v -> app.deployHttp()).map(app));
   }
 
   private Future<Void> createIndexes() {
-    return Future.all(List.of(users.createIndexes(), events.createIndexes())).mapEmpty();
+    return Future.all(List.of(users.createIndexes(), events.createIndexes(),
+        coupleRepository.createIndexes(), shares.createIndexes(),
+        parts.createIndexes(), reflections.createIndexes(), checkins.createIndexes())).mapEmpty();
   }
 
   private List<FeatureRoutes> features() {
     List<FeatureRoutes> features = new ArrayList<>();
     features.add(new FeatureRoutes("/api/auth", new AuthRoutes(vertx, auth, sessionAuth, sessions).router()));
-    features.add(new FeatureRoutes("/api/me", new AccountRoutes(vertx, auth, sessionAuth, accountHooks()).router()));
+    features.add(new FeatureRoutes("/api/me", new AccountRoutes(vertx, auth, sessionAuth, accountData).router()));
+    features.add(new FeatureRoutes("/api/couple", new CoupleRoutes(vertx, couples, sessionAuth).router()));
+    features.add(new FeatureRoutes("/api/shares", new ShareRoutes(vertx, shares, couples, sessionAuth).router()));
+    features.add(new FeatureRoutes("/api/exercises", new ExerciseRoutes(vertx, catalog, sessionAuth).router()));
+    features.add(new FeatureRoutes("/api/reflections", new ReflectionRoutes(vertx, reflections, sessionAuth).router()));
+    features.add(new FeatureRoutes("/api/parts", new PartsRoutes(vertx, parts, sessionAuth).router()));
+    features.add(new FeatureRoutes("/api/checkins", new CheckinRoutes(vertx, checkins, sessionAuth).router()));
     return features;
-  }
-
-  private AccountHooks accountHooks() {
-    return new AccountHooks() {
-      @Override
-      public Future<JsonObject> coupleOf(String userId) {
-        return Future.succeededFuture(null);
-      }
-
-      @Override
-      public Future<JsonObject> exportOf(String userId) {
-        return Future.succeededFuture(new JsonObject());
-      }
-
-      @Override
-      public Future<Void> eraseAll(String userId) {
-        return Future.succeededFuture();
-      }
-    };
   }
 
   private Future<Void> deployHttp() {
@@ -139,12 +162,16 @@ public final class Application {
     return database;
   }
 
-  public Vertx vertx() {
-    return vertx;
-  }
-
   public EventLog events() {
     return events;
+  }
+
+  public Vault vault() {
+    return vault;
+  }
+
+  public Vertx vertx() {
+    return vertx;
   }
 
   public RealtimeGateway realtime() {

@@ -339,7 +339,19 @@ final class Connection implements Feed.Sink {
   }
 
   private Future<Void> becomeMemberOf(String actual) {
-    if (closed || Objects.equals(actual, coupleId)) return Future.succeededFuture();
+    if (closed) return Future.succeededFuture();
+    if (Objects.equals(actual, coupleId)) {
+      // Same couple; but if the socket's user created it alone, the partner may just have joined.
+      if (actual == null || partnerId != null) return Future.succeededFuture();
+      return membership.partnerOf(userId).compose(partner -> {
+        if (closed || partner == null || !Objects.equals(actual, coupleId) || partnerId != null) {
+          return Future.succeededFuture();
+        }
+        partnerId = partner;
+        partnerOnline = null;
+        return tellPartnerPresence();
+      });
+    }
     Future<Void> left = coupleId != null ? leaveCouple(true) : Future.succeededFuture();
     if (actual == null) return left;
     return left.compose(v -> membership.partnerOf(userId)).compose(partner -> {

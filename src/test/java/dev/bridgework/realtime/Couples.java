@@ -1,39 +1,39 @@
 package dev.bridgework.realtime;
 
+import dev.bridgework.couple.Pairing;
 import dev.bridgework.testing.Api;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.mongo.MongoClient;
 
 import java.util.UUID;
 
-/**
- * Pairs and separates users the way the couple feature does as far as real time is concerned:
- * its {@code memberships} and {@code couples} documents, then the membership message on the bus.
- */
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** The couple feature's HTTP routes, as far as the real-time tests need them. */
 final class Couples {
   private Couples() {}
 
-  static String pair(MongoClient mongo, Vertx vertx, Api a, Api b) {
-    String coupleId = UUID.randomUUID().toString();
-    mongo.insert(MongoMembership.COUPLES, new JsonObject().put("_id", coupleId)
-        .put("memberIds", new JsonArray().add(a.id()).add(b.id()))).await();
-    mongo.save(MongoMembership.MEMBERSHIPS, new JsonObject().put("_id", a.id()).put("coupleId", coupleId)).await();
-    mongo.save(MongoMembership.MEMBERSHIPS, new JsonObject().put("_id", b.id()).put("coupleId", coupleId)).await();
-    announce(vertx, a.id(), coupleId);
-    announce(vertx, b.id(), coupleId);
-    return coupleId;
+  /** {@code first} creates a joint space, {@code second} joins it (which appends {@code couple.joined}). */
+  static String pair(Api first, Api second) {
+    return Pairing.pair(first, second);
   }
 
-  static void separate(MongoClient mongo, Vertx vertx, String coupleId, Api a, Api b) {
-    mongo.removeDocument(MongoMembership.MEMBERSHIPS, new JsonObject().put("_id", a.id())).await();
-    mongo.removeDocument(MongoMembership.MEMBERSHIPS, new JsonObject().put("_id", b.id())).await();
-    mongo.removeDocument(MongoMembership.COUPLES, new JsonObject().put("_id", coupleId)).await();
-    announce(vertx, a.id(), null);
-    announce(vertx, b.id(), null);
+  static void dissolve(Api member) {
+    var r = member.delete("/api/couple");
+    assertEquals(204, r.statusCode(), r.bodyAsString());
   }
 
+  /** Shares something over HTTP (a {@code share.created} event on the couple stream); answers its id. */
+  static String share(Api author, String title) {
+    String id = UUID.randomUUID().toString();
+    var r = author.put("/api/shares/" + id, new JsonObject().put("title", title)
+        .put("excerpts", new io.vertx.core.json.JsonArray().add(new JsonObject().put("text", "What I noticed this week")))
+        .put("intent", "listen"));
+    assertEquals(201, r.statusCode(), r.bodyAsString());
+    return id;
+  }
+
+  /** What the couple feature publishes after a membership change. */
   static void announce(Vertx vertx, String userId, String coupleId) {
     vertx.eventBus().publish(Membership.address(userId), new JsonObject().put("type", "membership").put("coupleId", coupleId));
   }

@@ -93,7 +93,8 @@ class RealtimeClusterTest {
     Api alice = node1.register("Alice");
     Api bob = node2.register("Bob");
     Api carol = node2.register("Carol");
-    String couple = Couples.pair(node1.mongo(), node1.vertx, alice, bob);
+    // Paired over HTTP across nodes: Alice creates on node 1, Bob joins on node 2 (couple.joined is seq 1).
+    String couple = Couples.pair(alice, bob);
     Stream stream = Stream.couple(couple);
 
     // The clients run on a Vert.x of their own, which outlives node 1.
@@ -108,9 +109,9 @@ class RealtimeClusterTest {
 
     // Written on node 1, delivered to Bob on node 2; written on node 2, delivered to Alice on node 1.
     node1.app.events().append(stream, "share.created", new JsonObject().put("id", "s1")).await();
-    for (Ws ws : List.of(a, b)) assertTrue(Ws.isEvent(ws.next(), "couple", 1));
-    node2.app.events().append(stream, "response.created", new JsonObject().put("id", "r1")).await();
     for (Ws ws : List.of(a, b)) assertTrue(Ws.isEvent(ws.next(), "couple", 2));
+    node2.app.events().append(stream, "response.created", new JsonObject().put("id", "r1")).await();
+    for (Ws ws : List.of(a, b)) assertTrue(Ws.isEvent(ws.next(), "couple", 3));
     // Alice's private work stays on her side, whatever the node.
     node2.app.events().append(Stream.self(alice.id()), "reflection.saved", new JsonObject().put("id", "x")).await();
     assertTrue(Ws.isEvent(a.next(), "self", 1));
@@ -130,7 +131,7 @@ class RealtimeClusterTest {
     assertEquals(presence(alice, false), b.next("presence"));
 
     // Meanwhile the joint space moves on, on node 2.
-    for (int i = 3; i <= 7; i++) {
+    for (int i = 4; i <= 8; i++) {
       node2.app.events().append(stream, "share.updated", new JsonObject().put("id", "s1").put("n", i)).await();
       assertTrue(Ws.isEvent(b.next(), "couple", i));
     }
@@ -138,15 +139,15 @@ class RealtimeClusterTest {
     // Sessions live in the database, so her cookie is good on any node.
     try (Ws back = Ws.open(clients, alice.cookieHeader(), node2.port())) {
       assertTrue(back.welcome.getBoolean("partnerOnline"));
-      assertEquals(7L, back.welcome.getJsonObject("heads").getLong("couple"));
-      back.send(new JsonObject().put("type", "resume").put("self", 1).put("couple", 2));
+      assertEquals(8L, back.welcome.getJsonObject("heads").getLong("couple"));
+      back.send(new JsonObject().put("type", "resume").put("self", 1).put("couple", 3));
       List<JsonObject> frames = back.until(f -> "synced".equals(f.getString("type")));
-      assertEquals(LongStream.rangeClosed(3, 7).boxed().toList(),
+      assertEquals(LongStream.rangeClosed(4, 8).boxed().toList(),
           frames.stream().filter(f -> "event".equals(f.getString("type"))).map(f -> f.getLong("seq")).toList());
       assertEquals(presence(alice, true), b.next("presence"));
       node2.app.events().append(stream, "share.updated", new JsonObject().put("id", "s1")).await();
-      assertTrue(Ws.isEvent(back.next(), "couple", 8));
-      assertTrue(Ws.isEvent(b.next(), "couple", 8));
+      assertTrue(Ws.isEvent(back.next(), "couple", 9));
+      assertTrue(Ws.isEvent(b.next(), "couple", 9));
       back.assertQuiet();
     }
     b.close();

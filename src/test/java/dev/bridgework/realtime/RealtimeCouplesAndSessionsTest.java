@@ -1,8 +1,8 @@
 package dev.bridgework.realtime;
 
+import dev.bridgework.couple.Pairing;
 import dev.bridgework.testing.Api;
 import dev.bridgework.testing.TestServer;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -10,7 +10,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -99,56 +98,63 @@ class RealtimeCouplesAndSessionsTest {
     Api carol = server.register("Carol");
     try (Ws a = Ws.live(alice); Ws b = Ws.live(bob); Ws c = Ws.live(carol)) {
       assertNull(a.welcome.getValue("coupleId"));
-      // The couple is stored and its first event written before the sockets hear of it.
-      String couple = UUID.randomUUID().toString();
-      server.mongo().insert("couples", new JsonObject().put("_id", couple)
-          .put("memberIds", new JsonArray().add(alice.id()).add(bob.id()))).await();
-      server.mongo().save("memberships", new JsonObject().put("_id", alice.id()).put("coupleId", couple)).await();
-      server.mongo().save("memberships", new JsonObject().put("_id", bob.id()).put("coupleId", couple)).await();
-      append(Stream.couple(couple), "couple.joined", new JsonObject().put("id", couple));
-      Couples.announce(server.vertx, alice.id(), couple);
-      Couples.announce(server.vertx, bob.id(), couple);
+      // Alice starts a joint space alone, Bob joins it: couple.joined is the new stream's first event.
+      String code = Pairing.createCouple(alice).getJsonObject("invite").getString("code");
+      var joined = Pairing.join(bob, code);
+      assertEquals(200, joined.statusCode(), joined.bodyAsString());
+      String couple = joined.bodyAsJsonObject().getJsonObject("couple").getString("id");
 
       // Each gets the new stream from its first event, and the partner's presence (in either order).
       for (Ws ws : List.of(a, b)) {
         List<JsonObject> frames = List.of(ws.next(), ws.next());
-        JsonObject joined = frames.stream().filter(f -> Ws.isEvent(f, "couple", 1)).findFirst().orElseThrow();
-        assertEquals("couple.joined", joined.getString("kind"));
+        JsonObject first = frames.stream().filter(f -> Ws.isEvent(f, "couple", 1)).findFirst().orElseThrow();
+        assertEquals("couple.joined", first.getString("kind"));
+        assertEquals(couple, first.getJsonObject("data").getString("id"));
         JsonObject partner = frames.stream().filter(f -> "presence".equals(f.getString("type"))).findFirst().orElseThrow();
         assertEquals(presence(ws == a ? bob : alice, true), partner);
       }
 
-      append(Stream.couple(couple), "share.created", new JsonObject().put("id", "s1"));
-      assertTrue(Ws.isEvent(a.next(), "couple", 2));
-      assertTrue(Ws.isEvent(b.next(), "couple", 2));
+      String shareId = Couples.share(bob, "What I need on Sundays");
+      for (Ws ws : List.of(a, b)) {
+        JsonObject created = ws.next("event");
+        assertEquals(2L, created.getLong("seq"));
+        assertEquals("share.created", created.getString("kind"));
+        assertEquals(shareId, created.getJsonObject("data").getString("id"));
+        assertEquals("What I need on Sundays", created.getJsonObject("data").getString("title"));
+      }
+      c.assertQuiet();
 
-      append(Stream.couple(couple), "couple.dissolved", new JsonObject().put("id", couple));
+      Couples.dissolve(alice);
       for (Ws ws : List.of(a, b)) {
         JsonObject dissolved = ws.next("event");
         assertEquals(3L, dissolved.getLong("seq"));
         assertEquals("couple.dissolved", dissolved.getString("kind"));
       }
-      // Nothing of that couple follows its dissolution, even if something were still written to it.
-      append(Stream.couple(couple), "share.created", new JsonObject().put("id", "late"));
+      // Nothing of that couple follows its dissolution (no reset either: the client saw it end).
       a.send(new JsonObject().put("type", "focus").put("reviewId", "r1").put("shareId", "s1"));
       assertEquals("not_paired", a.next("error").getString("code"));
+      a.assertQuiet();
       b.assertQuiet();
-      a.assertQuiet();
       c.assertQuiet();
-      Couples.separate(server.mongo(), server.vertx, couple, alice, bob);
-      a.assertQuiet();
+    }
+    try (Ws again = Ws.open(alice)) {
+      assertNull(again.welcome.getValue("coupleId"));
+      assertEquals(0L, again.welcome.getJsonObject("heads").getLong("couple"));
     }
   }
 
   @Test
-  void leavingTheCoupleStopsItsPushesAtOnce() {
+  void aMembershipChangeWithoutItsDissolutionEventStopsPushesAtOnceWithAReset() {
     Api alice = server.register("Alice");
     Api bob = server.register("Bob");
-    String couple = Couples.pair(server.mongo(), server.vertx, alice, bob);
+    String couple = Couples.pair(alice, bob);
     try (Ws a = Ws.live(alice); Ws b = Ws.live(bob)) {
       assertEquals(presence(bob, true), a.next("presence"));
-      Couples.separate(server.mongo(), server.vertx, couple, alice, bob);
-      // Left without a dissolution event: each is told to reload the (now absent) couple.
+      // The memberships end without the stream's last event reaching the sockets (for example a
+      // membership message overtaking it while a socket is still replaying).
+      server.mongo().removeDocuments("memberships", new JsonObject().put("coupleId", couple)).await();
+      Couples.announce(server.vertx, alice.id(), null);
+      Couples.announce(server.vertx, bob.id(), null);
       JsonObject reset = new JsonObject().put("type", "reset").put("stream", "couple").put("head", 0L);
       assertEquals(reset, a.next("reset"));
       assertEquals(reset, b.next("reset"));
@@ -158,10 +164,30 @@ class RealtimeCouplesAndSessionsTest {
       a.assertQuiet();
       b.assertQuiet();
     }
-    // A socket opened now is not paired.
-    try (Ws a = Ws.open(alice)) {
-      assertNull(a.welcome.getValue("coupleId"));
-      assertEquals(0L, a.welcome.getJsonObject("heads").getLong("couple"));
+  }
+
+  @Test
+  void aMembershipMessageNeverGrantsAccessByItself() {
+    Api alice = server.register("Alice");
+    Api bob = server.register("Bob");
+    Api mallory = server.register("Mallory");
+    String couple = Couples.pair(alice, bob);
+    Api carol = server.register("Carol");
+    try (Ws m = Ws.live(mallory)) {
+      // A forged or stale message naming someone else's couple: storage says Mallory is not in it.
+      Couples.announce(server.vertx, mallory.id(), couple);
+      append(Stream.couple(couple), "share.created", new JsonObject().put("id", "secret"));
+      // Membership messages are handled in order: once Mallory's own new couple shows up, the
+      // forged one has been handled, and nothing of Alice and Bob's couple came through.
+      String own = Couples.pair(carol, mallory);
+      List<JsonObject> frames = List.of(m.next(), m.next());
+      JsonObject joined = frames.stream().filter(f -> "event".equals(f.getString("type"))).findFirst().orElseThrow();
+      assertEquals("couple.joined", joined.getString("kind"));
+      assertEquals(own, joined.getJsonObject("data").getString("id"));
+      assertEquals(1L, joined.getLong("seq"));
+      assertEquals(presence(carol, false), frames.stream().filter(f -> "presence".equals(f.getString("type")))
+          .findFirst().orElseThrow());
+      m.assertQuiet();
     }
   }
 
@@ -171,8 +197,8 @@ class RealtimeCouplesAndSessionsTest {
     Api bob = server.register("Bob");
     Api carol = server.register("Carol");
     Api dave = server.register("Dave");
-    Couples.pair(server.mongo(), server.vertx, alice, bob);
-    Couples.pair(server.mongo(), server.vertx, carol, dave);
+    Couples.pair(alice, bob);
+    Couples.pair(carol, dave);
     Api bobPhone = bob.anotherDevice();
     try (Ws a = Ws.live(alice); Ws c = Ws.live(carol); Ws d = Ws.live(dave)) {
       assertFalse(a.welcome.getBoolean("partnerOnline"));

@@ -55,8 +55,9 @@ class RealtimeGatewayTest {
     return new JsonObject().put("id", id).put("title", "About the weekend");
   }
 
+  /** Pairs over HTTP: the couple stream starts with {@code couple.joined} at seq 1. */
   private static String pair(Api a, Api b) {
-    return Couples.pair(server.mongo(), server.vertx, a, b);
+    return Couples.pair(a, b);
   }
 
   // ---------------------------------------------------------------- delivery and privacy
@@ -67,7 +68,6 @@ class RealtimeGatewayTest {
     Api bob = server.register("Bob");
     Api stranger = server.register("Stranger");
     String couple = pair(alice, bob);
-    append(Stream.couple(couple), "couple.joined", new JsonObject().put("id", couple));
     Api alicePhone = alice.anotherDevice();
     try (Ws a = Ws.live(alice); Ws a2 = Ws.live(alicePhone); Ws b = Ws.live(bob); Ws s = Ws.live(stranger)) {
       assertEquals(alice.id(), a.welcome.getString("userId"));
@@ -142,8 +142,10 @@ class RealtimeGatewayTest {
         a.assertQuiet();
         a.send(new JsonObject().put("type", "resume").put("self", 0).put("couple", 0));
         List<JsonObject> frames = a.until(f -> "synced".equals(f.getString("type")));
-        assertEquals(3, frames.size(), frames.toString());
-        assertTrue(frames.stream().anyMatch(f -> Ws.isEvent(f, "couple", 1)));
+        assertEquals(4, frames.size(), frames.toString());
+        assertEquals("couple.joined", frames.stream().filter(f -> Ws.isEvent(f, "couple", 1)).findFirst().orElseThrow()
+            .getString("kind"));
+        assertTrue(frames.stream().anyMatch(f -> Ws.isEvent(f, "couple", 2)));
         assertTrue(frames.stream().anyMatch(f -> Ws.isEvent(f, "self", 1)));
         b.assertQuiet();
       }
@@ -162,7 +164,7 @@ class RealtimeGatewayTest {
     try (Ws first = Ws.live(alice)) {
       append(stream, "share.created", share("s0"));
       seen = first.next("event").getLong("seq");
-      assertEquals(1L, seen);
+      assertEquals(2L, seen);
     }
     // Appended in concurrent chunks: the log numbers them without gaps whatever the interleaving.
     for (int chunk = 0; chunk < 10; chunk++) {
@@ -172,7 +174,7 @@ class RealtimeGatewayTest {
     }
 
     try (Ws again = Ws.open(alice)) {
-      assertEquals(1001L, again.welcome.getJsonObject("heads").getLong("couple"));
+      assertEquals(1002L, again.welcome.getJsonObject("heads").getLong("couple"));
       again.send(new JsonObject().put("type", "resume").put("self", 0).put("couple", seen));
       // Concurrent writers while the replay runs: their events arrive live and from the log at once.
       CompletableFuture<Void> writers = CompletableFuture.runAsync(() -> {
@@ -180,18 +182,18 @@ class RealtimeGatewayTest {
         for (int i = 0; i < 200; i++) appends.add(log().append(stream, "response.created", new JsonObject().put("id", "x" + i)));
         Future.all(appends).await();
       });
-      List<JsonObject> frames = again.until(f -> Ws.isEvent(f, "couple", 1201));
+      List<JsonObject> frames = again.until(f -> Ws.isEvent(f, "couple", 1202));
       writers.get(60, TimeUnit.SECONDS);
       List<Long> seqs = frames.stream().filter(f -> "event".equals(f.getString("type")))
           .map(f -> f.getLong("seq")).collect(Collectors.toList());
-      assertEquals(LongStream.rangeClosed(2, 1201).boxed().toList(), seqs);
+      assertEquals(LongStream.rangeClosed(3, 1202).boxed().toList(), seqs);
       int synced = -1;
       for (int i = 0; i < frames.size(); i++) if ("synced".equals(frames.get(i).getString("type"))) synced = i;
       assertTrue(synced >= 1000, "synced after the replay: " + synced);
       assertEquals(1, frames.stream().filter(f -> "synced".equals(f.getString("type"))).count());
       again.assertQuiet();
     }
-    assertEquals(1201L, log().head(stream).await());
+    assertEquals(1202L, log().head(stream).await());
   }
 
   @Test
@@ -232,7 +234,7 @@ class RealtimeGatewayTest {
     append(Stream.couple(couple), "share.created", share("s1"));
     append(Stream.self(alice.id()), "part.saved", new JsonObject().put("id", "p1"));
     try (Ws a = Ws.open(alice)) {
-      a.send(new JsonObject().put("type", "resume").put("self", 7).put("couple", 1));
+      a.send(new JsonObject().put("type", "resume").put("self", 7).put("couple", 2));
       JsonObject reset = a.next("reset");
       assertEquals("self", reset.getString("stream"));
       assertEquals(1L, reset.getLong("head"));

@@ -1,0 +1,71 @@
+package dev.bridgework.app;
+
+import dev.bridgework.auth.AccountHooks;
+import dev.bridgework.checkin.CheckinService;
+import dev.bridgework.couple.CoupleService;
+import dev.bridgework.parts.PartsService;
+import dev.bridgework.reflection.ReflectionService;
+import dev.bridgework.realtime.EventLog;
+import dev.bridgework.realtime.Stream;
+import dev.bridgework.share.ShareService;
+import dev.bridgework.storage.Vault;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.util.List;
+
+/**
+ * Everything a person owns, across features: for {@code GET /api/me}, the export, and account
+ * deletion. Deletion order matters: shares are withdrawn (their text erased) and the couple is
+ * dissolved while the joint space still exists, then private work is erased and finally the user's
+ * data key is destroyed, so even a copy of an old backup cannot be read (crypto-erasure).
+ */
+final class AccountData implements AccountHooks {
+  private final CoupleService couples;
+  private final ShareService shares;
+  private final ReflectionService reflections;
+  private final PartsService parts;
+  private final CheckinService checkins;
+  private final EventLog events;
+  private final Vault vault;
+
+  AccountData(CoupleService couples, ShareService shares, ReflectionService reflections, PartsService parts,
+              CheckinService checkins, EventLog events, Vault vault) {
+    this.couples = couples;
+    this.shares = shares;
+    this.reflections = reflections;
+    this.parts = parts;
+    this.checkins = checkins;
+    this.events = events;
+    this.vault = vault;
+  }
+
+  @Override
+  public Future<JsonObject> coupleOf(String userId) {
+    return couples.coupleOf(userId).map(c -> c == null ? null : c.toJson());
+  }
+
+  @Override
+  public Future<JsonObject> exportOf(String userId) {
+    return Future.all(List.of(couples.exportOf(userId), shares.exportOf(userId),
+        reflections.exportOf(userId), parts.exportOf(userId), checkins.exportOf(userId))).map(all -> {
+      JsonObject out = new JsonObject();
+      out.mergeIn(all.<JsonObject>resultAt(0)).mergeIn(all.<JsonObject>resultAt(1));
+      out.put("reflections", all.<JsonArray>resultAt(2)).put("parts", all.<JsonArray>resultAt(3))
+          .put("checkins", all.<JsonArray>resultAt(4));
+      return out;
+    });
+  }
+
+  @Override
+  public Future<Void> eraseAll(String userId) {
+    return shares.eraseAll(userId)
+        .compose(v -> couples.eraseAll(userId))
+        .compose(v -> reflections.eraseAll(userId))
+        .compose(v -> parts.eraseAll(userId))
+        .compose(v -> checkins.eraseAll(userId))
+        .compose(v -> events.erase(Stream.self(userId)))
+        .compose(v -> vault.destroyUserKey(userId));
+  }
+}
