@@ -225,13 +225,12 @@ final class Connection implements Feed.Sink {
     Long selfSeen = seq(frame, "self");
     Long coupleSeen = seq(frame, "couple");
     if (selfSeen == null || coupleSeen == null) return;
-    if (resumed) {
-      error("invalid_frame", "This socket has already resumed; open a new one to start over.");
-      return;
-    }
-    resumed = true;
+    // A later resume on the same socket (a client that thinks it missed something) is answered
+    // the same way: everything after the given points, then synced again.
     serially(() -> Future.all(log.head(self.stream), coupleHead()).map(heads -> {
       if (closed) return null;
+      resumed = true;
+      synced = false;
       begin(self, selfSeen, heads.<Long>resultAt(0));
       if (couple != null) {
         begin(couple, coupleSeen, heads.<Long>resultAt(1));
