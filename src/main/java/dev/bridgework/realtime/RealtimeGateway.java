@@ -110,7 +110,12 @@ public final class RealtimeGateway implements Handler<RoutingContext> {
             presence, this, limits);
         connections.add(connection);
         connection.open();
-      }).onFailure(e -> LOG.debug("WebSocket handshake failed: {}", e.toString()));
+      }).onFailure(e -> {
+        LOG.debug("WebSocket handshake failed: {}", e.toString());
+        if (!ctx.response().ended() && !ctx.response().headWritten()) {
+          ctx.fail(new ApiException(400, "invalid", "Not a valid WebSocket handshake."));
+        }
+      });
     });
   }
 

@@ -285,7 +285,7 @@ class RealtimeGatewayTest {
       assertEquals(403, e.getStatus(), origin);
       assertEquals("forbidden_origin", e.getBody().toJsonObject().getJsonObject("error").getString("code"), origin);
     }
-    assertEquals(0, openSocketsOf(alice));
+    assertEquals(0L, openSocketsOf(alice));
     // The server's own origin is fine.
     try (Ws a = Ws.live(alice)) {
       a.assertQuiet();
@@ -307,8 +307,23 @@ class RealtimeGatewayTest {
     assertEquals(401, loggedOut.getStatus());
   }
 
-  private static int openSocketsOf(Api api) {
-    return server.app.realtime().openSockets();
+  @Test
+  void aRequestThatIsNotAWebSocketHandshakeGetsAClearError() {
+    Api alice = server.register("Alice");
+    var plain = alice.get("/api/ws");
+    assertEquals(400, plain.statusCode(), plain.bodyAsString());
+    assertEquals("invalid", plain.bodyAsJsonObject().getJsonObject("error").getString("code"));
+    var broken = alice.raw(io.vertx.core.http.HttpMethod.GET, "/api/ws", null,
+        io.vertx.core.MultiMap.caseInsensitiveMultiMap().add("Upgrade", "websocket").add("Connection", "Upgrade"), null);
+    assertEquals(400, broken.statusCode(), broken.bodyAsString());
+    var anonymous = server.client().get("/api/ws");
+    assertEquals(401, anonymous.statusCode());
+    assertEquals("unauthenticated", anonymous.bodyAsJsonObject().getJsonObject("error").getString("code"));
+    assertEquals(0L, openSocketsOf(alice));
+  }
+
+  private static long openSocketsOf(Api api) {
+    return server.app.realtime().openSockets(api.id());
   }
 
   // ---------------------------------------------------------------- bad frames
