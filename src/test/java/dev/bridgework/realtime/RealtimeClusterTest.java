@@ -16,7 +16,10 @@ import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.Base64;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -47,12 +50,18 @@ class RealtimeClusterTest {
     int port1 = freePort();
     int port2 = freePort();
     String members = "127.0.0.1:" + port1 + ",127.0.0.1:" + port2;
-    node1 = node(port1, members);
-    node2 = node(port2, members);
+    // Every node of a cluster needs the same master key: data keys are wrapped with it.
+    byte[] key = new byte[32];
+    new SecureRandom().nextBytes(key);
+    String masterKey = Base64.getEncoder().encodeToString(key);
+    node1 = node(port1, members, masterKey);
+    node2 = node(port2, members, masterKey);
   }
 
-  private static TestServer node(int clusterPort, String members) {
+  private static TestServer node(int clusterPort, String members, String masterKey) throws IOException {
     Map<String, String> settings = new HashMap<>();
+    settings.put("data.dir", Files.createTempDirectory("bw-node").toString());
+    settings.put("crypto.masterKey", masterKey);
     settings.put("http.port", "0");
     settings.put("http.host", "127.0.0.1");
     settings.put("http.instances", "1");
@@ -140,10 +149,16 @@ class RealtimeClusterTest {
     try (Ws back = Ws.open(clients, alice.cookieHeader(), node2.port())) {
       assertTrue(back.welcome.getBoolean("partnerOnline"));
       assertEquals(8L, back.welcome.getJsonObject("heads").getLong("couple"));
-      back.send(new JsonObject().put("type", "resume").put("self", 1).put("couple", 3));
+      // She pretends to have seen only couple.joined: what node 1 wrote is read back on node 2 too.
+      back.send(new JsonObject().put("type", "resume").put("self", 0).put("couple", 1));
       List<JsonObject> frames = back.until(f -> "synced".equals(f.getString("type")));
-      assertEquals(LongStream.rangeClosed(4, 8).boxed().toList(),
-          frames.stream().filter(f -> "event".equals(f.getString("type"))).map(f -> f.getLong("seq")).toList());
+      List<JsonObject> events = frames.stream().filter(f -> "event".equals(f.getString("type"))).toList();
+      assertEquals(LongStream.rangeClosed(2, 8).boxed().toList(),
+          events.stream().filter(f -> "couple".equals(f.getString("stream"))).map(f -> f.getLong("seq")).toList());
+      assertEquals(new JsonObject().put("id", "s1"), events.stream().filter(f -> Ws.isEvent(f, "couple", 2)).findFirst()
+          .orElseThrow().getJsonObject("data"));
+      assertEquals(new JsonObject().put("id", "x"),
+          events.stream().filter(f -> "self".equals(f.getString("stream"))).findFirst().orElseThrow().getJsonObject("data"));
       assertEquals(presence(alice, true), b.next("presence"));
       node2.app.events().append(stream, "share.updated", new JsonObject().put("id", "s1")).await();
       assertTrue(Ws.isEvent(back.next(), "couple", 9));
