@@ -110,6 +110,7 @@ final class Connection implements Feed.Sink {
           return id;
         }))
         .compose(id -> {
+          if (closed) return Future.failedFuture("closed");
           List<Future<?>> subscriptions = new ArrayList<>();
           subscriptions.add(self.subscribe());
           subscriptions.add(userMessages.completion());

@@ -70,6 +70,7 @@ final class Feed {
 
   /** Starts listening live; completes once the subscription is known to the whole cluster. */
   Future<Void> subscribe() {
+    if (stopped) return Future.succeededFuture();
     consumer = vertx.eventBus().consumer(stream.address(), message -> live(message.body()));
     return consumer.completion();
   }
