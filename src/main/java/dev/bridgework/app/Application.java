@@ -154,6 +154,23 @@ public final class Application {
         });
   }
 
+  /**
+   * Every API route as "METHOD /path" (e.g. "GET /api/shares/:id"), for the authorization matrix
+   * test that fails when a route is added without being covered.
+   */
+  public List<String> routes() {
+    List<String> out = new ArrayList<>();
+    for (FeatureRoutes feature : features()) {
+      for (io.vertx.ext.web.Route route : feature.router().getRoutes()) {
+        // Guards mounted for every method (session checks) are not endpoints of their own.
+        if (route.getPath() == null || route.methods() == null) continue;
+        String path = feature.prefix() + (route.getPath().equals("/") ? "" : route.getPath());
+        for (io.vertx.core.http.HttpMethod m : route.methods()) out.add(m.name() + " " + path);
+      }
+    }
+    return out;
+  }
+
   public int port() {
     return port;
   }
