@@ -28,8 +28,9 @@ import dev.bridgework.exercise.ExerciseCatalog;
 import dev.bridgework.exercise.ExerciseRoutes;
 import dev.bridgework.parts.PartsRoutes;
 import dev.bridgework.parts.PartsService;
-import dev.bridgework.realtime.EventLog;
 import dev.bridgework.reflection.ReflectionRoutes;
+import dev.bridgework.realtime.RealtimeGateway;
+import dev.bridgework.realtime.RealtimeLimits;
 import dev.bridgework.reflection.ReflectionService;
 import dev.bridgework.storage.Database;
 import dev.bridgework.storage.Vault;
@@ -81,6 +82,7 @@ public final class Application {
   final PartsService parts;
   final ReflectionService reflections;
   final CheckinService checkins;
+  final RealtimeGateway realtime;
 
   private Application(Vertx vertx, AppConfig config, Clock clock, Database database, byte[] masterKey,
                       ExerciseCatalog catalog) {
@@ -109,6 +111,8 @@ public final class Application {
     this.reflections = new ReflectionService(mongo, vault, events, clock, catalog, parts);
     this.checkins = new CheckinService(mongo, vault, events, clock);
     this.accountData = new AccountData(couples, shares, reflections, parts, checkins, reviews, events, vault);
+    this.realtime = new RealtimeGateway(vertx, sessionAuth, sessions, events, new CoupleMembership(couples),
+        RealtimeLimits.defaults());
   }
 
   /** The couple and share features as the review feature sees them (read when called, after construction). */
@@ -134,7 +138,7 @@ public final class Application {
         .compose(masterKey -> vertx.executeBlocking(ExerciseCatalog::loadFromClasspath)
             .compose(catalog -> Database.start(vertx, config.mongoUri(), config.mongoDb(), config.dataDir())
                 .map(db -> new Application(vertx, config, clock, db, masterKey, catalog))))
-        .compose(app -> app.createIndexes().compose(v -> app.deployHttp()).map(app));
+        .compose(app -> app.createIndexes().compose(v -> app.realtime.start()).compose(v -> app.deployHttp()).map(app));
   }
 
   private Future<Void> createIndexes() {
@@ -165,7 +169,7 @@ public final class Application {
     HealthRoutes health = new HealthRoutes(database);
     List<HttpVerticle> deployed = new ArrayList<>();
     return vertx.deployVerticle(() -> {
-          HttpVerticle verticle = new HttpVerticle(config.httpHost(), port, originGuard, health, null, this::features, "webroot");
+          HttpVerticle verticle = new HttpVerticle(config.httpHost(), port, originGuard, health, realtime, this::features, "webroot");
           synchronized (deployed) {
             deployed.add(verticle);
           }
@@ -216,7 +220,15 @@ public final class Application {
     return vertx;
   }
 
+  public RealtimeGateway realtime() {
+    return realtime;
+  }
+
   public Future<Void> close() {
+    return realtime.close().transform(ignored -> undeployAll());
+  }
+
+  private Future<Void> undeployAll() {
     List<Future<Void>> undeploys = deployments.stream().map(vertx::undeploy).toList();
     return Future.join(undeploys).eventually(database::close).mapEmpty();
   }

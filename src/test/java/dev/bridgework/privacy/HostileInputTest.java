@@ -257,7 +257,7 @@ class HostileInputTest {
       List<Future<HttpResponse<Buffer>>> batch = new ArrayList<>();
       List<Attack> sent = corpus.subList(i, Math.min(corpus.size(), i + parallel));
       for (Attack a : sent) {
-        var request = alice.http().request(a.method(), a.path());
+        var request = alice.http().request(a.method(), a.path()).timeout(20_000);
         if (a.contentType() != null) request.putHeader("Content-Type", a.contentType());
         batch.add(a.body() == null ? request.send() : request.sendBuffer(a.body()));
       }
