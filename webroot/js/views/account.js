@@ -45,6 +45,8 @@ export default {
           h('p', { class: 'strong' }, 'This cannot be undone. If you might want your words later, download your data first.'),
         ],
         fields: [
+          // Lets password managers pair the password with the account (not shown, not focusable).
+          h('input', { type: 'email', autocomplete: 'username', value: user.email || '', hidden: true, readOnly: true, tabindex: '-1' }),
           field('Your password, to confirm it is you', password),
           h('div', { class: 'checkbox' }, understand, h('label', { for: understand.id }, 'I understand that this cannot be undone.')),
         ],
