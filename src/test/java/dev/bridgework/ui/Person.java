@@ -86,7 +86,7 @@ final class Person implements AutoCloseable {
     watchForProblems(page, "");
     // Tabs the app opens (the printable brief) are watched the same way.
     context.onPage(tab -> watchForProblems(tab, "[new tab] "));
-    // Bodies are read at the end (reading them inside the handler would block event dispatch).
+    // Kept to read their bodies after the flows (see receivedText) and to check their statuses.
     page.onResponse(r -> {
       if (r.url().contains("/api/")) apiResponses.add(r);
     });
@@ -254,9 +254,19 @@ final class Person implements AutoCloseable {
     return (Boolean) page.evaluate("() => document.documentElement.scrollWidth > window.innerWidth + 1");
   }
 
-  /** Console errors, CSP violations and uncaught exceptions seen so far. */
+  /**
+   * Console errors, CSP violations and uncaught exceptions seen so far, and API answers that only a
+   * broken client gets (the app checks input before sending, so a 400 or 403 means a bug).
+   */
   void assertNoProblems() {
-    assertEquals(List.of(), problems, name + "'s tab logged problems");
+    List<String> all = new ArrayList<>(problems);
+    for (Response r : apiResponses) {
+      int status = r.status();
+      if (status == 400 || status == 403 || status == 405 || status == 413 || status == 415 || status >= 500) {
+        all.add(r.request().method() + " " + r.url() + " answered " + status);
+      }
+    }
+    assertEquals(List.of(), all, name + "'s tab met problems");
   }
 
   /** Everything this tab received from the server: API response bodies and WebSocket frames. */
