@@ -2,7 +2,9 @@ package dev.bridgework.web;
 
 import com.mongodb.MongoException;
 import io.vertx.core.Handler;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.json.DecodeException;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
@@ -30,6 +32,14 @@ public final class ErrorHandler implements Handler<RoutingContext> {
     response.putHeader("Content-Type", "application/json; charset=utf-8");
     response.putHeader("Cache-Control", "no-store");
     if (e.retryAfterSeconds() != null) response.putHeader("Retry-After", String.valueOf(e.retryAfterSeconds()));
+    HttpServerRequest request = ctx.request();
+    if (!request.isEnded() && request.version() != HttpVersion.HTTP_2) {
+      // Refused before its body was read (too large, wrong type): the rest of the body would sit
+      // unread on the connection, so answer and close it rather than leave the client stuck.
+      response.putHeader("Connection", "close");
+      response.end(e.toJson().encode()).onComplete(done -> request.connection().close());
+      return;
+    }
     response.end(e.toJson().encode());
   }
 

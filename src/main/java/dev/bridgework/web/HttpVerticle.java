@@ -12,6 +12,9 @@ import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
 
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.function.Supplier;
 
 /**
@@ -48,6 +51,7 @@ public final class HttpVerticle extends VerticleBase {
     router.route().handler(originGuard);
     router.get("/health").handler(health::health);
     if (webSocket != null) router.get("/api/ws").handler(webSocket);
+    router.route("/api/*").handler(HttpVerticle::requireKnownQuery);
     router.route("/api/*").handler(this::requireJson);
     router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY));
     for (FeatureRoutes feature : features.get()) {
@@ -66,8 +70,60 @@ public final class HttpVerticle extends VerticleBase {
         .setMaxWebSocketFrameSize(64 * 1024)
         .setMaxWebSocketMessageSize(64 * 1024)
         .setCompressionSupported(true);
-    server = vertx.createHttpServer(options).requestHandler(router);
+    server = vertx.createHttpServer(options).requestHandler(router).invalidRequestHandler(HttpVerticle::invalidRequest);
     return server.listen();
+  }
+
+  /**
+   * A request Netty could not even parse (a space in the path, a broken request line, a URI or
+   * headers too long) never reaches the router: answer it in the contract's format anyway, then
+   * close the connection, since nothing after it on the wire can be trusted.
+   */
+  static void invalidRequest(io.vertx.core.http.HttpServerRequest request) {
+    Throwable cause = request.decoderResult() == null ? null : request.decoderResult().cause();
+    ApiException error;
+    if (cause instanceof io.netty.handler.codec.http.TooLongHttpLineException) {
+      error = new ApiException(414, "too_large", "The address is too long.");
+    } else if (cause instanceof io.netty.handler.codec.http.TooLongHttpHeaderException) {
+      error = new ApiException(431, "too_large", "The request headers are too large.");
+    } else {
+      error = new ApiException(400, "invalid", "The request could not be read.");
+    }
+    io.vertx.core.http.HttpServerResponse response = request.response();
+    response.setStatusCode(error.status())
+        .putHeader("Content-Type", "application/json; charset=utf-8")
+        .putHeader("Content-Security-Policy", SecurityHeaders.CSP)
+        .putHeader("X-Content-Type-Options", "nosniff")
+        .putHeader("Cache-Control", "no-store")
+        .putHeader("Connection", "close");
+    response.end(error.toJson().encode()).onComplete(done -> request.connection().close());
+  }
+
+  /** The query parameters each route understands; any other one is a 400 naming it. */
+  private static final Map<Pattern, Set<String>> QUERY_PARAMS = Map.of(
+      Pattern.compile("^/api/reflections/?$"), Set.of("status", "exerciseId", "limit", "before"),
+      Pattern.compile("^/api/checkins/?$"), Set.of("from", "to"),
+      Pattern.compile("^/api/reviews/[^/]+/brief/?$"), Set.of("format"));
+
+  /**
+   * Unknown query parameters are refused like unknown body fields, so a filter such as
+   * {@code status[$ne]=x} is a clear error rather than silently ignored.
+   */
+  private static void requireKnownQuery(RoutingContext ctx) {
+    if (ctx.request().query() == null || ctx.request().query().isEmpty()) {
+      ctx.next();
+      return;
+    }
+    String path = ctx.request().path();
+    Set<String> allowed = QUERY_PARAMS.entrySet().stream().filter(e -> e.getKey().matcher(path).matches())
+        .map(Map.Entry::getValue).findFirst().orElse(Set.of());
+    for (String name : ctx.queryParams().names()) {
+      if (!allowed.contains(name)) {
+        ctx.fail(ApiException.invalid(name, "Unknown query parameter '" + name + "'."));
+        return;
+      }
+    }
+    ctx.next();
   }
 
   /** 415 for a body that is not JSON; an absent body is fine (it reads as {}). */

@@ -163,7 +163,7 @@ class HostileInputTest {
   }
 
   static final List<String> HOSTILE_IDS = List.of("../../etc/passwd", "..%2F..%2Fetc%2Fpasswd", "%2e%2e%2f%2e%2e%2f",
-      enc("{\"$gt\":\"\"}"), enc("{\"$ne\":null}"), "' OR '1'='1", enc("<script>alert(1)</script>"), "%00", "a".repeat(3000),
+      enc("{\"$gt\":\"\"}"), enc("{\"$ne\":null}"), enc("<script>alert(1)</script>"), "%00", "a".repeat(3000), enc("' OR '1'='1"),
       "00000000-0000-0000-0000-00000000000g", enc("ünïcødé"), "%ff%fe", "1;DROP TABLE users", enc("$where"), "null", "-1");
 
   static String enc(String s) {
@@ -190,7 +190,8 @@ class HostileInputTest {
     for (String route : idRoutes) {
       String[] parts = route.split(" ", 2);
       for (String id : HOSTILE_IDS) {
-        String path = String.format(parts[1].replace("SHARE", shareId), id);
+        // Spaces would make the request line itself invalid: see brokenRequestLinesGetTheContractsError.
+        String path = String.format(parts[1].replace("SHARE", shareId), id.replace(" ", "%20"));
         JsonObject body = path.contains("/reflections/") ? reflection() : path.contains("/parts/") ? new JsonObject().put("name", "n")
             : path.contains("/checkins/") ? checkin() : path.endsWith("/counseling") ? new JsonObject().put("flag", true)
             : path.contains("/responses/") ? new JsonObject().put("kind", "comment").put("text", "t") : share();
@@ -218,14 +219,17 @@ class HostileInputTest {
     // Random combinations (fixed seed): several wrong fields at once, truncated JSON, random bytes.
     Random r = new Random(42);
     List<Template> templates = templates();
-    for (int i = 0; i < 3_500; i++) {
+    for (int i = 0; i < 3_600; i++) {
       Template t = templates.get(r.nextInt(templates.size()));
       List<JsonObject> single = mutations(t.body());
       JsonObject combined = single.get(r.nextInt(single.size())).copy();
       for (int k = r.nextInt(3); k > 0; k--) {
+        // Add another wrong field: only values that differ from the valid body, so every
+        // combination stays invalid (copying a valid value back could repair the request).
         JsonObject other = single.get(r.nextInt(single.size()));
-        String field = other.fieldNames().stream().skip(r.nextInt(other.size())).findFirst().orElseThrow();
-        combined.put(field, other.getValue(field));
+        for (String field : other.fieldNames()) {
+          if (!java.util.Objects.equals(other.getValue(field), t.body().getValue(field))) combined.put(field, other.getValue(field));
+        }
       }
       attacks.add(new Attack(t.method(), t.path(), combined.toBuffer(), "application/json", "combined"));
       String valid = t.body().encode();
@@ -240,6 +244,11 @@ class HostileInputTest {
   }
 
   static String snapshot() {
+    return snapshotOf(server);
+  }
+
+  /** Stored data, without what a request may touch in passing (sessions' idle clocks, throttles, lazily made keys). */
+  static String snapshotOf(TestServer server) {
     return server.dumpDatabase().lines()
         .filter(l -> !l.startsWith("sessions ") && !l.startsWith("throttles ") && !l.startsWith("keys "))
         .sorted().collect(Collectors.joining("\n"));
@@ -252,12 +261,14 @@ class HostileInputTest {
     assertTrue(corpus.size() >= 10_000, "corpus size " + corpus.size());
     String before = snapshot();
     List<String> failures = Collections.synchronizedList(new ArrayList<>());
-    int parallel = 8;
-    for (int i = 0; i < corpus.size(); i += parallel) {
+    // One at a time: some answers close their connection (a body refused before it was read), and
+    // a request must be judged on its own answer.
+    int parallel = 1;
+    for (int i = 0; i < corpus.size() && failures.size() < 40; i += parallel) {
       List<Future<HttpResponse<Buffer>>> batch = new ArrayList<>();
       List<Attack> sent = corpus.subList(i, Math.min(corpus.size(), i + parallel));
       for (Attack a : sent) {
-        var request = alice.http().request(a.method(), a.path()).timeout(20_000);
+        var request = alice.http().request(a.method(), a.path()).timeout(5_000);
         if (a.contentType() != null) request.putHeader("Content-Type", a.contentType());
         batch.add(a.body() == null ? request.send() : request.sendBuffer(a.body()));
       }
@@ -278,6 +289,23 @@ class HostileInputTest {
     }
     assertEquals(List.of(), failures.stream().limit(40).toList(), failures.size() + " requests answered wrongly");
     assertEquals(before, snapshot(), "the hostile corpus changed stored data");
+    assertEquals(200, alice.get("/api/shares/" + shareId).statusCode(), "the server still serves");
+  }
+
+  @Test
+  void brokenRequestLinesGetTheContractsErrorAndTheConnectionCloses() throws Exception {
+    for (String line : List.of("GET /api/shares/' OR '1'='1 HTTP/1.1", "GET /api/me HTTP/9.9 extra", "\u0001\u0002 / HTTP/1.1",
+        "GET /" + "a".repeat(10_000) + " HTTP/1.1")) {
+      try (java.net.Socket socket = new java.net.Socket("127.0.0.1", server.port())) {
+        socket.setSoTimeout(10_000);
+        socket.getOutputStream().write((line + "\r\nHost: localhost\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+        String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(answer.startsWith("HTTP/1."), answer);
+        int status = Integer.parseInt(answer.substring(9, 12));
+        assertTrue(status >= 400 && status < 500, line + " -> " + answer);
+        assertTrue(answer.contains("\"error\":{\"code\""), answer);
+      }
+    }
     assertEquals(200, alice.get("/api/shares/" + shareId).statusCode(), "the server still serves");
   }
 
