@@ -24,6 +24,7 @@ record BenchConfig(
     String serverHeap,
     int clientEventLoops,
     int registerConcurrency,
+    boolean profile,
     Path jar,
     Path out) {
 
@@ -46,6 +47,7 @@ record BenchConfig(
         System.getProperty("bench.serverHeap", "1g"),
         integer("bench.clientEventLoops", 4),
         integer("bench.registerConcurrency", 4),
+        Boolean.getBoolean("bench.profile"),
         Path.of(System.getProperty("bench.jar", "target/bridgework.jar")),
         Path.of(System.getProperty("bench.out", "target/bench")));
   }

@@ -93,8 +93,18 @@ public final class BenchMain {
       phase("floor", this::floorLatency);
       if (setup != null) {
         Fanout load = new Fanout(vertx, Target.bridgework(http, server.port), setup.couples);
+        Path jfr = cfg.out().resolve("server.jfr");
+        if (cfg.profile()) Profile.start(server.pid(), jfr);
         Boolean open = phase("latency", () -> latency(load));
         if (open != null) phase("throughput", () -> throughput(load));
+        if (cfg.profile()) {
+          Profile.stop(server.pid(), jfr);
+          phase("profile", () -> {
+            Profile.summarize(jfr, cfg.out().resolve("profile.txt"));
+            log("profile: %s", cfg.out().resolve("profile.txt"));
+            return true;
+          });
+        }
         phase("catchup", () -> catchup(http, setup.catchup));
         phase("connections", () -> idleSockets(load, setup.members));
       }
@@ -118,6 +128,7 @@ public final class BenchMain {
   /** Start-up on a fresh data directory, {@code bench.startups} times; the last process stays up. */
   private void startup() throws Exception {
     JsonArray times = new JsonArray();
+    JsonArray ownTimes = new JsonArray();
     for (int i = 0; i < cfg.startups(); i++) {
       if (server != null) server.close();
       Path data = Files.createTempDirectory("bridgework-bench-");
@@ -130,11 +141,15 @@ public final class BenchMain {
           List.of("-jar", cfg.jar().toAbsolutePath().toString()), env, cfg.out().resolve("server-" + i + ".log"));
       Duration d = server.awaitHealthy(Duration.ofSeconds(120));
       times.add(d.toMillis());
-      log("start-up %d: /health 200 after %d ms (pid %d, data %s)", i + 1, d.toMillis(), server.pid(), data);
+      long own = startedInMs(cfg.out().resolve("server-" + i + ".log"));
+      ownTimes.add(own);
+      log("start-up %d: /health 200 after %d ms (the server logs 'Started in %d ms'; pid %d, data %s)",
+          i + 1, d.toMillis(), own, server.pid(), data);
     }
     List<Long> sorted = times.stream().map(o -> ((Number) o).longValue()).sorted().toList();
     results.put("startup", new JsonObject().put("runsMs", times).put("medianMs", sorted.get(sorted.size() / 2))
-        .put("maxMs", sorted.get(sorted.size() - 1)).put("rssKbAfterStart", Proc.rssKb(server.pid())));
+        .put("maxMs", sorted.get(sorted.size() - 1)).put("serverLoggedStartedInMs", ownTimes)
+        .put("rssKbAfterStart", Proc.rssKb(server.pid())));
   }
 
   record Setup(List<Couple> couples, Couple catchup, List<Couple.Member> members) {}
@@ -433,7 +448,7 @@ public final class BenchMain {
       md.append("\nShare → partner latency (ms), ").append(cfg.couples()).append(" couples (")
           .append(2 * cfg.couples()).append(" sockets), ").append(cfg.rate()).append(" shares/s for ")
           .append(cfg.measure().toSeconds()).append(" s after ").append(cfg.warmup().toSeconds()).append(" s warm-up:\n\n");
-      md.append("| | n | p50 | p95 | p99 | max | PUT p50 | PUT p99 | lost | dup | server CPU | load gen CPU | machine busy |\n");
+      md.append("| | n | p50 | p95 | p99 | max | PUT p50 | PUT p99 | lost | dup | server CPU | load gen CPU | other processes |\n");
       md.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
       if (lat != null) md.append(latencyRow("Bridgework", lat));
       if (fl != null) md.append(latencyRow("Floor (plain Vert.x)", fl));
@@ -448,7 +463,7 @@ public final class BenchMain {
     if (tp != null) {
       md.append("\nThroughput steps (").append(cfg.step().toSeconds()).append(" s each; stops after the first step with p99 ≥ ")
           .append(cfg.p99LimitMs()).append(" ms):\n\n");
-      md.append("| offered /s | achieved /s | p50 | p99 | max | PUT p99 | lost | dup | server CPU | load gen CPU | machine busy |\n");
+      md.append("| offered /s | achieved /s | p50 | p99 | max | PUT p99 | lost | dup | server CPU | load gen CPU | other processes |\n");
       md.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
       for (Object o : tp.getJsonArray("steps")) {
         JsonObject s = (JsonObject) o;
@@ -458,7 +473,7 @@ public final class BenchMain {
             Report.fmt(l.getDouble("p99", -1.0)), Report.fmt(l.getDouble("max", -1.0)),
             Report.fmt(s.getJsonObject("putMs").getDouble("p99", -1.0)),
             s.getLong("lostToPartner"), s.getLong("duplicates"), Report.fmt(s.getDouble("serverCpuPercent")),
-            Report.fmt(s.getDouble("loadGeneratorCpuPercent")), Report.fmt(s.getDouble("machineBusyPercent"))));
+            Report.fmt(s.getDouble("loadGeneratorCpuPercent")), Report.fmt(s.getDouble("otherProcessesCpuPercent"))));
       }
       JsonObject seq = tp.getJsonObject("seq");
       md.append(String.format(Locale.ROOT, "%nCouple streams after all windows: %d seqs missing, %d duplicated, %d out of order, %d resets, "
@@ -501,7 +516,8 @@ public final class BenchMain {
       for (String p : problems) md.append("- ").append(p).append('\n');
     }
     md.append("\nCPU columns are % of one core over the sending window (the machine has ")
-        .append(Runtime.getRuntime().availableProcessors()).append(" cores; machine busy includes everything running on it).\n");
+        .append(Runtime.getRuntime().availableProcessors()).append(" cores, so 100% × cores is all of it); \"other processes\" is ")
+        .append("what the rest of the machine used meanwhile (busy ticks from /proc/stat minus server and load generator).\n");
     return md.toString();
   }
 
@@ -513,7 +529,7 @@ public final class BenchMain {
         Report.fmt(l.getDouble("p99", -1.0)), Report.fmt(l.getDouble("max", -1.0)),
         Report.fmt(p.getDouble("p50", -1.0)), Report.fmt(p.getDouble("p99", -1.0)),
         w.getLong("lostToPartner"), w.getLong("duplicates"), Report.fmt(w.getDouble("serverCpuPercent")),
-        Report.fmt(w.getDouble("loadGeneratorCpuPercent")), Report.fmt(w.getDouble("machineBusyPercent")));
+        Report.fmt(w.getDouble("loadGeneratorCpuPercent")), Report.fmt(w.getDouble("otherProcessesCpuPercent")));
   }
 
   private static String ratio(JsonObject a, JsonObject b, String key) {
@@ -547,6 +563,22 @@ public final class BenchMain {
         w.target, w.name, w.sent.get(), w.achievedRate(), Report.fmt(l.getDouble("p50", -1.0)), Report.fmt(l.getDouble("p99", -1.0)),
         Report.fmt(l.getDouble("max", -1.0)), Report.fmt(Report.latency(w.put).getDouble("p99", -1.0)), w.lostB, w.lostA,
         w.duplicates.get(), w.putFailed.get(), Report.fmt(w.serverCpu));
+  }
+
+  /** The server's own "Started in N ms" (JVM start excluded), or -1. */
+  private static long startedInMs(Path log) {
+    try {
+      for (int attempt = 0; attempt < 50; attempt++) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("Started in (\\d+) ms").matcher(Files.readString(log));
+        if (m.find()) return Long.parseLong(m.group(1));
+        Thread.sleep(20);
+      }
+    } catch (IOException e) {
+      return -1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return -1;
   }
 
   private static long fds(long pid) {

@@ -111,7 +111,8 @@ final class Window {
         .put("drained", drained)
         .put("latencyMs", Report.latency(delivery)).put("putMs", Report.latency(put))
         .put("serverCpuPercent", round(serverCpu, 1)).put("loadGeneratorCpuPercent", round(loadCpu, 1))
-        .put("machineBusyPercent", round(machineBusy, 1));
+        .put("machineBusyPercent", round(machineBusy, 1))
+        .put("otherProcessesCpuPercent", machineBusy < 0 ? -1 : round(Math.max(0, machineBusy - serverCpu - loadCpu), 1));
   }
 
   static double round(double v, int digits) {
