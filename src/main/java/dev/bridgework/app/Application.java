@@ -11,6 +11,7 @@ import dev.bridgework.auth.Throttle;
 import dev.bridgework.auth.UserRepository;
 import dev.bridgework.realtime.EventLog;
 import dev.bridgework.storage.Database;
+import dev.bridgework.storage.Vault;
 import dev.bridgework.web.FeatureRoutes;
 import dev.bridgework.web.HealthRoutes;
 import dev.bridgework.web.HttpVerticle;
@@ -47,9 +48,10 @@ public final class Application {
   final SessionStore sessions;
   final AuthService auth;
   final SessionAuth sessionAuth;
+  final Vault vault;
   final EventLog events;
 
-  private Application(Vertx vertx, AppConfig config, Clock clock, Database database) {
+  private Application(Vertx vertx, AppConfig config, Clock clock, Database database, byte[] masterKey) {
     this.vertx = vertx;
     this.config = config;
     this.clock = clock;
@@ -61,12 +63,15 @@ public final class Application {
         new Throttle(mongo, clock, 10, Duration.ofMinutes(15)),
         new Throttle(mongo, clock, 100, Duration.ofMinutes(15)), clock, vertx.eventBus());
     this.sessionAuth = new SessionAuth(sessions);
-    this.events = new EventLog(vertx, mongo, clock);
+    this.vault = new Vault(mongo, masterKey);
+    this.events = new EventLog(vertx, mongo, clock, vault);
   }
 
   public static Future<Application> start(Vertx vertx, AppConfig config, Clock clock) {
-    return Database.start(vertx, config.mongoUri(), config.mongoDb(), config.dataDir())
-        .map(db -> new Application(vertx, config, clock, db))
+    boolean inMemory = Database.IN_MEMORY.equals(config.dataDir().toString());
+    return vertx.executeBlocking(() -> Vault.loadMasterKey(config.masterKey(), config.dataDir(), inMemory))
+        .compose(masterKey -> Database.start(vertx, config.mongoUri(), config.mongoDb(), config.dataDir())
+            .map(db -> new Application(vertx, config, clock, db, masterKey)))
         .compose(app -> app.createIndexes().compose(v -> app.deployHttp()).map(app));
   }
 
@@ -128,6 +133,14 @@ public final class Application {
 
   public Database database() {
     return database;
+  }
+
+  public EventLog events() {
+    return events;
+  }
+
+  public Vault vault() {
+    return vault;
   }
 
   public Vertx vertx() {

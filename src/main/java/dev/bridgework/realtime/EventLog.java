@@ -1,5 +1,7 @@
 package dev.bridgework.realtime;
 
+import dev.bridgework.storage.DataKey;
+import dev.bridgework.storage.Vault;
 import dev.bridgework.web.Times;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -24,6 +26,9 @@ import java.util.function.BiFunction;
  * stream's counter), stores the event under {@code _id = <stream>:<seq>} (unique, and fetched by
  * exact ids so replay stays fast on the embedded server, which ignores secondary indexes), then
  * publishes it on the event bus. A taken number is always filled: the insert is retried.
+ *
+ * <p>Event payloads carry people's text, so they are stored sealed with the stream owner's data key
+ * (the user's for {@code self}, the couple's for {@code couple}); only the bus carries plaintext.
  */
 public final class EventLog {
   private static final Logger LOG = LoggerFactory.getLogger(EventLog.class);
@@ -35,11 +40,17 @@ public final class EventLog {
   private final Vertx vertx;
   private final MongoClient mongo;
   private final Clock clock;
+  private final Vault vault;
 
-  public EventLog(Vertx vertx, MongoClient mongo, Clock clock) {
+  public EventLog(Vertx vertx, MongoClient mongo, Clock clock, Vault vault) {
     this.vertx = vertx;
     this.mongo = mongo;
     this.clock = clock;
+    this.vault = vault;
+  }
+
+  private Future<DataKey> keyOf(Stream stream) {
+    return Stream.SELF.equals(stream.type()) ? vault.userKey(stream.key()) : vault.coupleKey(stream.key());
   }
 
   public Future<Void> createIndexes() {
@@ -50,16 +61,17 @@ public final class EventLog {
 
   /** Appends and publishes; answers the event as sent to clients. */
   public Future<JsonObject> append(Stream stream, String kind, JsonObject data) {
-    return nextSeq(stream).compose(seq -> {
+    return keyOf(stream).compose(key -> nextSeq(stream).compose(seq -> {
       JsonObject event = new JsonObject().put("type", "event").put("stream", stream.type()).put("seq", seq)
           .put("kind", kind).put("data", data).put("at", Times.format(clock.instant()));
       JsonObject doc = new JsonObject().put("_id", stream.eventId(seq)).put("stream", stream.type())
-          .put("key", stream.key()).put("seq", seq).put("kind", kind).put("data", data).put("at", event.getString("at"));
+          .put("key", stream.key()).put("seq", seq).put("kind", kind).put("sealed", key.sealJson(data))
+          .put("at", event.getString("at"));
       return insert(doc, INSERT_ATTEMPTS).map(v -> {
         vertx.eventBus().publish(stream.address(), event);
         return event;
       });
-    });
+    }));
   }
 
   private Future<Void> insert(JsonObject doc, int attemptsLeft) {
@@ -93,6 +105,11 @@ public final class EventLog {
    * taken but not yet stored is simply absent; the caller decides what a hole means.
    */
   public Future<List<JsonObject>> read(Stream stream, long from, long to) {
+    if (from > to) return Future.succeededFuture(List.of());
+    return keyOf(stream).compose(key -> read(stream, key, from, to));
+  }
+
+  private Future<List<JsonObject>> read(Stream stream, DataKey key, long from, long to) {
     List<Future<List<JsonObject>>> batches = new ArrayList<>();
     for (long start = from; start <= to; start += BATCH) {
       long end = Math.min(to, start + BATCH - 1);
@@ -103,16 +120,16 @@ public final class EventLog {
     return Future.all(batches).map(all -> {
       List<JsonObject> events = new ArrayList<>();
       for (int i = 0; i < batches.size(); i++) {
-        for (JsonObject doc : batches.get(i).result()) events.add(toEvent(doc));
+        for (JsonObject doc : batches.get(i).result()) events.add(toEvent(doc, key));
       }
       events.sort(Comparator.comparingLong(e -> e.getLong("seq")));
       return events;
     });
   }
 
-  private static JsonObject toEvent(JsonObject doc) {
+  private static JsonObject toEvent(JsonObject doc, DataKey key) {
     return new JsonObject().put("type", "event").put("stream", doc.getString("stream")).put("seq", doc.getLong("seq"))
-        .put("kind", doc.getString("kind")).put("data", doc.getJsonObject("data")).put("at", doc.getString("at"));
+        .put("kind", doc.getString("kind")).put("data", key.openJson(doc.getString("sealed"))).put("at", doc.getString("at"));
   }
 
   /**
@@ -121,7 +138,8 @@ public final class EventLog {
    * share's text from history.
    */
   public Future<Void> rewrite(Stream stream, BiFunction<String, JsonObject, JsonObject> transform) {
-    return head(stream).compose(head -> head == 0 ? Future.succeededFuture(List.<JsonObject>of()) : read(stream, 1, head))
+    return keyOf(stream).compose(key -> head(stream)
+        .compose(head -> head == 0 ? Future.succeededFuture(List.<JsonObject>of()) : read(stream, key, 1, head))
         .compose(events -> {
           List<Future<?>> writes = new ArrayList<>();
           for (JsonObject event : events) {
@@ -129,11 +147,11 @@ public final class EventLog {
             JsonObject replaced = transform.apply(event.getString("kind"), data.copy());
             if (replaced != null && !replaced.equals(data)) {
               writes.add(mongo.updateCollection(EVENTS, new JsonObject().put("_id", stream.eventId(event.getLong("seq"))),
-                  new JsonObject().put("$set", new JsonObject().put("data", replaced))));
+                  new JsonObject().put("$set", new JsonObject().put("sealed", key.sealJson(replaced)))));
             }
           }
           return Future.all(writes).mapEmpty();
-        });
+        }));
   }
 
   /** Erases a stream: every stored event and its counter (a new pairing starts a new stream at 1). */

@@ -96,9 +96,9 @@ public final class Database {
         .mapEmpty();
   }
 
-  /** Stops accepting database connections (tests use it to simulate an outage). */
-  public void stopEmbeddedListening() {
-    if (embedded != null) embedded.stopListening();
+  /** Stops the embedded server and drops its connections (tests use it to simulate an outage). */
+  public void stopEmbeddedForTests() {
+    if (embedded != null) embedded.shutdownNow();
   }
 
   public Future<Void> close() {

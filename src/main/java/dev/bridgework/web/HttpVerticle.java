@@ -54,7 +54,7 @@ public final class HttpVerticle extends VerticleBase {
       router.route(feature.prefix() + "*").subRouter(feature.router());
     }
     router.route("/api/*").handler(ctx -> ctx.fail(404));
-    router.route().method(HttpMethod.GET).handler(StaticHandler.create(webroot).setCachingEnabled(false)
+    router.route().method(HttpMethod.GET).method(HttpMethod.HEAD).handler(StaticHandler.create(webroot).setCachingEnabled(false)
         .setIndexPage("index.html").setDefaultContentEncoding("UTF-8"));
     router.route().failureHandler(new ErrorHandler());
     router.errorHandler(404, ctx -> ErrorHandler.send(ctx, ApiException.notFound()));

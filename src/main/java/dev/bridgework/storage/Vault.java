@@ -1,0 +1,138 @@
+package dev.bridgework.storage;
+
+import com.mongodb.MongoException;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.mongo.MongoClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.crypto.SecretKey;
+import javax.crypto.spec.SecretKeySpec;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Envelope encryption for text at rest. Every user has a data key for private work and every couple
+ * one for the joint space; data keys are stored in {@code keys} wrapped (AES-256-GCM) by the master
+ * key, which never touches the database. Destroying a data key makes everything sealed with it
+ * unreadable (crypto-erasure), even in old backups.
+ */
+public final class Vault {
+  private static final Logger LOG = LoggerFactory.getLogger(Vault.class);
+  static final String COLLECTION = "keys";
+  private static final int CACHE_SIZE = 20_000;
+
+  private final MongoClient mongo;
+  private final SecretKey master;
+  private final SecureRandom random = new SecureRandom();
+  private final Map<String, DataKey> cache = Collections.synchronizedMap(new LinkedHashMap<>(256, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, DataKey> eldest) {
+      return size() > CACHE_SIZE;
+    }
+  });
+
+  public Vault(MongoClient mongo, byte[] masterKey) {
+    if (masterKey.length != 32) throw new IllegalArgumentException("the master key must be 32 bytes (AES-256)");
+    this.mongo = mongo;
+    this.master = new SecretKeySpec(masterKey, "AES");
+  }
+
+  public Future<DataKey> userKey(String userId) {
+    return key("u:" + userId);
+  }
+
+  public Future<DataKey> coupleKey(String coupleId) {
+    return key("c:" + coupleId);
+  }
+
+  public Future<Void> destroyUserKey(String userId) {
+    return destroy("u:" + userId);
+  }
+
+  public Future<Void> destroyCoupleKey(String coupleId) {
+    return destroy("c:" + coupleId);
+  }
+
+  private Future<Void> destroy(String id) {
+    cache.remove(id);
+    return mongo.removeDocument(COLLECTION, new JsonObject().put("_id", id)).mapEmpty();
+  }
+
+  private Future<DataKey> key(String id) {
+    DataKey cached = cache.get(id);
+    if (cached != null) return Future.succeededFuture(cached);
+    return mongo.findOne(COLLECTION, new JsonObject().put("_id", id), null).compose(doc -> {
+      if (doc != null) return Future.succeededFuture(unwrap(id, doc));
+      byte[] raw = new byte[32];
+      random.nextBytes(raw);
+      String wrapped = Base64.getEncoder().encodeToString(DataKey.encrypt(master, id.getBytes(StandardCharsets.UTF_8), raw));
+      JsonObject created = new JsonObject().put("_id", id).put("wrapped", wrapped);
+      return mongo.insert(COLLECTION, created)
+          .map(v -> remember(new DataKey(id, new SecretKeySpec(raw, "AES"))))
+          .recover(e -> {
+            // Another request created it first: use theirs.
+            if (e instanceof MongoException m && m.getCode() == 11000) {
+              return mongo.findOne(COLLECTION, new JsonObject().put("_id", id), null).map(d -> unwrap(id, d));
+            }
+            return Future.failedFuture(e);
+          });
+    });
+  }
+
+  private DataKey unwrap(String id, JsonObject doc) {
+    byte[] raw = DataKey.decrypt(master, id.getBytes(StandardCharsets.UTF_8), Base64.getDecoder().decode(doc.getString("wrapped")));
+    return remember(new DataKey(id, new SecretKeySpec(raw, "AES")));
+  }
+
+  private DataKey remember(DataKey key) {
+    cache.put(key.id(), key);
+    return key;
+  }
+
+  /**
+   * The master key: from configuration (base64 of 32 bytes) when given; otherwise read from (or
+   * generated once into) {@code <dataDir>/master.key}, readable by the owner only. Blocking file IO:
+   * call at start-up, off the event loop.
+   */
+  public static byte[] loadMasterKey(String configured, Path dataDir, boolean inMemory) throws IOException {
+    if (configured != null && !configured.isBlank()) {
+      byte[] key = Base64.getDecoder().decode(configured.trim());
+      if (key.length != 32) throw new IllegalArgumentException("crypto.masterKey must be base64 of 32 bytes");
+      return key;
+    }
+    byte[] key = new byte[32];
+    if (inMemory) {
+      new SecureRandom().nextBytes(key);
+      return key;
+    }
+    Path file = dataDir.resolve("master.key");
+    if (Files.exists(file)) {
+      byte[] stored = Base64.getDecoder().decode(Files.readString(file).trim());
+      if (stored.length != 32) throw new IllegalStateException(file + " does not hold a 32-byte key");
+      return stored;
+    }
+    Files.createDirectories(dataDir);
+    new SecureRandom().nextBytes(key);
+    Path tmp = dataDir.resolve("master.key.tmp");
+    Files.deleteIfExists(tmp);
+    try {
+      Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    } catch (UnsupportedOperationException e) {
+      Files.createFile(tmp);
+    }
+    Files.writeString(tmp, Base64.getEncoder().encodeToString(key) + "\n");
+    Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    LOG.info("Generated a new master key at {} (back it up: without it the data cannot be read)", file.toAbsolutePath());
+    return key;
+  }
+}

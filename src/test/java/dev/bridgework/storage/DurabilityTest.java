@@ -1,0 +1,95 @@
+package dev.bridgework.storage;
+
+import dev.bridgework.app.AppConfig;
+import dev.bridgework.app.Application;
+import dev.bridgework.testing.ServerProcess;
+import dev.bridgework.testing.TestServer;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** Data survives restarts, and an acknowledged write survives kill -9 of the server process. */
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
+class DurabilityTest {
+  private static final String PASSWORD = "correct horse battery staple";
+
+  @Test
+  void anAcknowledgedRegistrationSurvivesSigkill() throws Exception {
+    Path dataDir = Files.createTempDirectory("bw-kill");
+    int port = ServerProcess.freePort();
+    Vertx vertx = Vertx.vertx();
+    WebClient http = WebClient.create(vertx);
+    try {
+      String email = "killed-" + System.nanoTime() + "@example.test";
+      try (ServerProcess server = ServerProcess.start(dataDir, port, Map.of()).awaitHealthy(http)) {
+        var registered = http.post(port, "127.0.0.1", "/api/auth/register")
+            .sendJsonObject(new JsonObject().put("email", email).put("password", PASSWORD).put("displayName", "Kim")).await();
+        assertEquals(201, registered.statusCode());
+        // SIGKILL right after the 201: no shutdown hook, no background commit gets a chance.
+        server.kill();
+      }
+      try (ServerProcess restarted = ServerProcess.start(dataDir, port, Map.of()).awaitHealthy(http)) {
+        var login = http.post(port, "127.0.0.1", "/api/auth/login")
+            .sendJsonObject(new JsonObject().put("email", email).put("password", PASSWORD)).await();
+        assertEquals(200, login.statusCode(), login.bodyAsString());
+        assertEquals("Kim", login.bodyAsJsonObject().getJsonObject("user").getString("displayName"));
+      }
+    } finally {
+      vertx.close().await();
+    }
+  }
+
+  @Test
+  void dataSurvivesACleanRestart() throws Exception {
+    Path dataDir = Files.createTempDirectory("bw-restart");
+    Map<String, String> settings = Map.of("http.port", "0", "http.host", "127.0.0.1", "http.instances", "1",
+        "data.dir", dataDir.toString());
+    Vertx vertx = Vertx.vertx();
+    try {
+      Application first = Application.start(vertx, AppConfig.fromMap(settings), Clock.systemUTC()).await();
+      WebClient http = WebClient.create(vertx);
+      String email = "restart-" + System.nanoTime() + "@example.test";
+      assertEquals(201, http.post(first.port(), "127.0.0.1", "/api/auth/register")
+          .sendJsonObject(new JsonObject().put("email", email).put("password", PASSWORD).put("displayName", "Ren")).await().statusCode());
+      first.close().await();
+
+      Application second = Application.start(vertx, AppConfig.fromMap(settings), Clock.systemUTC()).await();
+      try {
+        HttpResponse<Buffer> login = http.post(second.port(), "127.0.0.1", "/api/auth/login")
+            .sendJsonObject(new JsonObject().put("email", email).put("password", PASSWORD)).await();
+        assertEquals(200, login.statusCode());
+      } finally {
+        second.close().await();
+      }
+    } finally {
+      vertx.close().await();
+    }
+  }
+
+  @Test
+  void healthIsDownWhenTheDatabaseIsUnreachable() {
+    TestServer server = TestServer.start();
+    try {
+      assertEquals(200, server.client().get("/health").statusCode());
+      server.app.database().stopEmbeddedForTests();
+      var r = server.client().get("/health");
+      assertEquals(503, r.statusCode());
+      assertEquals("DOWN", r.bodyAsJsonObject().getString("status"));
+      assertEquals("DOWN", r.bodyAsJsonObject().getJsonArray("checks").getJsonObject(0).getString("status"));
+    } finally {
+      server.close();
+    }
+  }
+}
