@@ -9,7 +9,12 @@ import dev.bridgework.auth.SessionAuth;
 import dev.bridgework.auth.SessionStore;
 import dev.bridgework.auth.Throttle;
 import dev.bridgework.auth.UserRepository;
+import dev.bridgework.couple.CoupleRepository;
+import dev.bridgework.couple.CoupleRoutes;
+import dev.bridgework.couple.CoupleService;
 import dev.bridgework.realtime.EventLog;
+import dev.bridgework.share.ShareRoutes;
+import dev.bridgework.share.ShareService;
 import dev.bridgework.storage.Database;
 import dev.bridgework.storage.Vault;
 import dev.bridgework.web.FeatureRoutes;
@@ -19,7 +24,6 @@ import dev.bridgework.web.OriginGuard;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.mongo.MongoClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,6 +54,10 @@ public final class Application {
   final SessionAuth sessionAuth;
   final Vault vault;
   final EventLog events;
+  final CoupleRepository coupleRepository;
+  final ShareService shares;
+  final CoupleService couples;
+  final AccountHooks accountData;
 
   private Application(Vertx vertx, AppConfig config, Clock clock, Database database, byte[] masterKey) {
     this.vertx = vertx;
@@ -65,6 +73,12 @@ public final class Application {
     this.sessionAuth = new SessionAuth(sessions);
     this.vault = new Vault(mongo, masterKey);
     this.events = new EventLog(vertx, mongo, clock, vault);
+    this.coupleRepository = new CoupleRepository(mongo);
+    this.shares = new ShareService(mongo, coupleRepository, vault, events, clock, List.of());
+    // The share feature erases the couple's shares when it dissolves (reviews join this list).
+    this.couples = new CoupleService(coupleRepository, users, vault, events,
+        new Throttle(mongo, clock, 10, Duration.ofMinutes(15)), clock, config.inviteTtl(), vertx.eventBus(), List.of(shares));
+    this.accountData = new AccountData(couples, shares, events, vault);
   }
 
   public static Future<Application> start(Vertx vertx, AppConfig config, Clock clock) {
@@ -76,33 +90,17 @@ public final class Application {
   }
 
   private Future<Void> createIndexes() {
-    return Future.all(List.of(users.createIndexes(), events.createIndexes())).mapEmpty();
+    return Future.all(List.of(users.createIndexes(), events.createIndexes(),
+        coupleRepository.createIndexes(), shares.createIndexes())).mapEmpty();
   }
 
   private List<FeatureRoutes> features() {
     List<FeatureRoutes> features = new ArrayList<>();
     features.add(new FeatureRoutes("/api/auth", new AuthRoutes(vertx, auth, sessionAuth, sessions).router()));
-    features.add(new FeatureRoutes("/api/me", new AccountRoutes(vertx, auth, sessionAuth, accountHooks()).router()));
+    features.add(new FeatureRoutes("/api/me", new AccountRoutes(vertx, auth, sessionAuth, accountData).router()));
+    features.add(new FeatureRoutes("/api/couple", new CoupleRoutes(vertx, couples, sessionAuth).router()));
+    features.add(new FeatureRoutes("/api/shares", new ShareRoutes(vertx, shares, couples, sessionAuth).router()));
     return features;
-  }
-
-  private AccountHooks accountHooks() {
-    return new AccountHooks() {
-      @Override
-      public Future<JsonObject> coupleOf(String userId) {
-        return Future.succeededFuture(null);
-      }
-
-      @Override
-      public Future<JsonObject> exportOf(String userId) {
-        return Future.succeededFuture(new JsonObject());
-      }
-
-      @Override
-      public Future<Void> eraseAll(String userId) {
-        return Future.succeededFuture();
-      }
-    };
   }
 
   private Future<Void> deployHttp() {

@@ -1,0 +1,113 @@
+package dev.bridgework.share;
+
+import dev.bridgework.storage.DataKey;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Something one partner shared into the joint space: a snapshot (its own copy of the words, never a
+ * link to the private reflection), with the sharer's intent, the couple's responses and the
+ * counseling flag. {@link #toJson()} is the contract's {@code share}.
+ *
+ * <p>Stored in one document, responses included, so every change is a single-document atomic
+ * write. Title, excerpts, note and response text are sealed with the couple's data key.
+ * {@code version} counts the author's edits only (optimistic concurrency for {@code PUT}):
+ * responses and the flag, which either partner may add at any time, are single guarded atomic
+ * updates of their own and never make the author's next edit conflict.
+ */
+public record Share(String id, String coupleId, String authorId, String reflectionId, String exerciseId, String title,
+                    List<Excerpt> excerpts, String note, String intent, boolean counseling, List<Response> responses,
+                    String createdAt, String updatedAt, long version) {
+
+  public record Excerpt(String stepId, String text) {
+    JsonObject toJson() {
+      return new JsonObject().put("stepId", stepId).put("text", text);
+    }
+
+    static Excerpt fromJson(JsonObject json) {
+      return new Excerpt(json.getString("stepId"), json.getString("text"));
+    }
+  }
+
+  public record Response(String id, String authorId, String kind, String ack, String text, String createdAt) {
+    public static final String ACK = "ack";
+    public static final String COMMENT = "comment";
+
+    public JsonObject toJson() {
+      return new JsonObject().put("id", id).put("authorId", authorId).put("kind", kind).put("ack", ack)
+          .put("text", text).put("createdAt", createdAt);
+    }
+
+    JsonObject toDocument(DataKey key) {
+      return new JsonObject().put("id", id).put("authorId", authorId).put("kind", kind).put("ack", ack)
+          .put("text", key.seal(text)).put("createdAt", createdAt);
+    }
+
+    static Response fromDocument(JsonObject doc, DataKey key) {
+      return new Response(doc.getString("id"), doc.getString("authorId"), doc.getString("kind"), doc.getString("ack"),
+          key.open(doc.getString("text")), doc.getString("createdAt"));
+    }
+
+    boolean sameContent(String kind, String ack, String text) {
+      return this.kind.equals(kind) && java.util.Objects.equals(this.ack, ack) && java.util.Objects.equals(this.text, text);
+    }
+  }
+
+  public Response response(String responseId) {
+    return responses.stream().filter(r -> r.id().equals(responseId)).findFirst().orElse(null);
+  }
+
+  public JsonObject toJson() {
+    JsonArray ex = new JsonArray();
+    excerpts.forEach(e -> ex.add(e.toJson()));
+    JsonArray rs = new JsonArray();
+    responses.forEach(r -> rs.add(r.toJson()));
+    return new JsonObject().put("id", id).put("authorId", authorId).put("reflectionId", reflectionId).put("title", title)
+        .put("excerpts", ex).put("note", note).put("intent", intent).put("counseling", counseling).put("responses", rs)
+        .put("createdAt", createdAt).put("updatedAt", updatedAt).put("version", version);
+  }
+
+  static JsonArray excerptsJson(List<Excerpt> excerpts) {
+    JsonArray ex = new JsonArray();
+    excerpts.forEach(e -> ex.add(e.toJson()));
+    return ex;
+  }
+
+  static JsonArray responsesDocument(List<Response> responses, DataKey key) {
+    JsonArray rs = new JsonArray();
+    responses.forEach(r -> rs.add(r.toDocument(key)));
+    return rs;
+  }
+
+  /** The author-editable fields as stored (sealed where they hold words). */
+  static JsonObject contentDocument(String reflectionId, String exerciseId, String title, List<Excerpt> excerpts,
+                                    String note, String intent, DataKey key) {
+    return new JsonObject().put("reflectionId", reflectionId).put("exerciseId", exerciseId).put("title", key.seal(title))
+        .put("excerpts", key.sealJson(new JsonObject().put("items", excerptsJson(excerpts))))
+        .put("note", key.seal(note)).put("intent", intent);
+  }
+
+  JsonObject toDocument(DataKey key) {
+    return contentDocument(reflectionId, exerciseId, title, excerpts, note, intent, key)
+        .put("_id", id).put("coupleId", coupleId).put("authorId", authorId).put("counseling", counseling)
+        .put("responses", responsesDocument(responses, key)).put("createdAt", createdAt).put("updatedAt", updatedAt)
+        .put("version", version);
+  }
+
+  static Share fromDocument(JsonObject doc, DataKey key) {
+    List<Excerpt> excerpts = new ArrayList<>();
+    JsonObject sealedExcerpts = key.openJson(doc.getString("excerpts"));
+    if (sealedExcerpts != null) {
+      sealedExcerpts.getJsonArray("items", new JsonArray()).forEach(o -> excerpts.add(Excerpt.fromJson((JsonObject) o)));
+    }
+    List<Response> responses = new ArrayList<>();
+    doc.getJsonArray("responses", new JsonArray()).forEach(o -> responses.add(Response.fromDocument((JsonObject) o, key)));
+    return new Share(doc.getString("_id"), doc.getString("coupleId"), doc.getString("authorId"), doc.getString("reflectionId"),
+        doc.getString("exerciseId"), key.open(doc.getString("title")), List.copyOf(excerpts), key.open(doc.getString("note")),
+        doc.getString("intent"), doc.getBoolean("counseling", false), List.copyOf(responses), doc.getString("createdAt"),
+        doc.getString("updatedAt"), doc.getLong("version", 1L));
+  }
+}

@@ -1,0 +1,144 @@
+package dev.bridgework.share;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.mongo.FindOptions;
+import io.vertx.ext.mongo.IndexOptions;
+import io.vertx.ext.mongo.MongoClient;
+import io.vertx.ext.mongo.UpdateOptions;
+
+import java.util.List;
+
+/**
+ * The {@code shares} collection, plus {@code share_lists}: one document per couple
+ * ({@code _id = coupleId}) listing its share ids. Listing a couple's shares reads that document and
+ * then fetches by {@code _id $in}, so it never scans everyone's shares on the embedded server,
+ * which ignores secondary indexes (ARCHITECTURE.md "Performance on the embedded server"). An id is
+ * listed before its share is written, so a crash leaves at most an id without a share, which
+ * listing skips, never a share that cannot be listed or erased.
+ */
+final class ShareRepository {
+  static final String SHARES = "shares";
+  static final String LISTS = "share_lists";
+  static final String REFLECTIONS = "reflections";
+
+  private final MongoClient mongo;
+
+  ShareRepository(MongoClient mongo) {
+    this.mongo = mongo;
+  }
+
+  Future<Void> createIndexes() {
+    // For real MongoDB: by couple, newest first (dissolution and any future paging).
+    return mongo.createIndexWithOptions(SHARES, new JsonObject().put("coupleId", 1).put("createdAt", -1),
+        new IndexOptions().name("coupleId_createdAt"));
+  }
+
+  private static JsonObject id(String id) {
+    return new JsonObject().put("_id", id);
+  }
+
+  Future<JsonObject> find(String shareId) {
+    return mongo.findOne(SHARES, id(shareId), null);
+  }
+
+  Future<List<JsonObject>> findAllOf(String coupleId) {
+    return mongo.findOne(LISTS, id(coupleId), null).compose(list -> {
+      JsonArray ids = list == null ? new JsonArray() : list.getJsonArray("ids", new JsonArray());
+      if (ids.isEmpty()) return Future.succeededFuture(List.of());
+      return mongo.find(SHARES, new JsonObject().put("_id", new JsonObject().put("$in", ids)).put("coupleId", coupleId));
+    });
+  }
+
+  Future<Void> list(String coupleId, String shareId) {
+    return mongo.updateCollectionWithOptions(LISTS, id(coupleId),
+        new JsonObject().put("$addToSet", new JsonObject().put("ids", shareId)),
+        new UpdateOptions().setUpsert(true)).<Void>mapEmpty()
+        // Two first shares of a couple at once: one upsert loses the race on _id; the retry updates.
+        .recover(e -> mongo.updateCollection(LISTS, id(coupleId),
+            new JsonObject().put("$addToSet", new JsonObject().put("ids", shareId))).mapEmpty());
+  }
+
+  Future<Void> unlist(String coupleId, String shareId) {
+    return mongo.updateCollection(LISTS, id(coupleId),
+        new JsonObject().put("$pull", new JsonObject().put("ids", shareId))).mapEmpty();
+  }
+
+  /** Fails with the duplicate-key error (11000) when the id exists. */
+  Future<Void> insert(JsonObject doc) {
+    return mongo.insert(SHARES, doc).mapEmpty();
+  }
+
+  /** The author's edit, applied only if the version is still the one they saw; null otherwise. */
+  Future<JsonObject> updateContent(String shareId, long version, JsonObject content) {
+    JsonObject update = new JsonObject().put("$set", content)
+        .put("$inc", new JsonObject().put("version", 1L));
+    return mongo.findOneAndUpdateWithOptions(SHARES, id(shareId).put("version", version), update,
+        new FindOptions(), new UpdateOptions().setReturningNewDocument(true));
+  }
+
+  private Future<JsonObject> update(JsonObject query, JsonObject update) {
+    return mongo.findOneAndUpdateWithOptions(SHARES, query, update, new FindOptions(), new UpdateOptions().setReturningNewDocument(true));
+  }
+
+  /** Appends a response unless its id is taken or the share holds {@code max} already; null otherwise. */
+  Future<JsonObject> pushResponse(String shareId, String coupleId, JsonObject response, int max) {
+    JsonObject query = id(shareId).put("coupleId", coupleId)
+        .put("responses.id", new JsonObject().put("$ne", response.getString("id")))
+        .put("responses." + (max - 1), new JsonObject().put("$exists", false));
+    return update(query, new JsonObject().put("$push", new JsonObject().put("responses", response)));
+  }
+
+  /** Changes the author's own response in place (its createdAt stays); null when there is no such response. */
+  Future<JsonObject> setResponse(String shareId, String coupleId, String responseId, String authorId, String kind, String ack,
+                                 String sealedText) {
+    // "responses.id" gives the positional "$" its element (the embedded server resolves "$" only
+    // from such a path); ids are unique within a share, so it is the element $elemMatch checked.
+    JsonObject query = ownResponse(shareId, coupleId, responseId, authorId).put("responses.id", responseId);
+    return update(query, new JsonObject().put("$set", new JsonObject()
+        .put("responses.$.kind", kind).put("responses.$.ack", ack).put("responses.$.text", sealedText)));
+  }
+
+  /** Removes the author's own response; null when there is no such response. */
+  Future<JsonObject> pullResponse(String shareId, String coupleId, String responseId, String authorId) {
+    return update(ownResponse(shareId, coupleId, responseId, authorId),
+        new JsonObject().put("$pull", new JsonObject().put("responses", new JsonObject().put("id", responseId))));
+  }
+
+  private static JsonObject ownResponse(String shareId, String coupleId, String responseId, String authorId) {
+    return id(shareId).put("coupleId", coupleId).put("responses", new JsonObject()
+        .put("$elemMatch", new JsonObject().put("id", responseId).put("authorId", authorId)));
+  }
+
+  /** Sets the counseling flag; null when it already had that value (or the share is gone). */
+  Future<JsonObject> setCounseling(String shareId, String coupleId, boolean flag) {
+    return update(id(shareId).put("coupleId", coupleId).put("counseling", new JsonObject().put("$ne", flag)),
+        new JsonObject().put("$set", new JsonObject().put("counseling", flag)));
+  }
+
+  Future<Boolean> remove(String shareId, String coupleId, String authorId) {
+    return mongo.removeDocument(SHARES, id(shareId).put("coupleId", coupleId).put("authorId", authorId))
+        .map(r -> r != null && r.getRemovedCount() > 0);
+  }
+
+  /**
+   * Every share of a couple: the listed ones by id, then a sweep by {@code coupleId} (a scan on the
+   * embedded server; dissolution is rare) for any a crash left unlisted.
+   */
+  Future<Void> removeAllOf(String coupleId) {
+    return mongo.findOne(LISTS, id(coupleId), null).compose(list -> {
+      JsonArray ids = list == null ? new JsonArray() : list.getJsonArray("ids", new JsonArray());
+      return ids.isEmpty() ? Future.succeededFuture()
+          : mongo.removeDocuments(SHARES, new JsonObject().put("_id", new JsonObject().put("$in", ids))).mapEmpty();
+    }).compose(v -> mongo.removeDocuments(SHARES, new JsonObject().put("coupleId", coupleId)))
+        .compose(v -> mongo.removeDocument(LISTS, id(coupleId))).mapEmpty();
+  }
+
+  /** The exercise of one of the user's own reflections, or null when it is not theirs (or does not exist). */
+  Future<JsonObject> ownReflection(String reflectionId, String userId) {
+    // Only the exercise id is read: the reflection's words stay with the reflection feature.
+    return mongo.findOne(REFLECTIONS, id(reflectionId).put("ownerId", userId),
+        new JsonObject().put("_id", 1).put("exerciseId", 1));
+  }
+}

@@ -1,0 +1,360 @@
+package dev.bridgework.share;
+
+import dev.bridgework.couple.Couple;
+import dev.bridgework.couple.CoupleRepository;
+import dev.bridgework.couple.JointSpaceListener;
+import dev.bridgework.realtime.EventLog;
+import dev.bridgework.realtime.Stream;
+import dev.bridgework.storage.DataKey;
+import dev.bridgework.storage.Vault;
+import dev.bridgework.web.ApiException;
+import dev.bridgework.web.Times;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.mongo.MongoClient;
+
+import java.time.Clock;
+import java.util.Comparator;
+import java.util.List;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * Shares, responses and the counseling flag (PRODUCT.md steps 4 and 5). Every successful change is
+ * then appended to the couple's event stream with the whole share as data, so the partner's open
+ * screen just replaces what it shows.
+ *
+ * <p>It is also a {@link JointSpaceListener} of the couple feature: when the couple dissolves, it
+ * erases the couple's shares.
+ */
+public final class ShareService implements JointSpaceListener {
+  /** Compare-and-set attempts before a write that keeps colliding gives up (two people, a few devices). */
+  private static final int ATTEMPTS = 5;
+  /** Bounds the share document (MongoDB's 16 MB limit) whatever two people write. */
+  static final int MAX_RESPONSES = 100;
+  static final Comparator<Share> NEWEST_FIRST =
+      Comparator.comparing(Share::createdAt).thenComparing(Share::id).reversed();
+
+  private final ShareRepository repo;
+  private final CoupleRepository couples;
+  private final Vault vault;
+  private final EventLog events;
+  private final Clock clock;
+  private final List<JointSpaceListener> listeners;
+  private final ExerciseSteps steps = ExerciseSteps.load();
+
+  public record Saved(Share share, boolean created) {}
+
+  public ShareService(MongoClient mongo, CoupleRepository couples, Vault vault, EventLog events, Clock clock,
+                      List<JointSpaceListener> listeners) {
+    this.repo = new ShareRepository(mongo);
+    this.couples = couples;
+    this.vault = vault;
+    this.events = events;
+    this.clock = clock;
+    this.listeners = List.copyOf(listeners);
+  }
+
+  public Future<Void> createIndexes() {
+    return repo.createIndexes();
+  }
+
+  // --- reading ---
+
+  /** The couple's shares, decrypted, newest first. */
+  public Future<List<Share>> sharesOf(String coupleId) {
+    return vault.coupleKey(coupleId).compose(key -> repo.findAllOf(coupleId)
+        .map(docs -> docs.stream().map(doc -> Share.fromDocument(doc, key)).sorted(NEWEST_FIRST).toList()));
+  }
+
+  /** One share of the couple, decrypted, or null when the couple has no share with that id. */
+  public Future<Share> find(String coupleId, String shareId) {
+    return repo.find(shareId).compose(doc -> {
+      if (doc == null || !coupleId.equals(doc.getString("coupleId"))) return Future.succeededFuture(null);
+      return vault.coupleKey(coupleId).map(key -> Share.fromDocument(doc, key));
+    });
+  }
+
+  /** As {@link #find}, but 404 when there is nothing the couple may see. */
+  private Future<Share> visible(String coupleId, String shareId) {
+    return find(coupleId, shareId).compose(share -> share == null
+        ? Future.failedFuture(ApiException.notFound()) : Future.succeededFuture(share));
+  }
+
+  // --- the author's share ---
+
+  /** {@code PUT /api/shares/{id}}: creates or edits the caller's share. */
+  public Future<Saved> save(Couple couple, String userId, String shareId, ShareDraft draft) {
+    return save(couple, userId, shareId, draft, ATTEMPTS);
+  }
+
+  private Future<Saved> save(Couple couple, String userId, String shareId, ShareDraft draft, int attempts) {
+    return repo.find(shareId).compose(doc -> {
+      if (doc == null) {
+        return create(couple, userId, shareId, draft).recover(e -> attempts > 1 && isDuplicate(e)
+            ? save(couple, userId, shareId, draft, attempts - 1) // created meanwhile: it is an edit now (or not ours)
+            : Future.failedFuture(e));
+      }
+      if (!couple.id().equals(doc.getString("coupleId"))) {
+        // Someone else's id. Our list may have picked it up in a lost create race: drop it again.
+        return repo.unlist(couple.id(), shareId).compose(v -> Future.failedFuture(ApiException.notFound()));
+      }
+      return vault.coupleKey(couple.id()).compose(key -> edit(couple, userId, draft, Share.fromDocument(doc, key), key, attempts));
+    });
+  }
+
+  private Future<Saved> create(Couple couple, String userId, String shareId, ShareDraft draft) {
+    return exerciseOf(draft, userId, null).compose(exerciseId -> vault.coupleKey(couple.id()).compose(key -> {
+      String now = Times.format(clock.instant());
+      Share share = new Share(shareId, couple.id(), userId, draft.reflectionId(), exerciseId, draft.title(), draft.excerpts(),
+          draft.note(), draft.intent(), false, List.of(), now, now, 1);
+      return repo.list(couple.id(), shareId)
+          .compose(v -> repo.insert(share.toDocument(key)))
+          .compose(v -> events.append(Stream.couple(couple.id()), "share.created", share.toJson()))
+          .map(event -> new Saved(share, true));
+    }));
+  }
+
+  private Future<Saved> edit(Couple couple, String userId, ShareDraft draft, Share current, DataKey key, int attempts) {
+    if (!current.authorId().equals(userId)) return Future.failedFuture(ApiException.notAuthor());
+    if (draft.sameContentAs(current)) return Future.succeededFuture(new Saved(current, false));
+    if (draft.version() == null || draft.version() != current.version()) {
+      return Future.failedFuture(ApiException.versionConflict(current.toJson()));
+    }
+    return exerciseOf(draft, userId, current).compose(exerciseId -> {
+      JsonObject content = Share.contentDocument(draft.reflectionId(), exerciseId, draft.title(), draft.excerpts(),
+          draft.note(), draft.intent(), key).put("updatedAt", Times.format(clock.instant()));
+      return repo.updateContent(current.id(), current.version(), content);
+    }).compose(updated -> {
+      if (updated == null) {
+        // Changed or withdrawn since we read it: read again, which answers 409 with the new current.
+        return attempts > 1 ? save(couple, userId, current.id(), draft, attempts - 1)
+            : Future.failedFuture(ApiException.versionConflict(current.toJson()));
+      }
+      Share share = Share.fromDocument(updated, key);
+      return events.append(Stream.couple(couple.id()), "share.updated", share.toJson())
+          .compose(event -> scrubIfWithdrawn(couple.id(), share.id()))
+          .map(v -> new Saved(share, false));
+    });
+  }
+
+  /**
+   * Checks the reflection link and step ids; answers the reflection's exercise id (null without a
+   * reflection). A reflection kept from the stored share is not looked up again: it was the
+   * author's when linked, and a later private edit or deletion must not break their share.
+   */
+  private Future<String> exerciseOf(ShareDraft draft, String userId, Share current) {
+    Future<String> exercise;
+    if (draft.reflectionId() == null) {
+      exercise = Future.succeededFuture(null);
+    } else if (current != null && draft.reflectionId().equals(current.reflectionId())) {
+      exercise = Future.succeededFuture(current.exerciseId());
+    } else {
+      exercise = repo.ownReflection(draft.reflectionId(), userId).compose(reflection -> reflection == null
+          ? Future.failedFuture(ApiException.invalid("reflectionId", "'reflectionId' must be the id of one of your reflections."))
+          : Future.succeededFuture(reflection.getString("exerciseId")));
+    }
+    return exercise.compose(exerciseId -> {
+      List<Share.Excerpt> excerpts = draft.excerpts();
+      for (int i = 0; i < excerpts.size(); i++) {
+        String stepId = excerpts.get(i).stepId();
+        if (stepId == null) continue;
+        String field = "excerpts[" + i + "].stepId";
+        if (draft.reflectionId() == null) {
+          return Future.failedFuture(ApiException.invalid(field, "A 'stepId' needs the 'reflectionId' it comes from."));
+        }
+        if (!steps.has(exerciseId, stepId)) {
+          return Future.failedFuture(ApiException.invalid(field, "The reflection's exercise has no step '" + stepId + "'."));
+        }
+      }
+      return Future.succeededFuture(exerciseId);
+    });
+  }
+
+  /**
+   * {@code DELETE /api/shares/{id}}: withdrawal erases the words, not just hides them. The document
+   * goes (responses with it), every stored event that carried it is reduced to its id, and the
+   * features that kept something of it (review agendas) are told before the answer.
+   */
+  public Future<Void> withdraw(Couple couple, String userId, String shareId) {
+    return visible(couple.id(), shareId).compose(share -> {
+      if (!share.authorId().equals(userId)) return Future.failedFuture(ApiException.notAuthor());
+      return erase(couple.id(), share);
+    });
+  }
+
+  private Future<Void> erase(String coupleId, Share share) {
+    String shareId = share.id();
+    Stream stream = Stream.couple(coupleId);
+    return repo.remove(shareId, coupleId, share.authorId()).compose(removed -> {
+      if (!removed) return Future.failedFuture(ApiException.notFound()); // withdrawn by another request meanwhile
+      return repo.unlist(coupleId, shareId)
+          .compose(v -> scrub(coupleId, shareId))
+          .compose(v -> events.append(stream, "share.withdrawn", new JsonObject().put("id", shareId)))
+          .compose(event -> inTurn(listeners, l -> l.shareWithdrawn(coupleId, shareId)));
+    });
+  }
+
+  /** Reduces every stored event that carries the share to just its id. */
+  private Future<Void> scrub(String coupleId, String shareId) {
+    return events.rewrite(Stream.couple(coupleId),
+        (kind, data) -> carries(kind, data, shareId) ? new JsonObject().put("id", shareId) : null);
+  }
+
+  /**
+   * Closes the race between a change and a withdrawal: a change whose event was stored after the
+   * withdrawal's scrub read the history finds its share gone here and scrubs its own event. (One
+   * stored before the share was deleted is caught by the withdrawal's scrub.)
+   */
+  private Future<Void> scrubIfWithdrawn(String coupleId, String shareId) {
+    return repo.find(shareId).compose(doc -> doc != null ? Future.succeededFuture() : scrub(coupleId, shareId));
+  }
+
+  /** Events whose data is this share (share.* and response.* carry the whole share). */
+  private static boolean carries(String kind, JsonObject data, String shareId) {
+    return (kind.startsWith("share.") || kind.startsWith("response.")) && shareId.equals(data.getString("id"));
+  }
+
+  // --- the partner's side: responses and the flag ---
+
+  /** {@code PUT /api/shares/{id}/responses/{rid}}. */
+  public Future<Saved> respond(Couple couple, String userId, String shareId, String responseId, ResponseDraft draft) {
+    return respond(couple, userId, shareId, responseId, draft, ATTEMPTS);
+  }
+
+  private Future<Saved> respond(Couple couple, String userId, String shareId, String responseId, ResponseDraft draft, int attempts) {
+    return visible(couple.id(), shareId).compose(share -> {
+      if (draft.isAck() && share.authorId().equals(userId)) {
+        return Future.failedFuture(ApiException.forbidden("Acknowledgements are for your partner's shares; you can add a comment."));
+      }
+      Share.Response existing = share.response(responseId);
+      if (existing != null && !existing.authorId().equals(userId)) {
+        return Future.failedFuture(ApiException.forbidden("Only its author can change a response."));
+      }
+      if (existing != null && existing.sameContent(draft.kind(), draft.ack(), draft.text())) {
+        return Future.succeededFuture(new Saved(share, false));
+      }
+      if (existing == null && share.responses().size() >= MAX_RESPONSES) {
+        return Future.failedFuture(ApiException.invalid("responses", "This share has " + MAX_RESPONSES + " responses, the most it can hold."));
+      }
+      return vault.coupleKey(couple.id()).compose(key -> {
+        Future<JsonObject> write = existing == null
+            ? repo.pushResponse(shareId, couple.id(), new Share.Response(responseId, userId, draft.kind(), draft.ack(), draft.text(),
+                Times.format(clock.instant())).toDocument(key), MAX_RESPONSES)
+            : repo.setResponse(shareId, couple.id(), responseId, userId, draft.kind(), draft.ack(), key.seal(draft.text()));
+        // A response is an update of the share for the partner's screen: updates are announced as
+        // response.created too, with the whole share, so a client simply replaces what it shows.
+        return written(couple, write, key, "response.created", existing == null,
+            () -> respond(couple, userId, shareId, responseId, draft, attempts - 1), attempts);
+      });
+    });
+  }
+
+  /** {@code DELETE /api/shares/{id}/responses/{rid}}. */
+  public Future<Void> deleteResponse(Couple couple, String userId, String shareId, String responseId) {
+    return deleteResponse(couple, userId, shareId, responseId, ATTEMPTS);
+  }
+
+  private Future<Void> deleteResponse(Couple couple, String userId, String shareId, String responseId, int attempts) {
+    return visible(couple.id(), shareId).compose(share -> {
+      Share.Response existing = share.response(responseId);
+      if (existing == null) return Future.failedFuture(ApiException.notFound());
+      if (!existing.authorId().equals(userId)) return Future.failedFuture(ApiException.forbidden("Only its author can remove a response."));
+      return vault.coupleKey(couple.id()).compose(key -> written(couple, repo.pullResponse(shareId, couple.id(), responseId, userId),
+          key, "response.deleted", false, () -> deleteResponse(couple, userId, shareId, responseId, attempts - 1).map((Saved) null), attempts))
+          .mapEmpty();
+    });
+  }
+
+  /** {@code PUT /api/shares/{id}/counseling}: either partner flags or unflags. */
+  public Future<Share> flag(Couple couple, String shareId, boolean flag) {
+    return flag(couple, shareId, flag, ATTEMPTS);
+  }
+
+  private Future<Share> flag(Couple couple, String shareId, boolean flag, int attempts) {
+    return visible(couple.id(), shareId).compose(share -> {
+      if (share.counseling() == flag) return Future.succeededFuture(share);
+      return vault.coupleKey(couple.id()).compose(key -> written(couple, repo.setCounseling(shareId, couple.id(), flag), key,
+          "share.flagged", false, () -> flag(couple, shareId, flag, attempts - 1).map(s -> new Saved(s, false)), attempts))
+          .map(Saved::share);
+    });
+  }
+
+  /**
+   * Finishes a change made with one guarded atomic update (so concurrent responses and flags from
+   * both partners never overwrite each other). When the guard did not hold (the same response was
+   * changed or removed meanwhile, or the share withdrawn), the operation runs again on the fresh
+   * share, which then answers accordingly (200 unchanged, 403, 404).
+   */
+  private Future<Saved> written(Couple couple, Future<JsonObject> write, DataKey key, String eventKind, boolean created,
+                                Supplier<Future<Saved>> again, int attempts) {
+    return write.compose(updated -> {
+      if (updated == null) {
+        return attempts > 1 ? again.get()
+            : Future.failedFuture(ApiException.conflict("version_conflict", "This share changed meanwhile; please try again."));
+      }
+      Share saved = Share.fromDocument(updated, key);
+      return events.append(Stream.couple(couple.id()), eventKind, saved.toJson())
+          .compose(event -> scrubIfWithdrawn(couple.id(), saved.id()))
+          .map(v -> new Saved(saved, created));
+    });
+  }
+
+  // --- the couple's end, and the account's ---
+
+  @Override
+  public Future<Void> shareWithdrawn(String coupleId, String shareId) {
+    return Future.succeededFuture(); // the share feature withdraws; nothing else of ours to drop
+  }
+
+  /** The couple dissolved: every share, with its responses, goes. */
+  @Override
+  public Future<Void> coupleDissolved(String coupleId) {
+    return repo.removeAllOf(coupleId);
+  }
+
+  /**
+   * For the account export: the user's own shares (with their own responses only) and the
+   * responses they wrote on their partner's shares, decrypted.
+   */
+  public Future<JsonObject> exportOf(String userId) {
+    return couples.coupleIdOf(userId).compose(coupleId -> coupleId == null
+        ? Future.succeededFuture(List.<Share>of()) : sharesOf(coupleId)).map(all -> {
+      JsonArray shares = new JsonArray();
+      JsonArray responses = new JsonArray();
+      for (Share share : all) {
+        List<Share.Response> mine = share.responses().stream().filter(r -> r.authorId().equals(userId)).toList();
+        if (share.authorId().equals(userId)) {
+          JsonArray own = new JsonArray();
+          mine.forEach(r -> own.add(r.toJson()));
+          shares.add(share.toJson().put("responses", own));
+        } else {
+          mine.forEach(r -> responses.add(r.toJson().put("shareId", share.id())));
+        }
+      }
+      return new JsonObject().put("shares", shares).put("responses", responses);
+    });
+  }
+
+  /** For account deletion: withdraws every share the user authored (the couple is dissolved next). */
+  public Future<Void> eraseAll(String userId) {
+    return couples.coupleIdOf(userId).compose(coupleId -> {
+      if (coupleId == null) return Future.succeededFuture();
+      return sharesOf(coupleId).compose(all -> inTurn(
+          all.stream().filter(s -> s.authorId().equals(userId)).toList(),
+          share -> erase(coupleId, share).recover(e -> e instanceof ApiException api && api.status() == 404
+              ? Future.succeededFuture() : Future.failedFuture(e))));
+    });
+  }
+
+  private static boolean isDuplicate(Throwable e) {
+    return e instanceof com.mongodb.MongoException m && m.getCode() == 11000;
+  }
+
+  private static <T> Future<Void> inTurn(List<T> items, Function<T, Future<Void>> step) {
+    Future<Void> chain = Future.succeededFuture();
+    for (T item : items) chain = chain.compose(v -> step.apply(item));
+    return chain;
+  }
+}
