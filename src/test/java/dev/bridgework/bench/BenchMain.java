@@ -58,6 +58,10 @@ public final class BenchMain {
   private Vertx vertx;
   private HttpClientAgent httpClient;
   private WebSocketClient wsClient;
+  private Window latencyWindow;
+  private double latencySocketsSeconds;
+  private long latencyRssKb;
+  private final List<Window> stepWindows = new ArrayList<>();
 
   private BenchMain(BenchConfig cfg) {
     this.cfg = cfg;
@@ -97,6 +101,10 @@ public final class BenchMain {
         if (cfg.profile()) Profile.start(server.pid(), jfr);
         Boolean open = phase("latency", () -> latency(load));
         if (open != null) phase("throughput", () -> throughput(load));
+        if (open != null) phase("settle", () -> {
+          settle(load);
+          return true;
+        });
         if (cfg.profile()) {
           Profile.stop(server.pid(), jfr);
           phase("profile", () -> {
@@ -207,6 +215,7 @@ public final class BenchMain {
     logWindow(w);
     JsonObject json = w.toJson().put("startupMs", up.toMillis()).put("sockets", 2 * pairs.size());
     json.put("seq", seqJson(load.seqReport(), load));
+    if (w.lostA + w.lostB + w.duplicates.get() + w.putFailed.get() > 0) problems.add("floor: " + json.encode());
     results.put("floor", json);
     chart.put("floor (plain Vert.x)", w.delivery);
     load.closeSockets().await(60, TimeUnit.SECONDS);
@@ -219,51 +228,80 @@ public final class BenchMain {
   private Boolean latency(Fanout load) throws Exception {
     long t = System.nanoTime();
     load.openSockets(wsClient, 64).await(300, TimeUnit.SECONDS);
-    double openSeconds = (System.nanoTime() - t) / 1e9;
-    log("bridgework: %d authenticated sockets synced in %.1f s; warming up %d s...", 2 * cfg.couples(), openSeconds,
+    latencySocketsSeconds = (System.nanoTime() - t) / 1e9;
+    log("bridgework: %d authenticated sockets synced in %.1f s; warming up %d s...", 2 * cfg.couples(), latencySocketsSeconds,
         cfg.warmup().toSeconds());
     load.run("warm-up", cfg.rate(), cfg.warmup(), DRAIN, server.pid());
-    Window w = load.run("latency", cfg.rate(), cfg.measure(), DRAIN, server.pid());
-    logWindow(w);
-    results.put("latency", w.toJson().put("sockets", 2 * cfg.couples()).put("socketsOpenSeconds", Window.round(openSeconds, 2))
-        .put("rssKb", Proc.rssKb(server.pid())));
-    chart.put("Bridgework share → partner", w.delivery);
-    chart.put("Bridgework PUT response", w.put);
-    if (w.lostB > 0 || w.lostA > 0 || w.duplicates.get() > 0) {
-      problems.add("latency: " + w.lostB + " lost to the partner, " + w.lostA + " lost to the author's socket, "
-          + w.duplicates.get() + " duplicated");
-    }
-    if (w.putFailed.get() > 0) problems.add("latency: " + w.putFailed.get() + " share PUTs failed " + w.toJson().getJsonObject("putFailures"));
+    latencyWindow = load.run("latency", cfg.rate(), cfg.measure(), DRAIN, server.pid());
+    latencyRssKb = Proc.rssKb(server.pid());
+    logWindow(latencyWindow);
+    chart.put("Bridgework share → partner", latencyWindow.delivery);
+    chart.put("Bridgework PUT response", latencyWindow.put);
     return true;
   }
 
   /** Raises the share rate step by step until p99 exceeds the limit; all couples' sockets stay open. */
   private Boolean throughput(Fanout load) throws Exception {
-    JsonArray steps = new JsonArray();
-    int best = 0;
-    Window bestWindow = null;
     for (int rate : cfg.steps()) {
       Window w = load.run(rate + "/s", rate, cfg.step(), DRAIN, server.pid());
       logWindow(w);
-      steps.add(w.toJson());
-      boolean clean = w.lostA == 0 && w.lostB == 0 && w.duplicates.get() == 0 && w.putFailed.get() == 0;
-      boolean held = clean && w.delivery.getTotalCount() > 0
-          && w.delivery.getValueAtPercentile(99) < cfg.p99LimitMs() * 1000L && w.achievedRate() >= 0.95 * rate;
-      if (!clean) problems.add("throughput " + rate + "/s: lost " + w.lostB + "/" + w.lostA + ", duplicated " + w.duplicates.get()
-          + ", failed PUTs " + w.putFailed.get() + " " + w.toJson().getJsonObject("putFailures"));
-      if (!held) break;
-      best = rate;
-      bestWindow = w;
+      stepWindows.add(w);
+      if (!held(w)) break;
+    }
+    return true;
+  }
+
+  private boolean held(Window w) {
+    return w.lostA == 0 && w.lostB == 0 && w.duplicates.get() == 0 && w.putFailed.get() == 0
+        && w.delivery.getTotalCount() > 0 && w.delivery.getValueAtPercentile(99) < cfg.p99LimitMs() * 1000L
+        && w.achievedRate() >= 0.95 * w.rate;
+  }
+
+  /**
+   * After the load: waits (bounded) for anything still in flight, counts every window's losses for
+   * good (a share that arrived after its window's drain is late, not lost), checks each couple
+   * stream's numbering, and records the results.
+   */
+  private void settle(Fanout load) throws InterruptedException {
+    List<Window> windows = new ArrayList<>();
+    if (latencyWindow != null) windows.add(latencyWindow);
+    windows.addAll(stepWindows);
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (System.nanoTime() < deadline && windows.stream().anyMatch(w -> w.unanswered() > 0 || w.undelivered() > 0)) {
+      Thread.sleep(50);
+    }
+    Thread.sleep(500);
+    for (Window w : windows) {
+      w.countLosses();
+      if (w.lostB > 0 || w.lostA > 0 || w.duplicates.get() > 0) {
+        problems.add(w.target + " " + w.name + ": " + w.lostB + " lost to the partner, " + w.lostA
+            + " lost to the author's socket, " + w.duplicates.get() + " duplicated");
+      }
+      if (w.putFailed.get() > 0) problems.add(w.target + " " + w.name + ": " + w.putFailed.get() + " share PUTs failed " + w.toJson().getJsonObject("putFailures"));
+    }
+    if (latencyWindow != null) {
+      results.put("latency", latencyWindow.toJson().put("sockets", 2 * cfg.couples())
+          .put("socketsOpenSeconds", Window.round(latencySocketsSeconds, 2)).put("rssKb", latencyRssKb));
+    }
+    if (!stepWindows.isEmpty()) {
+      JsonArray steps = new JsonArray();
+      int best = 0;
+      Window bestWindow = null;
+      for (Window w : stepWindows) {
+        steps.add(w.toJson().put("held", held(w)));
+        if (!held(w)) break;
+        best = w.rate;
+        bestWindow = w;
+      }
+      results.put("throughput", new JsonObject().put("steps", steps).put("p99LimitMs", cfg.p99LimitMs())
+          .put("bestRate", best).put("serverCpuPercentAtBest", bestWindow == null ? -1 : Window.round(bestWindow.serverCpu, 1)));
     }
     Sock.SeqReport seq = load.seqReport();
     JsonObject seqJson = seqJson(seq, load);
+    results.put("coupleStreams", seqJson);
     if (seq.missing() > 0 || seq.duplicates() > 0 || load.resets() > 0 || load.misrouted.get() > 0 || load.unknownEvents.get() > 0) {
       problems.add("couple streams: " + seqJson.encode());
     }
-    results.put("throughput", new JsonObject().put("steps", steps).put("p99LimitMs", cfg.p99LimitMs())
-        .put("bestRate", best).put("serverCpuPercentAtBest", bestWindow == null ? -1 : Window.round(bestWindow.serverCpu, 1))
-        .put("seq", seqJson));
-    return true;
   }
 
   private static JsonObject seqJson(Sock.SeqReport seq, Fanout load) {
@@ -404,7 +442,9 @@ public final class BenchMain {
       long dups = lat.getLong("duplicates");
       if (tp != null) {
         for (Object o : tp.getJsonArray("steps")) dups += ((JsonObject) o).getLong("duplicates");
-        JsonObject seq = tp.getJsonObject("seq");
+      }
+      JsonObject seq = results.getJsonObject("coupleStreams");
+      if (seq != null) {
         lost += seq.getLong("missing");
         dups += seq.getLong("duplicates");
       }
@@ -475,7 +515,9 @@ public final class BenchMain {
             s.getLong("lostToPartner"), s.getLong("duplicates"), Report.fmt(s.getDouble("serverCpuPercent")),
             Report.fmt(s.getDouble("loadGeneratorCpuPercent")), Report.fmt(s.getDouble("otherProcessesCpuPercent"))));
       }
-      JsonObject seq = tp.getJsonObject("seq");
+    }
+    JsonObject seq = results.getJsonObject("coupleStreams");
+    if (seq != null) {
       md.append(String.format(Locale.ROOT, "%nCouple streams after all windows: %d seqs missing, %d duplicated, %d out of order, %d resets, "
               + "%d misrouted events, %d sockets closed by the server.%n",
           seq.getLong("missing"), seq.getLong("duplicates"), seq.getLong("outOfOrder"), seq.getInteger("resets"),

@@ -155,8 +155,10 @@ final class Fanout implements Sock.Listener {
       return;
     }
     if (sock.side == 'B') {
-      if (s.toB.incrementAndGet() == 1) Window.record(s.window.delivery, arrivedNanos - s.sentNanos);
-      else s.window.duplicates.incrementAndGet();
+      if (s.toB.incrementAndGet() == 1) {
+        s.deliveredNanos = arrivedNanos;
+        Window.record(s.window.delivery, arrivedNanos - s.sentNanos);
+      } else s.window.duplicates.incrementAndGet();
     } else if (s.toA.incrementAndGet() > 1) {
       s.window.duplicates.incrementAndGet();
     }

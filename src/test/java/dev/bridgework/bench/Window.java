@@ -25,6 +25,7 @@ final class Window {
     final Window window;
     final long sentNanos;
     volatile int status;
+    volatile long deliveredNanos;
     final AtomicInteger toA = new AtomicInteger();
     final AtomicInteger toB = new AtomicInteger();
 
@@ -55,6 +56,7 @@ final class Window {
   double machineBusy = -1;
   long lostB;
   long lostA;
+  long late;
   boolean drained;
 
   Window(String target, String name, int rate, int couples) {
@@ -87,7 +89,9 @@ final class Window {
   void countLosses() {
     lostA = 0;
     lostB = 0;
+    late = 0;
     for (Sent s : all) {
+      if (s.deliveredNanos > drainedNanos) late++;
       if (s.status / 100 != 2) continue;
       if (s.toB.get() == 0) lostB++;
       if (s.toA.get() == 0) lostA++;
@@ -107,7 +111,7 @@ final class Window {
         .put("rate", rate).put("achievedRate", round(achievedRate(), 1))
         .put("seconds", round((sendEndNanos - startNanos) / 1e9, 2))
         .put("sent", sent.get()).put("putOk", putOk.get()).put("putFailed", putFailed.get()).put("putFailures", f)
-        .put("lostToPartner", lostB).put("lostToAuthorSockets", lostA).put("duplicates", duplicates.get())
+        .put("lostToPartner", lostB).put("lostToAuthorSockets", lostA).put("duplicates", duplicates.get()).put("lateAfterDrain", late)
         .put("drained", drained)
         .put("latencyMs", Report.latency(delivery)).put("putMs", Report.latency(put))
         .put("serverCpuPercent", round(serverCpu, 1)).put("loadGeneratorCpuPercent", round(loadCpu, 1))
