@@ -34,7 +34,7 @@ record BenchConfig(
         quick,
         integer("bench.couples", quick ? 100 : 1000),
         integer("bench.rate", 50),
-        Duration.ofSeconds(integer("bench.warmupSeconds", quick ? 3 : 10)),
+        Duration.ofSeconds(integer("bench.warmupSeconds", quick ? 5 : 30)),
         Duration.ofSeconds(integer("bench.seconds", quick ? 10 : 60)),
         Arrays.stream(System.getProperty("bench.steps", quick ? "50,200,800" : "50,100,200,400,800,1200,1600").split(","))
             .map(String::trim).filter(s -> !s.isEmpty()).mapToInt(Integer::parseInt).toArray(),

@@ -47,7 +47,7 @@ import java.util.stream.Stream;
  */
 public final class BenchMain {
   static final String PASSWORD = "bench password 0123456789";
-  private static final Duration DRAIN = Duration.ofSeconds(15);
+  private static final Duration DRAIN = Duration.ofSeconds(60);
 
   private final BenchConfig cfg;
   private final JsonObject results = new JsonObject();
@@ -62,6 +62,7 @@ public final class BenchMain {
   private double latencySocketsSeconds;
   private long latencyRssKb;
   private final List<Window> stepWindows = new ArrayList<>();
+  private final List<Path> dataDirs = new ArrayList<>();
 
   private BenchMain(BenchConfig cfg) {
     this.cfg = cfg;
@@ -124,6 +125,7 @@ public final class BenchMain {
       }
       if (floor != null) floor.close();
       if (vertx != null) vertx.close().await(30, TimeUnit.SECONDS);
+      if (!Boolean.getBoolean("bench.keepData")) dataDirs.forEach(BenchMain::deleteTree);
       finish();
     }
     if (!problems.isEmpty()) {
@@ -140,6 +142,7 @@ public final class BenchMain {
     for (int i = 0; i < cfg.startups(); i++) {
       if (server != null) server.close();
       Path data = Files.createTempDirectory("bridgework-bench-");
+      dataDirs.add(data);
       int port = JavaProcess.freePort();
       Map<String, String> env = Map.of(
           "BRIDGEWORK_HTTP_PORT", Integer.toString(port),
@@ -621,6 +624,14 @@ public final class BenchMain {
       Thread.currentThread().interrupt();
     }
     return -1;
+  }
+
+  private static void deleteTree(Path dir) {
+    try (Stream<Path> paths = Files.walk(dir)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      // A leftover temporary directory is harmless.
+    }
   }
 
   private static long fds(long pid) {
