@@ -1,13 +1,20 @@
 package dev.bridgework.app;
 
 import dev.bridgework.auth.AccountHooks;
+import dev.bridgework.checkin.CheckinService;
 import dev.bridgework.couple.CoupleService;
+import dev.bridgework.parts.PartsService;
+import dev.bridgework.reflection.ReflectionService;
+import dev.bridgework.review.ReviewService;
 import dev.bridgework.realtime.EventLog;
 import dev.bridgework.realtime.Stream;
 import dev.bridgework.share.ShareService;
 import dev.bridgework.storage.Vault;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+
+import java.util.List;
 
 /**
  * Everything a person owns, across features: for {@code GET /api/me}, the export, and account
@@ -18,12 +25,21 @@ import io.vertx.core.json.JsonObject;
 final class AccountData implements AccountHooks {
   private final CoupleService couples;
   private final ShareService shares;
+  private final ReflectionService reflections;
+  private final PartsService parts;
+  private final CheckinService checkins;
+  private final ReviewService reviews;
   private final EventLog events;
   private final Vault vault;
 
-  AccountData(CoupleService couples, ShareService shares, EventLog events, Vault vault) {
+  AccountData(CoupleService couples, ShareService shares, ReflectionService reflections, PartsService parts,
+              CheckinService checkins, ReviewService reviews, EventLog events, Vault vault) {
     this.couples = couples;
     this.shares = shares;
+    this.reflections = reflections;
+    this.parts = parts;
+    this.checkins = checkins;
+    this.reviews = reviews;
     this.events = events;
     this.vault = vault;
   }
@@ -35,9 +51,12 @@ final class AccountData implements AccountHooks {
 
   @Override
   public Future<JsonObject> exportOf(String userId) {
-    return Future.all(couples.exportOf(userId), shares.exportOf(userId)).map(all -> {
+    return Future.all(List.of(couples.exportOf(userId), shares.exportOf(userId),
+        reflections.exportOf(userId), parts.exportOf(userId), checkins.exportOf(userId), reviews.exportOf(userId))).map(all -> {
       JsonObject out = new JsonObject();
-      for (int i = 0; i < all.size(); i++) out.mergeIn(all.<JsonObject>resultAt(i));
+      out.mergeIn(all.<JsonObject>resultAt(0)).mergeIn(all.<JsonObject>resultAt(1));
+      out.put("reflections", all.<JsonArray>resultAt(2)).put("parts", all.<JsonArray>resultAt(3))
+          .put("checkins", all.<JsonArray>resultAt(4)).put("reviewNotes", all.<JsonArray>resultAt(5));
       return out;
     });
   }
@@ -46,6 +65,9 @@ final class AccountData implements AccountHooks {
   public Future<Void> eraseAll(String userId) {
     return shares.eraseAll(userId)
         .compose(v -> couples.eraseAll(userId))
+        .compose(v -> reflections.eraseAll(userId))
+        .compose(v -> parts.eraseAll(userId))
+        .compose(v -> checkins.eraseAll(userId))
         .compose(v -> events.erase(Stream.self(userId)))
         .compose(v -> vault.destroyUserKey(userId));
   }

@@ -13,8 +13,25 @@ import dev.bridgework.couple.CoupleRepository;
 import dev.bridgework.couple.CoupleRoutes;
 import dev.bridgework.couple.CoupleService;
 import dev.bridgework.realtime.EventLog;
+import dev.bridgework.review.Brief;
+import dev.bridgework.review.BriefRenderer;
+import dev.bridgework.review.JointSpace;
+import dev.bridgework.review.ReviewRepository;
+import dev.bridgework.review.ReviewRoutes;
+import dev.bridgework.review.ReviewService;
+import dev.bridgework.share.Share;
 import dev.bridgework.share.ShareRoutes;
 import dev.bridgework.share.ShareService;
+import dev.bridgework.checkin.CheckinRoutes;
+import dev.bridgework.checkin.CheckinService;
+import dev.bridgework.exercise.ExerciseCatalog;
+import dev.bridgework.exercise.ExerciseRoutes;
+import dev.bridgework.parts.PartsRoutes;
+import dev.bridgework.parts.PartsService;
+import dev.bridgework.reflection.ReflectionRoutes;
+import dev.bridgework.realtime.RealtimeGateway;
+import dev.bridgework.realtime.RealtimeLimits;
+import dev.bridgework.reflection.ReflectionService;
 import dev.bridgework.storage.Database;
 import dev.bridgework.storage.Vault;
 import dev.bridgework.web.FeatureRoutes;
@@ -24,6 +41,7 @@ import dev.bridgework.web.OriginGuard;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.mongo.MongoClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,9 +75,17 @@ public final class Application {
   final CoupleRepository coupleRepository;
   final ShareService shares;
   final CoupleService couples;
+  final ReviewRepository reviewRepository;
+  final ReviewService reviews;
   final AccountHooks accountData;
+  final ExerciseCatalog catalog;
+  final PartsService parts;
+  final ReflectionService reflections;
+  final CheckinService checkins;
+  final RealtimeGateway realtime;
 
-  private Application(Vertx vertx, AppConfig config, Clock clock, Database database, byte[] masterKey) {
+  private Application(Vertx vertx, AppConfig config, Clock clock, Database database, byte[] masterKey,
+                      ExerciseCatalog catalog) {
     this.vertx = vertx;
     this.config = config;
     this.clock = clock;
@@ -74,24 +100,51 @@ public final class Application {
     this.vault = new Vault(mongo, masterKey);
     this.events = new EventLog(vertx, mongo, clock, vault);
     this.coupleRepository = new CoupleRepository(mongo);
-    this.shares = new ShareService(mongo, coupleRepository, vault, events, clock, List.of());
-    // The share feature erases the couple's shares when it dissolves (reviews join this list).
+    this.reviewRepository = new ReviewRepository(mongo, vault);
+    this.reviews = new ReviewService(reviewRepository, jointSpace(), events, new BriefRenderer(), vertx, clock);
+    // Withdrawals and dissolutions reach every feature that keeps something of the joint space.
+    this.shares = new ShareService(mongo, coupleRepository, vault, events, clock, List.of(reviews));
     this.couples = new CoupleService(coupleRepository, users, vault, events,
-        new Throttle(mongo, clock, 10, Duration.ofMinutes(15)), clock, config.inviteTtl(), vertx.eventBus(), List.of(shares));
-    this.accountData = new AccountData(couples, shares, events, vault);
+        new Throttle(mongo, clock, 10, Duration.ofMinutes(15)), clock, config.inviteTtl(), vertx.eventBus(), List.of(shares, reviews));
+    this.catalog = catalog;
+    this.parts = new PartsService(mongo, vault, events, clock);
+    this.reflections = new ReflectionService(mongo, vault, events, clock, catalog, parts);
+    this.checkins = new CheckinService(mongo, vault, events, clock);
+    this.accountData = new AccountData(couples, shares, reflections, parts, checkins, reviews, events, vault);
+    this.realtime = new RealtimeGateway(vertx, sessionAuth, sessions, events, new CoupleMembership(couples),
+        RealtimeLimits.defaults());
+  }
+
+  /** The couple and share features as the review feature sees them (read when called, after construction). */
+  private JointSpace jointSpace() {
+    return new JointSpace() {
+      @Override
+      public Future<JointSpace.Couple> coupleOf(String userId) {
+        return couples.coupleOf(userId).map(c -> c == null ? null : new JointSpace.Couple(c.id(),
+            c.members().stream().map(m -> new Brief.Member(m.id(), m.displayName())).toList()));
+      }
+
+      @Override
+      public Future<List<JsonObject>> sharesOf(String coupleId) {
+        return shares.sharesOf(coupleId).map(list -> list.stream().map(Share::toJson).toList());
+      }
+    };
   }
 
   public static Future<Application> start(Vertx vertx, AppConfig config, Clock clock) {
     boolean inMemory = Database.IN_MEMORY.equals(config.dataDir().toString());
     return vertx.executeBlocking(() -> Vault.loadMasterKey(config.masterKey(), config.dataDir(), inMemory))
-        .compose(masterKey -> Database.start(vertx, config.mongoUri(), config.mongoDb(), config.dataDir())
-            .map(db -> new Application(vertx, config, clock, db, masterKey)))
-        .compose(app -> app.createIndexes().compose(v -> app.deployHttp()).map(app));
+        // A broken exercise file stops start-up here, before the database opens, naming the file.
+        .compose(masterKey -> vertx.executeBlocking(ExerciseCatalog::loadFromClasspath)
+            .compose(catalog -> Database.start(vertx, config.mongoUri(), config.mongoDb(), config.dataDir())
+                .map(db -> new Application(vertx, config, clock, db, masterKey, catalog))))
+        .compose(app -> app.createIndexes().compose(v -> app.realtime.start()).compose(v -> app.deployHttp()).map(app));
   }
 
   private Future<Void> createIndexes() {
     return Future.all(List.of(users.createIndexes(), events.createIndexes(),
-        coupleRepository.createIndexes(), shares.createIndexes())).mapEmpty();
+        coupleRepository.createIndexes(), shares.createIndexes(), reviewRepository.createIndexes(),
+        parts.createIndexes(), reflections.createIndexes(), checkins.createIndexes())).mapEmpty();
   }
 
   private List<FeatureRoutes> features() {
@@ -100,6 +153,11 @@ public final class Application {
     features.add(new FeatureRoutes("/api/me", new AccountRoutes(vertx, auth, sessionAuth, accountData).router()));
     features.add(new FeatureRoutes("/api/couple", new CoupleRoutes(vertx, couples, sessionAuth).router()));
     features.add(new FeatureRoutes("/api/shares", new ShareRoutes(vertx, shares, couples, sessionAuth).router()));
+    features.add(new FeatureRoutes("/api/reviews", new ReviewRoutes(vertx, reviews, sessionAuth).router()));
+    features.add(new FeatureRoutes("/api/exercises", new ExerciseRoutes(vertx, catalog, sessionAuth).router()));
+    features.add(new FeatureRoutes("/api/reflections", new ReflectionRoutes(vertx, reflections, sessionAuth).router()));
+    features.add(new FeatureRoutes("/api/parts", new PartsRoutes(vertx, parts, sessionAuth).router()));
+    features.add(new FeatureRoutes("/api/checkins", new CheckinRoutes(vertx, checkins, sessionAuth).router()));
     return features;
   }
 
@@ -111,7 +169,7 @@ public final class Application {
     HealthRoutes health = new HealthRoutes(database);
     List<HttpVerticle> deployed = new ArrayList<>();
     return vertx.deployVerticle(() -> {
-          HttpVerticle verticle = new HttpVerticle(config.httpHost(), port, originGuard, health, null, this::features, "webroot");
+          HttpVerticle verticle = new HttpVerticle(config.httpHost(), port, originGuard, health, realtime, this::features, "webroot");
           synchronized (deployed) {
             deployed.add(verticle);
           }
@@ -123,6 +181,23 @@ public final class Application {
           LOG.info("Bridgework listening on http://{}:{} ({} event-loop instance(s))", config.httpHost(), this.port, instances);
           return null;
         });
+  }
+
+  /**
+   * Every API route as "METHOD /path" (e.g. "GET /api/shares/:id"), for the authorization matrix
+   * test that fails when a route is added without being covered.
+   */
+  public List<String> routes() {
+    List<String> out = new ArrayList<>();
+    for (FeatureRoutes feature : features()) {
+      for (io.vertx.ext.web.Route route : feature.router().getRoutes()) {
+        // Guards mounted for every method (session checks) are not endpoints of their own.
+        if (route.getPath() == null || route.methods() == null) continue;
+        String path = feature.prefix() + (route.getPath().equals("/") ? "" : route.getPath());
+        for (io.vertx.core.http.HttpMethod m : route.methods()) out.add(m.name() + " " + path);
+      }
+    }
+    return out;
   }
 
   public int port() {
@@ -145,7 +220,15 @@ public final class Application {
     return vertx;
   }
 
+  public RealtimeGateway realtime() {
+    return realtime;
+  }
+
   public Future<Void> close() {
+    return realtime.close().transform(ignored -> undeployAll());
+  }
+
+  private Future<Void> undeployAll() {
     List<Future<Void>> undeploys = deployments.stream().map(vertx::undeploy).toList();
     return Future.join(undeploys).eventually(database::close).mapEmpty();
   }

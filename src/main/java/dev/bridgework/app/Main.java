@@ -56,7 +56,7 @@ public final class Main {
   }
 
   /** Hazelcast with TCP-IP join on the configured members; multicast off (ARCHITECTURE.md). */
-  static Future<Vertx> clusteredVertx(AppConfig config) {
+  public static Future<Vertx> clusteredVertx(AppConfig config) {
     Config hz = ConfigUtil.loadConfig();
     hz.setClusterName("bridgework");
     hz.setProperty("hazelcast.logging.type", "slf4j");

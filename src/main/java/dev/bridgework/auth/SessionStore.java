@@ -1,6 +1,7 @@
 package dev.bridgework.auth;
 
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.mongo.MongoClient;
 
@@ -11,7 +12,11 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.Set;
 
 /**
  * Sessions live in MongoDB so any cluster node can serve any request. The cookie carries 256 random
@@ -76,6 +81,25 @@ public final class SessionStore {
     });
   }
 
+  /**
+   * Which of these session keys are still live, without touching their idle clocks (an open
+   * WebSocket is not activity). One query for many keys: the real-time gateway's periodic check.
+   */
+  public Future<Set<String>> liveKeys(Collection<String> keys) {
+    if (keys.isEmpty()) return Future.succeededFuture(Set.of());
+    JsonObject query = new JsonObject().put("_id", new JsonObject().put("$in", new JsonArray(new ArrayList<>(keys))));
+    return mongo.find(COLLECTION, query).map(docs -> {
+      Instant now = clock.instant();
+      Set<String> live = new HashSet<>();
+      for (JsonObject doc : docs) {
+        Session s = new Session(doc.getString("_id"), doc.getString("userId"), Instant.ofEpochMilli(doc.getLong("createdAt")),
+            Instant.ofEpochMilli(doc.getLong("lastSeenAt")));
+        if (!isExpired(s, now)) live.add(s.key());
+      }
+      return live;
+    });
+  }
+
   public boolean isExpired(Session s, Instant now) {
     return !now.isBefore(s.lastSeenAt().plus(idleTimeout)) || !now.isBefore(s.createdAt().plus(absoluteTimeout));
   }
@@ -95,7 +119,7 @@ public final class SessionStore {
 
   public static String keyOf(String token) {
     try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.US_ASCII));
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
       return URL.encodeToString(digest);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);

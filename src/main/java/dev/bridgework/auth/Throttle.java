@@ -12,7 +12,8 @@ import java.time.Duration;
 /**
  * Counts failures per key in a fixed window (stored in MongoDB, so every cluster node sees the same
  * count). After {@code limit} failures the key is refused until its window ends: the real owner of
- * an account is never locked out for longer than one window.
+ * an account is never locked out for longer than one window. Keys are stored as SHA-256 hashes, so
+ * the collection holds no email addresses or client addresses.
  */
 public final class Throttle {
   static final String COLLECTION = "throttles";
@@ -29,7 +30,8 @@ public final class Throttle {
   }
 
   /** Seconds the key must wait, or 0 when it may try. */
-  public Future<Long> retryAfter(String key) {
+  public Future<Long> retryAfter(String rawKey) {
+    String key = hashed(rawKey);
     return mongo.findOne(COLLECTION, new JsonObject().put("_id", key), null).map(doc -> {
       if (doc == null) return 0L;
       long now = clock.millis();
@@ -39,7 +41,8 @@ public final class Throttle {
     });
   }
 
-  public Future<Void> recordFailure(String key) {
+  public Future<Void> recordFailure(String rawKey) {
+    String key = hashed(rawKey);
     long now = clock.millis();
     JsonObject expired = new JsonObject().put("_id", key)
         .put("windowStart", new JsonObject().put("$lte", now - window.toMillis()));
@@ -57,7 +60,11 @@ public final class Throttle {
         new FindOptions(), new UpdateOptions().setUpsert(true).setReturningNewDocument(true));
   }
 
-  public Future<Void> reset(String key) {
-    return mongo.removeDocument(COLLECTION, new JsonObject().put("_id", key)).mapEmpty();
+  public Future<Void> reset(String rawKey) {
+    return mongo.removeDocument(COLLECTION, new JsonObject().put("_id", hashed(rawKey))).mapEmpty();
+  }
+
+  private static String hashed(String rawKey) {
+    return SessionStore.keyOf(rawKey);
   }
 }

@@ -16,6 +16,9 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Comparator;
 import java.util.List;
 import java.util.function.BiFunction;
@@ -98,6 +101,19 @@ public final class EventLog {
   public Future<Long> head(Stream stream) {
     return mongo.findOne(STREAMS, new JsonObject().put("_id", stream.id()), null)
         .map(doc -> doc == null ? 0L : doc.getLong("seq", 0L));
+  }
+
+  /** The heads of many streams in one query, keyed by {@link Stream#id()}; absent streams are 0. */
+  public Future<Map<String, Long>> heads(Collection<Stream> streams) {
+    if (streams.isEmpty()) return Future.succeededFuture(Map.of());
+    JsonArray ids = new JsonArray();
+    for (Stream s : streams) ids.add(s.id());
+    return mongo.find(STREAMS, new JsonObject().put("_id", new JsonObject().put("$in", ids))).map(docs -> {
+      Map<String, Long> heads = new HashMap<>();
+      for (Stream s : streams) heads.put(s.id(), 0L);
+      for (JsonObject doc : docs) heads.put(doc.getString("_id"), doc.getLong("seq", 0L));
+      return heads;
+    });
   }
 
   /**

@@ -91,6 +91,11 @@ public final class ShareService implements JointSpaceListener {
 
   private Future<Saved> save(Couple couple, String userId, String shareId, ShareDraft draft, int attempts) {
     return repo.find(shareId).compose(doc -> {
+      if (doc == null && draft.version() != null) {
+        // A version means the client saw this share stored once: it was withdrawn since (or it was
+        // never the caller's to see). An edit, however retried, must not bring withdrawn words back.
+        return Future.failedFuture(ApiException.notFound());
+      }
       if (doc == null) {
         return create(couple, userId, shareId, draft).recover(e -> attempts > 1 && isDuplicate(e)
             ? save(couple, userId, shareId, draft, attempts - 1) // created meanwhile: it is an edit now (or not ours)

@@ -87,9 +87,13 @@ public final class JsonBody {
       throw ApiException.invalid(name, min == 1 ? "'" + name + "' must not be empty." : "'" + name + "' is too short.");
     }
     if (length > max) throw ApiException.invalid(name, "'" + name + "' is longer than " + max + " characters.");
-    if (s.indexOf('\u0000') >= 0) throw ApiException.invalid(name, "'" + name + "' contains a NUL character.");
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
+      // Control characters other than tab and line breaks have no place in what people write and
+      // are a classic way to smuggle things past other systems (terminals, logs, CSV).
+      if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f) {
+        throw ApiException.invalid(name, "'" + name + "' contains a control character.");
+      }
       if (Character.isSurrogate(c)) {
         boolean paired = Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1));
         if (!paired) throw ApiException.invalid(name, "'" + name + "' is not valid Unicode text.");

@@ -103,7 +103,8 @@ class MyDataTest {
 
     String dump = server.dumpDatabase();
     assertFalse(dump.contains(text), "alice's shared text is gone");
-    assertFalse(dump.contains(alice.id()), "no document mentions alice any more");
+    assertFalse(dump.contains(alice.id()), "no document mentions alice any more:\n"
+        + dump.lines().filter(l -> l.contains(alice.id())).collect(java.util.stream.Collectors.joining("\n")));
     assertFalse(dump.contains(alice.email()));
   }
 }

@@ -283,16 +283,20 @@ class SoakTest {
     WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("localhost").setPort(port).setURI("/api/ws")
         .addHeader("Cookie", "bw_session=" + cookie);
     java.util.concurrent.CompletableFuture<Void> synced = new java.util.concurrent.CompletableFuture<>();
-    WebSocket socket = ws.connect(options).await();
-    socket.textMessageHandler(text -> {
-      JsonObject f = new JsonObject(text);
-      switch (f.getString("type")) {
-        case "welcome" -> socket.writeTextMessage(new JsonObject().put("type", "resume")
-            .put("self", f.getJsonObject("heads").getLong("self")).put("couple", fromSeq).encode());
-        case "synced" -> synced.complete(null);
-        default -> c.onFrame(f);
-      }
-    });
+    // The handler is set as the handshake completes, on the event loop: Vert.x drops frames that
+    // arrive before a handler is set, and the welcome may come right away.
+    WebSocket socket = ws.connect(options).map(opened -> {
+      opened.textMessageHandler(text -> {
+        JsonObject f = new JsonObject(text);
+        switch (f.getString("type")) {
+          case "welcome" -> opened.writeTextMessage(new JsonObject().put("type", "resume")
+              .put("self", f.getJsonObject("heads").getLong("self")).put("couple", fromSeq).encode());
+          case "synced" -> synced.complete(null);
+          default -> c.onFrame(f);
+        }
+      });
+      return opened;
+    }).await();
     c.socket = socket;
     try {
       synced.get(30, TimeUnit.SECONDS);
@@ -304,13 +308,15 @@ class SoakTest {
   /** The couple stream's head, from a fresh socket's welcome. */
   private static long head(WebSocketClient ws, int port, Client c) throws Exception {
     String cookie = c.http.cookieStore().get(false, "localhost", "/").iterator().next().value();
-    WebSocket socket = ws.connect(new WebSocketConnectOptions().setHost("localhost").setPort(port).setURI("/api/ws")
-        .addHeader("Cookie", "bw_session=" + cookie)).await();
     java.util.concurrent.CompletableFuture<Long> head = new java.util.concurrent.CompletableFuture<>();
-    socket.textMessageHandler(text -> {
-      JsonObject f = new JsonObject(text);
-      if ("welcome".equals(f.getString("type"))) head.complete(f.getJsonObject("heads").getLong("couple"));
-    });
+    WebSocket socket = ws.connect(new WebSocketConnectOptions().setHost("localhost").setPort(port).setURI("/api/ws")
+        .addHeader("Cookie", "bw_session=" + cookie)).map(opened -> {
+          opened.textMessageHandler(text -> {
+            JsonObject f = new JsonObject(text);
+            if ("welcome".equals(f.getString("type"))) head.complete(f.getJsonObject("heads").getLong("couple"));
+          });
+          return opened;
+        }).await();
     long h = head.get(30, TimeUnit.SECONDS);
     socket.close().await();
     return h;

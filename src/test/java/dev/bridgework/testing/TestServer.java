@@ -48,6 +48,11 @@ public final class TestServer implements AutoCloseable {
     return new TestServer(vertx, app, clock);
   }
 
+  /** Wraps an application started elsewhere (for example one node of a cluster test). */
+  public static TestServer of(Vertx vertx, Application app, TestClock clock) {
+    return new TestServer(vertx, app, clock);
+  }
+
   public int port() {
     return app.port();
   }

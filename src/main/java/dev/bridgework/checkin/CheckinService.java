@@ -1,0 +1,91 @@
+package dev.bridgework.checkin;
+
+import dev.bridgework.realtime.EventLog;
+import dev.bridgework.realtime.Stream;
+import dev.bridgework.storage.OwnedCollection;
+import dev.bridgework.storage.Vault;
+import dev.bridgework.web.Times;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.mongo.MongoClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Quick check-ins (emotions and an intensity), logged any time. Emotions and note are sealed with
+ * the owner's key; intensity and the time stay in clear so a range can be queried.
+ *
+ * <p>Check-ins take {@code version} like the other private resources, but the contract does not ask
+ * clients for it: without one, a change to an existing check-in simply replaces it (a check-in is a
+ * small, single-author record); with one, a stale version is a 409.
+ */
+public final class CheckinService {
+  private static final Logger LOG = LoggerFactory.getLogger(CheckinService.class);
+  static final String COLLECTION = "checkins";
+
+  private final OwnedCollection checkins;
+  private final EventLog events;
+  private final Clock clock;
+
+  public CheckinService(MongoClient mongo, Vault vault, EventLog events, Clock clock) {
+    this.checkins = new OwnedCollection(mongo, vault, clock, COLLECTION,
+        List.of("emotions", "intensity", "note", "at"), Set.of("intensity", "at"));
+    this.events = events;
+    this.clock = clock;
+  }
+
+  public Future<Void> createIndexes() {
+    return checkins.createIndexes(List.of(new JsonObject().put("ownerId", 1).put("at", -1).put("_id", -1)));
+  }
+
+  Future<OwnedCollection.Saved> saveCheckin(String ownerId, String id, CheckinInput input) {
+    return checkins.save(ownerId, id, input.version(), false, stored -> {
+      String at = input.at() != null ? Times.format(input.at())
+          : stored != null ? stored.getString("at")
+          : Times.format(clock.instant());
+      return Future.succeededFuture(input.content(at));
+    }).compose(saved -> saved.changed()
+        ? announce(ownerId, "checkin.saved", saved.resource()).map(saved)
+        : Future.succeededFuture(saved));
+  }
+
+  /**
+   * {@code {checkins:[...]}} with {@code from <= at < to}, newest first. Times are stored at
+   * millisecond precision, so both bounds round up to the next millisecond to stay exact.
+   */
+  Future<JsonObject> listCheckins(String ownerId, Instant from, Instant to) {
+    JsonObject range = new JsonObject();
+    if (from != null) range.put("$gte", Times.format(ceilMillis(from)));
+    if (to != null) range.put("$lt", Times.format(ceilMillis(to)));
+    JsonObject filter = range.isEmpty() ? new JsonObject() : new JsonObject().put("at", range);
+    return checkins.list(ownerId, filter, new JsonObject().put("at", -1).put("_id", -1), 0)
+        .map(list -> new JsonObject().put("checkins", new JsonArray(list)));
+  }
+
+  private static Instant ceilMillis(Instant i) {
+    Instant truncated = i.truncatedTo(ChronoUnit.MILLIS);
+    return truncated.equals(i) ? i : truncated.plusMillis(1);
+  }
+
+  public Future<JsonArray> exportOf(String userId) {
+    return checkins.exportOf(userId);
+  }
+
+  public Future<Void> eraseAll(String userId) {
+    return checkins.eraseAll(userId);
+  }
+
+  private Future<Void> announce(String ownerId, String kind, JsonObject data) {
+    return events.append(Stream.self(ownerId), kind, data).<Void>mapEmpty().recover(e -> {
+      LOG.warn("Could not append {} to a self stream: {}", kind, e.toString());
+      return Future.succeededFuture();
+    });
+  }
+}

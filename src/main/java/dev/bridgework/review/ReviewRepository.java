@@ -1,0 +1,132 @@
+package dev.bridgework.review;
+
+import com.mongodb.MongoException;
+import dev.bridgework.storage.DataKey;
+import dev.bridgework.storage.Vault;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.mongo.FindOptions;
+import io.vertx.ext.mongo.IndexOptions;
+import io.vertx.ext.mongo.MongoClient;
+import io.vertx.ext.mongo.UpdateOptions;
+
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Reviews and the per-couple "open review" slot.
+ *
+ * <p>{@code reviews} holds one document per review, its notes sealed with the couple's data key.
+ * {@code review_slots} holds at most one document per couple, {@code _id = coupleId}, naming the
+ * open review: claiming it is an insert, so the unique {@code _id} decides atomically which of two
+ * simultaneous "start" requests wins (both database servers enforce it; neither needs a
+ * transaction). Every change to a review is conditional on its {@code rev}, so concurrent edits by
+ * the two partners are retried, never lost.
+ */
+public final class ReviewRepository {
+  static final String REVIEWS = "reviews";
+  static final String SLOTS = "review_slots";
+
+  private final MongoClient mongo;
+  private final Vault vault;
+
+  public ReviewRepository(MongoClient mongo, Vault vault) {
+    this.mongo = mongo;
+    this.vault = vault;
+  }
+
+  public Future<Void> createIndexes() {
+    // Real MongoDB uses it for "this couple's reviews"; the embedded server scans (ARCHITECTURE.md).
+    return mongo.createIndexWithOptions(REVIEWS, new JsonObject().put("coupleId", 1).put("createdAt", -1),
+        new IndexOptions().name("couple_created"));
+  }
+
+  // ------------------------------------------------------------------ the open-review slot
+
+  /** Claims the couple's slot for {@code reviewId}; false when another review holds it. */
+  Future<Boolean> claimSlot(String coupleId, String reviewId) {
+    return mongo.insert(SLOTS, new JsonObject().put("_id", coupleId).put("reviewId", reviewId))
+        .map(id -> true)
+        .recover(e -> isDuplicate(e) ? Future.succeededFuture(false) : Future.failedFuture(e));
+  }
+
+  /** The review id in the couple's slot, or null. */
+  Future<String> slotOf(String coupleId) {
+    return mongo.findOne(SLOTS, new JsonObject().put("_id", coupleId), null)
+        .map(doc -> doc == null ? null : doc.getString("reviewId"));
+  }
+
+  /** Moves the slot from a stale review (closed, or never stored) to a new one; false if it moved meanwhile. */
+  Future<Boolean> takeOverSlot(String coupleId, String staleReviewId, String reviewId) {
+    return mongo.findOneAndUpdate(SLOTS, new JsonObject().put("_id", coupleId).put("reviewId", staleReviewId),
+            new JsonObject().put("$set", new JsonObject().put("reviewId", reviewId)))
+        .map(doc -> doc != null);
+  }
+
+  Future<Void> releaseSlot(String coupleId, String reviewId) {
+    return mongo.removeDocuments(SLOTS, new JsonObject().put("_id", coupleId).put("reviewId", reviewId)).mapEmpty();
+  }
+
+  // ------------------------------------------------------------------ reviews
+
+  Future<Void> insert(Review review) {
+    return key(review.coupleId())
+        .compose(key -> mongo.insert(REVIEWS, review.toDocument(key::seal)))
+        .mapEmpty();
+  }
+
+  /** The review with this id, or null. */
+  Future<Review> find(String reviewId) {
+    return mongo.findOne(REVIEWS, new JsonObject().put("_id", reviewId), null)
+        .compose(doc -> doc == null ? Future.succeededFuture(null) : open(doc));
+  }
+
+  /** The couple's reviews, newest first (createdAt, then id). */
+  Future<List<Review>> findByCouple(String coupleId) {
+    return mongo.findWithOptions(REVIEWS, new JsonObject().put("coupleId", coupleId),
+            new FindOptions().setSort(new JsonObject().put("createdAt", -1).put("_id", -1)))
+        .compose(docs -> docs.isEmpty() ? Future.succeededFuture(List.<Review>of()) : key(coupleId).map(key ->
+            docs.stream().map(doc -> Review.fromDocument(doc, key::open))
+                .sorted(Comparator.comparing(Review::createdAt).thenComparing(Review::id).reversed())
+                .toList()));
+  }
+
+  /**
+   * Stores {@code changed} if the stored review still has {@code changed.rev()}; the stored copy
+   * gets {@code rev + 1}. Answers the stored review, or null when someone else changed it first.
+   */
+  Future<Review> replace(Review changed) {
+    Review next = new Review(changed.id(), changed.coupleId(), changed.status(), changed.agenda(), changed.ready(),
+        changed.startedBy(), changed.createdAt(), changed.closedAt(), changed.rev() + 1);
+    return key(changed.coupleId()).compose(key -> {
+      JsonObject doc = next.toDocument(key::seal);
+      doc.remove("_id");
+      return mongo.updateCollectionWithOptions(REVIEWS,
+          new JsonObject().put("_id", changed.id()).put("rev", changed.rev()),
+          new JsonObject().put("$set", doc), new UpdateOptions());
+    }).map(result -> result != null && result.getDocMatched() == 1 ? next : null);
+  }
+
+  Future<Void> removeDocument(String reviewId) {
+    return mongo.removeDocument(REVIEWS, new JsonObject().put("_id", reviewId)).mapEmpty();
+  }
+
+  /** Every review of the couple and its slot (the couple dissolved). */
+  Future<Void> removeByCouple(String coupleId) {
+    return mongo.removeDocuments(REVIEWS, new JsonObject().put("coupleId", coupleId))
+        .compose(r -> mongo.removeDocument(SLOTS, new JsonObject().put("_id", coupleId)))
+        .mapEmpty();
+  }
+
+  private Future<Review> open(JsonObject doc) {
+    return key(doc.getString("coupleId")).map(key -> Review.fromDocument(doc, key::open));
+  }
+
+  private Future<DataKey> key(String coupleId) {
+    return vault.coupleKey(coupleId);
+  }
+
+  private static boolean isDuplicate(Throwable e) {
+    return e instanceof MongoException m && m.getCode() == 11000;
+  }
+}

@@ -1,0 +1,413 @@
+package dev.bridgework.privacy;
+
+import dev.bridgework.couple.Pairing;
+import dev.bridgework.testing.Api;
+import dev.bridgework.testing.TestServer;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Every HTTP route, as owner, partner, a member of another couple, a stranger and an unauthenticated
+ * caller, for resources in every state (draft, shared, withdrawn, dissolved), against the contract's
+ * answer. Deny by default: what a caller may not know exists is a 404. A request that is refused
+ * changes nothing in the database. A route the table does not cover fails {@link #everyRouteIsInTheTable}.
+ */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
+class AuthorizationMatrixTest {
+  enum Role { OWNER, PARTNER, OTHER_COUPLE, STRANGER, ANONYMOUS }
+
+  /** One row: a route in one resource state and the status each role must get. */
+  record Row(String route, String state, Function<World, Target> target, Request request, Map<Role, Integer> expect) {}
+
+  /** The resource a row acts on, created fresh for each caller when the row changes things. */
+  record Target(Map<String, String> ids) {
+    String id(String name) {
+      return ids.get(name);
+    }
+  }
+
+  interface Request {
+    HttpResponse<Buffer> send(Api caller, Target t);
+  }
+
+  static final class World {
+    final TestServer server;
+    final Api owner;
+    final Api partner;
+    final Api other;
+    final Api otherPartner;
+    final Api stranger;
+    final Api anonymous;
+
+    World(TestServer server) {
+      this.server = server;
+      owner = server.register("Owner");
+      partner = server.register("Partner");
+      Pairing.pair(owner, partner);
+      other = server.register("Other");
+      otherPartner = server.register("OtherPartner");
+      Pairing.pair(other, otherPartner);
+      stranger = server.register("Stranger");
+      anonymous = server.client();
+    }
+
+    Api as(Role role) {
+      return switch (role) {
+        case OWNER -> owner;
+        case PARTNER -> partner;
+        case OTHER_COUPLE -> other;
+        case STRANGER -> stranger;
+        case ANONYMOUS -> anonymous;
+      };
+    }
+  }
+
+  static TestServer server;
+  static World world;
+  static final String SECRET = "matrix-secret-" + UUID.randomUUID();
+
+  @BeforeAll
+  static void start() {
+    server = TestServer.start();
+    world = new World(server);
+  }
+
+  @AfterAll
+  static void stop() {
+    server.close();
+  }
+
+  // ---- resources -------------------------------------------------------------------------------
+
+  static String reflection(Api owner) {
+    String id = UUID.randomUUID().toString();
+    var r = owner.put("/api/reflections/" + id, new JsonObject().put("exerciseId", "mirror-recent-moment")
+        .put("status", "draft").put("answers", new JsonObject().put("what-happened", SECRET + " reflection")));
+    assertEquals(201, r.statusCode(), r.bodyAsString());
+    return id;
+  }
+
+  static String part(Api owner) {
+    String id = UUID.randomUUID().toString();
+    assertEquals(201, owner.put("/api/parts/" + id, new JsonObject().put("name", SECRET + " part")).statusCode());
+    return id;
+  }
+
+  static String checkin(Api owner) {
+    String id = UUID.randomUUID().toString();
+    assertEquals(201, owner.put("/api/checkins/" + id, new JsonObject().put("emotions", new JsonArray().add("tired"))
+        .put("intensity", 4).put("note", SECRET + " checkin")).statusCode());
+    return id;
+  }
+
+  static JsonObject shareBody(String title) {
+    return new JsonObject().put("title", title).put("intent", "respond")
+        .put("excerpts", new JsonArray().add(new JsonObject().put("text", SECRET + " excerpt")));
+  }
+
+  static String share(Api author) {
+    String id = UUID.randomUUID().toString();
+    var r = author.put("/api/shares/" + id, shareBody("shared " + SECRET));
+    assertEquals(201, r.statusCode(), r.bodyAsString());
+    return id;
+  }
+
+  static String response(Api author, String shareId) {
+    String id = UUID.randomUUID().toString();
+    var r = author.put("/api/shares/" + shareId + "/responses/" + id, new JsonObject().put("kind", "comment").put("text", SECRET + " comment"));
+    assertEquals(201, r.statusCode(), r.bodyAsString());
+    return id;
+  }
+
+  static Target ids(String... kv) {
+    Map<String, String> m = new LinkedHashMap<>();
+    for (int i = 0; i < kv.length; i += 2) m.put(kv[i], kv[i + 1]);
+    return new Target(m);
+  }
+
+  /** A share whose author withdrew it. */
+  static Target withdrawn(World w) {
+    String id = share(w.owner);
+    assertEquals(204, w.owner.delete("/api/shares/" + id).statusCode());
+    return ids("share", id, "response", UUID.randomUUID().toString());
+  }
+
+  /** A share of a couple that dissolved afterwards: the former partners are strangers to it now. */
+  static Target dissolved(World w) {
+    Api a = w.server.register("Gone");
+    Api b = w.server.register("AlsoGone");
+    Pairing.pair(a, b);
+    String id = share(a);
+    String rid = response(b, id);
+    assertEquals(204, a.delete("/api/couple").statusCode());
+    return ids("share", id, "response", rid);
+  }
+
+  /** The world couple's open review (started if there is none), with a fresh share as its only agenda item. */
+  static Target openReview(World w) {
+    String shareId = share(w.owner);
+    var current = w.owner.get("/api/reviews/current");
+    String id;
+    if (current.statusCode() == 200) {
+      id = current.bodyAsJsonObject().getString("id");
+    } else {
+      var started = w.owner.post("/api/reviews", new JsonObject());
+      assertEquals(201, started.statusCode(), started.bodyAsString());
+      id = started.bodyAsJsonObject().getString("id");
+    }
+    var agenda = w.owner.put("/api/reviews/" + id + "/agenda", new JsonObject().put("shareIds", new JsonArray().add(shareId)));
+    assertEquals(200, agenda.statusCode(), agenda.bodyAsString());
+    return ids("review", id, "share", shareId);
+  }
+
+  static Target closedReview(World w) {
+    Target t = openReview(w);
+    assertEquals(200, w.owner.post("/api/reviews/" + t.id("review") + "/close", new JsonObject()).statusCode());
+    return t;
+  }
+
+  /** Neither world couple has an open review. */
+  static Target noOpenReview(World w) {
+    for (Api member : List.of(w.owner, w.other)) {
+      var current = member.get("/api/reviews/current");
+      if (current.statusCode() == 200) {
+        String id = current.bodyAsJsonObject().getString("id");
+        assertEquals(200, member.post("/api/reviews/" + id + "/close", new JsonObject()).statusCode());
+      }
+    }
+    return ids();
+  }
+
+  /** A review of a couple that dissolved afterwards: it is gone for everyone. */
+  static Target dissolvedReview(World w) {
+    Api a = w.server.register("GoneReviewer");
+    Api b = w.server.register("AlsoGoneReviewer");
+    Pairing.pair(a, b);
+    String shareId = share(a);
+    assertEquals(200, a.put("/api/shares/" + shareId + "/counseling", new JsonObject().put("flag", true)).statusCode());
+    var started = a.post("/api/reviews", new JsonObject());
+    assertEquals(201, started.statusCode(), started.bodyAsString());
+    assertEquals(204, b.delete("/api/couple").statusCode());
+    return ids("review", started.bodyAsJsonObject().getString("id"), "share", shareId);
+  }
+
+  static Map<Role, Integer> expect(int owner, int partner, int other, int stranger, int anonymous) {
+    Map<Role, Integer> m = new EnumMap<>(Role.class);
+    m.put(Role.OWNER, owner);
+    m.put(Role.PARTNER, partner);
+    m.put(Role.OTHER_COUPLE, other);
+    m.put(Role.STRANGER, stranger);
+    m.put(Role.ANONYMOUS, anonymous);
+    return m;
+  }
+
+  static final Map<Role, Integer> PRIVATE_READ = expect(200, 404, 404, 404, 401);
+  static final Map<Role, Integer> HIDDEN = expect(404, 404, 404, 404, 401);
+
+  static List<Row> table() {
+    List<Row> rows = new ArrayList<>();
+    Function<World, Target> none = w -> ids();
+    // Account
+    // Registering signs the client in as the new person, so it runs on a fresh cookie jar.
+    rows.add(new Row("POST /api/auth/register", "public", none, (c, t) -> server.client().post("/api/auth/register",
+        new JsonObject().put("email", "m-" + UUID.randomUUID() + "@example.test").put("password", Api.PASSWORD).put("displayName", "New")),
+        expect(201, 201, 201, 201, 201)));
+    rows.add(new Row("POST /api/auth/login", "wrong password", none, (c, t) -> c.post("/api/auth/login",
+        new JsonObject().put("email", "nobody-" + UUID.randomUUID() + "@example.test").put("password", "wrong password")),
+        expect(401, 401, 401, 401, 401)));
+    rows.add(new Row("POST /api/auth/logout", "own session", none, (c, t) -> c == world.anonymous
+        ? c.post("/api/auth/logout", null) : c.anotherDevice().post("/api/auth/logout", null), expect(204, 204, 204, 204, 401)));
+    rows.add(new Row("GET /api/me", "own", none, (c, t) -> c.get("/api/me"), expect(200, 200, 200, 200, 401)));
+    rows.add(new Row("GET /api/me/export", "own", none, (c, t) -> c.get("/api/me/export"), expect(200, 200, 200, 200, 401)));
+    rows.add(new Row("DELETE /api/me", "wrong password", none, (c, t) -> c.delete("/api/me",
+        new JsonObject().put("password", "not the password")), expect(401, 401, 401, 401, 401)));
+    // The couple
+    rows.add(new Row("POST /api/couple", "already paired", none, (c, t) -> (c == world.stranger ? server.register("Newcomer") : c)
+        .post("/api/couple", new JsonObject()),
+        expect(409, 409, 409, 201, 401)));
+    rows.add(new Row("POST /api/couple/invite", "full", none, (c, t) -> c.post("/api/couple/invite", new JsonObject()),
+        expect(409, 409, 409, 409, 401)));
+    rows.add(new Row("POST /api/couple/join", "unknown code", none, (c, t) -> c.post("/api/couple/join",
+        new JsonObject().put("code", "ABCD-EFGH-JK")), expect(409, 409, 409, 404, 401)));
+    rows.add(new Row("GET /api/couple", "paired", none, (c, t) -> c.get("/api/couple"), expect(200, 200, 200, 409, 401)));
+    rows.add(new Row("DELETE /api/couple", "paired", none, (c, t) -> c == world.anonymous || c == world.stranger
+        ? c.delete("/api/couple") : freshlyPaired().delete("/api/couple"), expect(204, 204, 204, 409, 401)));
+    // Shares (the owner is the author)
+    Function<World, Target> shared = w -> {
+      String id = share(w.owner);
+      return ids("share", id, "response", response(w.partner, id));
+    };
+    for (var state : Map.<String, Function<World, Target>>of("shared", shared, "withdrawn", AuthorizationMatrixTest::withdrawn,
+        "dissolved", AuthorizationMatrixTest::dissolved).entrySet()) {
+      boolean live = state.getKey().equals("shared");
+      Function<World, Target> target = state.getValue();
+      rows.add(new Row("GET /api/shares/:id", state.getKey(), target, (c, t) -> c.get("/api/shares/" + t.id("share")),
+          live ? expect(200, 200, 404, 404, 401) : HIDDEN));
+      rows.add(new Row("PUT /api/shares/:id", state.getKey(), target, (c, t) -> c.put("/api/shares/" + t.id("share"),
+          shareBody("changed by someone").put("version", 1)), live ? expect(200, 403, 404, 404, 401) : HIDDEN));
+      rows.add(new Row("DELETE /api/shares/:id", state.getKey(), target, (c, t) -> c.delete("/api/shares/" + t.id("share")),
+          live ? expect(204, 403, 404, 404, 401) : HIDDEN));
+      rows.add(new Row("PUT /api/shares/:id/counseling", state.getKey(), target, (c, t) -> c.put("/api/shares/" + t.id("share")
+          + "/counseling", new JsonObject().put("flag", true)), live ? expect(200, 200, 404, 404, 401) : HIDDEN));
+      rows.add(new Row("PUT /api/shares/:id/responses/:rid", state.getKey(), target, (c, t) -> c.put("/api/shares/"
+          + t.id("share") + "/responses/" + UUID.randomUUID(), new JsonObject().put("kind", "ack").put("ack", "hear_you")),
+          live ? expect(403, 201, 404, 404, 401) : HIDDEN));
+      // The partner wrote the response: the author may not delete it.
+      rows.add(new Row("DELETE /api/shares/:id/responses/:rid", state.getKey(), target, (c, t) -> c.delete("/api/shares/"
+          + t.id("share") + "/responses/" + t.id("response")), live ? expect(403, 204, 404, 404, 401) : HIDDEN));
+    }
+    rows.add(new Row("GET /api/shares", "shared", shared, (c, t) -> c.get("/api/shares"), expect(200, 200, 200, 409, 401)));
+    // Joint reviews (the owner's couple; the other couple never has one of theirs touched)
+    for (var state : Map.<String, Function<World, Target>>of("open", AuthorizationMatrixTest::openReview,
+        "closed", AuthorizationMatrixTest::closedReview, "dissolved", AuthorizationMatrixTest::dissolvedReview).entrySet()) {
+      String name = state.getKey();
+      Function<World, Target> target = state.getValue();
+      boolean gone = name.equals("dissolved");
+      Map<Role, Integer> read = gone ? HIDDEN : expect(200, 200, 404, 404, 401);
+      int change = name.equals("open") ? 200 : 409;
+      Map<Role, Integer> write = gone ? HIDDEN : expect(change, change, 404, 404, 401);
+      rows.add(new Row("GET /api/reviews/:id", name, target, (c, t) -> c.get("/api/reviews/" + t.id("review")), read));
+      rows.add(new Row("PUT /api/reviews/:id/agenda", name, target, (c, t) -> c.put("/api/reviews/" + t.id("review") + "/agenda",
+          new JsonObject().put("shareIds", new JsonArray())), write));
+      rows.add(new Row("PUT /api/reviews/:id/notes/:shareId", name, target, (c, t) -> c.put("/api/reviews/" + t.id("review")
+          + "/notes/" + t.id("share"), new JsonObject().put("text", "a note from someone")), write));
+      rows.add(new Row("PUT /api/reviews/:id/ready", name, target, (c, t) -> c.put("/api/reviews/" + t.id("review") + "/ready",
+          new JsonObject().put("ready", true)), write));
+      // Closing a closed review is harmless: it answers the review as it is.
+      rows.add(new Row("POST /api/reviews/:id/close", name, target, (c, t) -> c.post("/api/reviews/" + t.id("review") + "/close",
+          new JsonObject()), read));
+      rows.add(new Row("GET /api/reviews/:id/brief", name, target, (c, t) -> c.get("/api/reviews/" + t.id("review")
+          + "/brief?format=md"), read));
+    }
+    rows.add(new Row("GET /api/reviews", "open", AuthorizationMatrixTest::openReview, (c, t) -> c.get("/api/reviews"),
+        expect(200, 200, 200, 409, 401)));
+    rows.add(new Row("GET /api/reviews/current", "open", AuthorizationMatrixTest::openReview, (c, t) -> c.get("/api/reviews/current"),
+        expect(200, 200, 404, 409, 401)));
+    rows.add(new Row("POST /api/reviews", "none open", AuthorizationMatrixTest::noOpenReview, (c, t) -> c.post("/api/reviews",
+        new JsonObject()), expect(201, 201, 201, 409, 401)));
+    // Private work, in draft
+    rows.add(new Row("GET /api/exercises", "catalog", none, (c, t) -> c.get("/api/exercises"), expect(200, 200, 200, 200, 401)));
+    rows.add(new Row("GET /api/exercises/:id", "catalog", none, (c, t) -> c.get("/api/exercises/mirror-recent-moment"),
+        expect(200, 200, 200, 200, 401)));
+    Function<World, Target> draft = w -> ids("reflection", reflection(w.owner));
+    rows.add(new Row("GET /api/reflections", "draft", draft, (c, t) -> c.get("/api/reflections"), expect(200, 200, 200, 200, 401)));
+    rows.add(new Row("GET /api/reflections/:id", "draft", draft, (c, t) -> c.get("/api/reflections/" + t.id("reflection")), PRIVATE_READ));
+    rows.add(new Row("PUT /api/reflections/:id", "draft", draft, (c, t) -> c.put("/api/reflections/" + t.id("reflection"),
+        new JsonObject().put("exerciseId", "mirror-recent-moment").put("status", "draft").put("version", 1)
+            .put("answers", new JsonObject().put("what-happened", "overwritten"))), PRIVATE_READ));
+    rows.add(new Row("DELETE /api/reflections/:id", "draft", draft, (c, t) -> c.delete("/api/reflections/" + t.id("reflection")),
+        expect(204, 404, 404, 404, 401)));
+    Function<World, Target> aPart = w -> ids("part", part(w.owner));
+    rows.add(new Row("GET /api/parts", "own", aPart, (c, t) -> c.get("/api/parts"), expect(200, 200, 200, 200, 401)));
+    rows.add(new Row("GET /api/parts/:id", "own", aPart, (c, t) -> c.get("/api/parts/" + t.id("part")), PRIVATE_READ));
+    rows.add(new Row("PUT /api/parts/:id", "own", aPart, (c, t) -> c.put("/api/parts/" + t.id("part"),
+        new JsonObject().put("name", "renamed").put("version", 1)), PRIVATE_READ));
+    rows.add(new Row("DELETE /api/parts/:id", "own", aPart, (c, t) -> c.delete("/api/parts/" + t.id("part")),
+        expect(204, 404, 404, 404, 401)));
+    Function<World, Target> aCheckin = w -> ids("checkin", checkin(w.owner));
+    rows.add(new Row("GET /api/checkins", "own", aCheckin, (c, t) -> c.get("/api/checkins"), expect(200, 200, 200, 200, 401)));
+    rows.add(new Row("PUT /api/checkins/:id", "own", aCheckin, (c, t) -> c.put("/api/checkins/" + t.id("checkin"),
+        new JsonObject().put("emotions", new JsonArray()).put("intensity", 9).put("note", "overwritten")), PRIVATE_READ));
+    return rows;
+  }
+
+  static Api freshlyPaired() {
+    Api a = server.register("Fresh");
+    Pairing.pair(a, server.register("FreshPartner"));
+    return a;
+  }
+
+  /** The database without what any request may touch in passing (sessions' idle clocks, throttles, lazily made keys). */
+  static String snapshot() {
+    return server.dumpDatabase().lines()
+        .filter(l -> !l.startsWith("sessions ") && !l.startsWith("throttles ") && !l.startsWith("keys "))
+        .sorted().collect(Collectors.joining("\n"));
+  }
+
+  @Test
+  void everyRouteIsInTheTable() {
+    Set<String> covered = table().stream().map(Row::route).collect(Collectors.toCollection(TreeSet::new));
+    Set<String> missing = new TreeSet<>(server.app.routes());
+    missing.removeAll(covered);
+    assertEquals(Set.of(), missing, "routes the authorization matrix does not cover");
+  }
+
+  @Test
+  void everyRoleGetsTheContractsAnswerAndRefusalsChangeNothing() {
+    List<String> failures = new ArrayList<>();
+    int checked = 0;
+    for (Row row : table()) {
+      for (Role role : Role.values()) {
+        Target target = row.target().apply(world);
+        int expected = row.expect().get(role);
+        String before = expected >= 400 ? snapshot() : null;
+        HttpResponse<Buffer> r = row.request().send(world.as(role), target);
+        checked++;
+        String where = row.route() + " [" + row.state() + "] as " + role;
+        if (r.statusCode() != expected) {
+          failures.add(where + ": expected " + expected + " got " + r.statusCode() + " " + r.bodyAsString());
+          continue;
+        }
+        if (expected >= 400) {
+          JsonObject error = r.bodyAsJsonObject().getJsonObject("error");
+          if (error == null || error.getString("code") == null) failures.add(where + ": no error body");
+          if (!before.equals(snapshot())) failures.add(where + ": a refused request changed the database");
+        }
+        if (role != Role.OWNER && r.bodyAsString() != null && r.bodyAsString().contains(SECRET + " reflection")) {
+          failures.add(where + ": saw the owner's private reflection");
+        }
+      }
+    }
+    assertTrue(checked > 150, "rows x roles checked: " + checked);
+    assertEquals(List.of(), failures);
+  }
+
+  @Test
+  void listsNeverContainAnotherPersonsPrivateWork() {
+    reflection(world.owner);
+    part(world.owner);
+    checkin(world.owner);
+    for (Api caller : List.of(world.partner, world.other, world.stranger)) {
+      for (String path : List.of("/api/reflections", "/api/parts", "/api/checkins", "/api/me/export")) {
+        var r = caller.get(path);
+        assertEquals(200, r.statusCode());
+        for (String kind : List.of(" reflection", " part", " checkin")) {
+          assertFalse(r.bodyAsString().contains(SECRET + kind), path + " leaked" + kind + " to another person");
+        }
+      }
+    }
+  }
+
+  @Test
+  void anotherCoupleNeverSeesThisCouplesShares() {
+    String id = share(world.owner);
+    var theirs = world.other.get("/api/shares");
+    assertEquals(200, theirs.statusCode());
+    assertFalse(theirs.bodyAsString().contains(id));
+    var ours = world.partner.get("/api/shares");
+    assertTrue(ours.bodyAsString().contains(id));
+  }
+}

@@ -1,0 +1,194 @@
+package dev.bridgework.realtime;
+
+import dev.bridgework.testing.Api;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.UpgradeRejectedException;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.http.WebSocketFrame;
+import io.vertx.core.json.JsonObject;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * A real WebSocket client for tests: frames land in a queue the test thread waits on (with a
+ * timeout, never a sleep); the close code lands in a future.
+ */
+final class Ws implements AutoCloseable {
+  static final long WAIT_SECONDS = 20;
+
+  final WebSocket socket;
+  final JsonObject welcome;
+  final LinkedBlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
+  final CompletableFuture<Short> closed = new CompletableFuture<>();
+  private final WebSocketClient client;
+
+  private Ws(WebSocketClient client, WebSocketConnectOptions options) {
+    this.client = client;
+    // Handlers are set on the event loop as the handshake completes, before any frame is read.
+    this.socket = client.connect(options).map(ws -> {
+      ws.textMessageHandler(text -> frames.add(new JsonObject(text)));
+      ws.closeHandler(v -> closed.complete(ws.closeStatusCode()));
+      return ws;
+    }).await();
+    this.welcome = next();
+    assertEquals("welcome", welcome.getString("type"), welcome.encode());
+  }
+
+  /** Opens a socket as {@code api} (its session cookie) on {@code port}; waits for welcome. */
+  static Ws open(Api api, int port) {
+    return open(api.vertx(), api.cookieHeader(), port);
+  }
+
+  /** Opens a socket from a client Vert.x of the test's choosing (one that outlives a server node). */
+  static Ws open(Vertx vertx, String cookie, int port) {
+    return new Ws(client(vertx), options(port).putHeader("Cookie", cookie));
+  }
+
+  static Ws live(Vertx vertx, String cookie, int port) {
+    Ws ws = open(vertx, cookie, port);
+    ws.resumeFromHeads();
+    return ws;
+  }
+
+  static Ws open(Api api) {
+    return open(api, api.port());
+  }
+
+  /** Opens, then resumes from the heads given in welcome and waits for synced. */
+  static Ws live(Api api, int port) {
+    Ws ws = open(api, port);
+    ws.resumeFromHeads();
+    return ws;
+  }
+
+  static Ws live(Api api) {
+    return live(api, api.port());
+  }
+
+  /** The handshake's failure: the rejected upgrade's status and body. */
+  static UpgradeRejectedException refused(Vertx vertx, int port, String cookie, String origin) {
+    WebSocketClient client = client(vertx);
+    WebSocketConnectOptions options = options(port);
+    if (cookie != null) options.putHeader("Cookie", cookie);
+    // (setAllowOriginHeader(false) would drop this header too; the client keeps an explicit Origin.)
+    if (origin != null) options.putHeader("Origin", origin);
+    try {
+      WebSocket socket = client.connect(options).await();
+      socket.close();
+      throw new AssertionError("the upgrade was accepted for origin " + origin);
+    } catch (UpgradeRejectedException e) {
+      return e;
+    } finally {
+      client.close();
+    }
+  }
+
+  static WebSocketConnectOptions options(int port) {
+    return new WebSocketConnectOptions().setHost("localhost").setPort(port).setURI("/api/ws");
+  }
+
+  private static WebSocketClient client(Vertx vertx) {
+    // The client's own limits are raised so tests can send frames the server must refuse.
+    return vertx.createWebSocketClient(new WebSocketClientOptions().setMaxFrameSize(1024 * 1024)
+        .setMaxMessageSize(4 * 1024 * 1024));
+  }
+
+  void resumeFromHeads() {
+    JsonObject heads = welcome.getJsonObject("heads");
+    send(new JsonObject().put("type", "resume").put("self", heads.getLong("self")).put("couple", heads.getLong("couple")));
+    JsonObject synced = next();
+    assertEquals("synced", synced.getString("type"), synced.encode());
+  }
+
+  void send(JsonObject frame) {
+    socket.writeTextMessage(frame.encode()).await();
+  }
+
+  void sendText(String text) {
+    socket.writeTextMessage(text).await();
+  }
+
+  void sendFrame(WebSocketFrame frame) {
+    socket.writeFrame(frame).await();
+  }
+
+  void sendBinary(Buffer data) {
+    socket.writeBinaryMessage(data).await();
+  }
+
+  /** The next frame; fails the test if none arrives in time. */
+  JsonObject next() {
+    try {
+      JsonObject frame = frames.poll(WAIT_SECONDS, TimeUnit.SECONDS);
+      if (frame == null) fail("no frame within " + WAIT_SECONDS + " s" + (closed.isDone() ? " (closed " + closed.getNow(null) + ")" : ""));
+      return frame;
+    } catch (InterruptedException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  JsonObject next(String type) {
+    JsonObject frame = next();
+    assertEquals(type, frame.getString("type"), frame.encode());
+    return frame;
+  }
+
+  /** Frames up to and including the first that matches. */
+  List<JsonObject> until(Predicate<JsonObject> last) {
+    List<JsonObject> seen = new ArrayList<>();
+    while (true) {
+      JsonObject frame = next();
+      seen.add(frame);
+      if (last.test(frame)) return seen;
+    }
+  }
+
+  /** A ping answered by a pong, with nothing else in between: nothing else was waiting for this socket. */
+  void assertQuiet() {
+    send(new JsonObject().put("type", "ping"));
+    JsonObject frame = next();
+    assertEquals("pong", frame.getString("type"), "unexpected frame: " + frame.encode());
+  }
+
+  short awaitClose() {
+    try {
+      Short code = closed.get(WAIT_SECONDS, TimeUnit.SECONDS);
+      assertNotNull(code);
+      return code;
+    } catch (Exception e) {
+      throw new AssertionError("socket not closed within " + WAIT_SECONDS + " s", e);
+    }
+  }
+
+  static boolean isEvent(JsonObject frame, String stream, long seq) {
+    return "event".equals(frame.getString("type")) && stream.equals(frame.getString("stream"))
+        && frame.getLong("seq") == seq;
+  }
+
+  @Override
+  public void close() {
+    if (!closed.isDone()) {
+      Future<Void> f = socket.close();
+      try {
+        f.await();
+      } catch (Exception ignored) {
+        // already gone
+      }
+    }
+    client.close();
+  }
+}

@@ -1,0 +1,51 @@
+// App-wide actions shared by the views: navigation and the session's life cycle.
+import { api } from './api.js';
+import { realtime } from './realtime.js';
+import { session, refreshSession, clearSession } from './store.js';
+
+let router = () => {};
+export function setRouter(fn) { router = fn; }
+
+export function navigate(hash, replace = false) {
+  if (location.hash === hash) { router(); return; }
+  if (replace) location.replace(hash);
+  else location.hash = hash;
+}
+
+let notice = null;
+/** A one-time message for the sign-in screen ("Your session has ended…"). */
+export function takeAuthNotice() {
+  const n = notice;
+  notice = null;
+  return n;
+}
+
+export async function startSession(user) {
+  if (user) session.set({ user });
+  await refreshSession();
+  realtime.start();
+}
+
+export function endSession(message) {
+  realtime.stop();
+  clearSession();
+  notice = message || null;
+  navigate('#/signin', true);
+}
+
+export async function signOut() {
+  try {
+    await api.logout();
+  } catch {
+    // Even if the server is unreachable, this tab forgets everything.
+  }
+  endSession('You have signed out. See you soon.');
+}
+
+/** Pairing changed (created, joined, left): refetch the couple and reconnect the socket. */
+export async function afterPairingChange() {
+  try { await refreshSession(); } finally { realtime.restart(); }
+}
+
+/** Views register a check here so the tab warns before unsaved words are lost. */
+export const unsavedGuards = new Set();

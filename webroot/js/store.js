@@ -1,0 +1,169 @@
+// Small observable stores (EventTarget + 'change'). Everything lives in
+// memory only: nothing private or shared is ever written to browser storage.
+import { api, listOf } from './api.js';
+
+export class Store extends EventTarget {
+  constructor(state) {
+    super();
+    this.state = state;
+  }
+  set(patch) {
+    this.state = { ...this.state, ...patch };
+    this.dispatchEvent(new Event('change'));
+  }
+  /** Subscribes and returns the unsubscribe function (handy for view cleanup). */
+  watch(fn) {
+    this.addEventListener('change', fn);
+    return () => this.removeEventListener('change', fn);
+  }
+}
+
+function newestFirst(a, b) {
+  const ca = a.createdAt || '';
+  const cb = b.createdAt || '';
+  if (ca !== cb) return ca < cb ? 1 : -1;
+  return String(a.id) < String(b.id) ? 1 : String(a.id) > String(b.id) ? -1 : 0;
+}
+
+/** A keyed collection sorted newest first, as the contract sorts lists. */
+export class CollectionStore extends EventTarget {
+  constructor(compare = newestFirst) {
+    super();
+    this.items = new Map();
+    this.compare = compare;
+  }
+  changed(detail) { this.dispatchEvent(new CustomEvent('change', { detail })); }
+  replace(list) {
+    this.items = new Map(list.filter((x) => x && x.id).map((x) => [x.id, x]));
+    this.changed({ type: 'replace' });
+  }
+  /** Adds or updates; an older version never overwrites a newer one. */
+  upsert(item, meta = {}) {
+    if (!item || !item.id) return false;
+    const old = this.items.get(item.id);
+    if (old && typeof old.version === 'number' && typeof item.version === 'number' && item.version < old.version) {
+      return false;
+    }
+    this.items.set(item.id, old ? { ...old, ...item } : item);
+    this.changed({ type: old ? 'update' : 'add', id: item.id, ...meta });
+    return true;
+  }
+  remove(id) {
+    if (!this.items.delete(id)) return false;
+    this.changed({ type: 'remove', id });
+    return true;
+  }
+  get(id) { return this.items.get(id); }
+  has(id) { return this.items.has(id); }
+  get size() { return this.items.size; }
+  list() { return [...this.items.values()].sort(this.compare); }
+  watch(fn) {
+    this.addEventListener('change', fn);
+    return () => this.removeEventListener('change', fn);
+  }
+}
+
+/** Who is signed in, their couple (or null) and whether the partner is online. */
+export const session = new Store({ user: null, couple: null, partnerOnline: false });
+
+export function me() { return session.state.user; }
+export function couple() { return session.state.couple; }
+export function partner() {
+  const { user, couple: c } = session.state;
+  if (!user || !c || !Array.isArray(c.members)) return null;
+  return c.members.find((m) => m.id !== user.id) || null;
+}
+export function partnerName() {
+  const p = partner();
+  return (p && p.displayName) || 'your partner';
+}
+/** "You" for the signed-in person, otherwise the member's display name. */
+export function nameOf(userId) {
+  const { user, couple: c } = session.state;
+  if (user && userId === user.id) return 'You';
+  const m = c && Array.isArray(c.members) ? c.members.find((x) => x.id === userId) : null;
+  return (m && m.displayName) || 'Your partner';
+}
+
+export async function refreshSession() {
+  const data = await api.me();
+  const patch = { user: data.user, couple: data.couple || null };
+  if (!patch.couple) patch.partnerOnline = false;
+  session.set(patch);
+  return data;
+}
+
+export function clearSession() {
+  session.set({ user: null, couple: null, partnerOnline: false });
+  catalog.reset();
+}
+
+/** The exercise catalog is the same for everyone; loaded once per page. */
+export const catalog = {
+  promise: null,
+  byId: new Map(),
+  load() {
+    if (!this.promise) {
+      this.promise = api.exercises().then((data) => {
+        const list = listOf(data, 'exercises');
+        this.byId = new Map(list.map((x) => [x.id, x]));
+        return list;
+      }).catch((e) => { this.promise = null; throw e; });
+    }
+    return this.promise;
+  },
+  async exercise(id) {
+    await this.load().catch(() => null);
+    const known = this.byId.get(id);
+    if (known && Array.isArray(known.steps) && known.steps.length) return known;
+    const full = await api.exercise(id);
+    this.byId.set(full.id, full);
+    return full;
+  },
+  /** The prompt of a step, when exactly one exercise in the catalog has that step id. */
+  stepPrompt(stepId) {
+    if (!stepId) return null;
+    let found = null;
+    for (const ex of this.byId.values()) {
+      for (const st of ex.steps || []) {
+        if (st.id === stepId) {
+          if (found) return null;
+          found = st.prompt;
+        }
+      }
+    }
+    return found;
+  },
+  reset() { this.promise = null; this.byId = new Map(); },
+};
+
+export const PRACTICES = [
+  { id: 'mirror', title: 'Recognize the mirror', blurb: 'Start from a recent moment of disconnection and gently look at what your reaction shows you about yourself. This is about awareness, never blame.' },
+  { id: 'parts', title: 'Turn toward your parts', blurb: 'Notice the inner part that is loudest right now, get to know it with curiosity, and ask what it needs from you.' },
+  { id: 'data', title: 'Disconnection as information', blurb: 'Find the longing underneath the distance, and one small way to offer it to yourself this week.' },
+  { id: 'trust', title: 'Decide from inner trust', blurb: 'Facing a choice? Hear what fear would choose, what calm would choose, and find your next small step.' },
+  { id: 'free', title: 'Free reflection', blurb: 'A blank page, just for you.' },
+  { id: 'checkin', title: 'Check in with yourself', blurb: 'A short pause to name what you feel and how strongly.' },
+];
+
+export const INTENTS = {
+  listen: 'Just listen',
+  respond: "I'd like a response",
+  discuss: "Let's take this to counseling",
+};
+
+export const ACKS = {
+  hear_you: 'I hear you',
+  thank_you: 'Thank you for telling me',
+  understand_more: "I'd like to understand more",
+};
+
+export const ROLES = {
+  manager: 'Manager',
+  firefighter: 'Firefighter',
+  exile: 'Exile',
+  unsure: 'Not sure yet',
+};
+
+export const COMMON_EMOTIONS = ['calm', 'content', 'hopeful', 'grateful', 'tender', 'lonely', 'sad', 'hurt',
+  'anxious', 'frustrated', 'angry', 'ashamed', 'numb', 'overwhelmed'];

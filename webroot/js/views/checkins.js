@@ -1,0 +1,159 @@
+// Check-ins: a quick log of feelings and intensity, with a simple chart over time.
+import { h, s, replaceChildren, uuid, fmtDateTime, fmtShort } from '../dom.js';
+import { api, listOf } from '../api.js';
+import { onEvents, onResync } from '../realtime.js';
+import { CollectionStore, COMMON_EMOTIONS } from '../store.js';
+import { pageHeader, privacyNote, loading, formError, emotionPicker, announce, field } from '../ui.js';
+
+const DAY = 24 * 60 * 60 * 1000;
+const byAtDesc = (a, b) => (a.at === b.at ? (a.id < b.id ? 1 : -1) : (a.at < b.at ? 1 : -1));
+
+export default {
+  title: 'Check-ins',
+  render(root) {
+    const store = new CollectionStore(byAtDesc);
+    let alive = true;
+    let days = 30;
+    let range = computeRange(days);
+
+    // ---- the quick log form
+    let emotions = [];
+    const picker = emotionPicker({
+      label: 'What are you feeling right now?',
+      options: COMMON_EMOTIONS,
+      testid: 'checkin-emotions',
+      onChange: (list) => { emotions = list; },
+    });
+    const intensity = h('input', { type: 'range', min: '0', max: '10', step: '1', value: '5', 'data-testid': 'checkin-intensity' });
+    const intensityOut = h('output', { class: 'scale-value', 'data-testid': 'checkin-intensity-value' }, '5');
+    intensity.addEventListener('input', () => { intensityOut.textContent = intensity.value; });
+    const note = h('textarea', { rows: '3', maxlength: '20000', 'data-testid': 'checkin-note' });
+    const err = formError('checkin-error');
+    const submit = h('button', { type: 'submit', class: 'btn btn-primary', 'data-testid': 'checkin-submit' }, 'Log check-in');
+    const intensityField = field('How strong is it? (0 is barely there, 10 is overwhelming)', intensity);
+    intensityOut.setAttribute('for', intensity.id);
+    intensityField.appendChild(h('div', { class: 'scale-row' }, intensity, intensityOut));
+    let pendingId = uuid(); // reused on retry so a repeated request creates nothing twice
+    const form = h('form', { class: 'card checkin-form', novalidate: true, 'data-testid': 'checkin-form', 'aria-labelledby': 'checkin-form-title' },
+      h('h2', { id: 'checkin-form-title' }, 'How are you, right now?'),
+      picker.el,
+      intensityField,
+      field('Anything you want to remember about this moment?', note, { optional: true }),
+      err.el,
+      submit);
+    form.addEventListener('submit', async (e) => {
+      e.preventDefault();
+      err.clear();
+      submit.disabled = true;
+      try {
+        const saved = await api.saveCheckin(pendingId, { emotions, intensity: Number(intensity.value), note: note.value });
+        pendingId = uuid();
+        if (inRange(saved)) store.upsert(saved);
+        picker.set([]);
+        emotions = [];
+        note.value = '';
+        intensity.value = '5';
+        intensityOut.textContent = '5';
+        announce('Check-in saved.');
+      } catch (ex) {
+        err.show(ex, { note, intensity, emotions: picker.el.querySelector('input') });
+      } finally {
+        submit.disabled = false;
+      }
+    });
+
+    // ---- history
+    const rangeSelect = h('select', { 'data-testid': 'checkin-range', value: '30' },
+      h('option', { value: '7' }, 'Last 7 days'),
+      h('option', { value: '30' }, 'Last 30 days'),
+      h('option', { value: '90' }, 'Last 90 days'));
+    const chart = h('div', { class: 'chart', 'data-testid': 'checkin-chart' });
+    const list = h('ul', { class: 'item-list', 'data-testid': 'checkin-list' });
+    const listErr = formError('checkins-error');
+    const history = h('div', { class: 'stack' }, loading());
+
+    root.appendChild(h('div', { class: 'stack' },
+      pageHeader('Check-ins', 'A short pause to notice what you feel. Over time you can see how it moves.'),
+      privacyNote(),
+      form,
+      h('section', { class: 'card', 'aria-labelledby': 'checkin-history-title' },
+        h('div', { class: 'section-head' },
+          h('h2', { id: 'checkin-history-title' }, 'Over time'),
+          h('form', { class: 'filters', onSubmit: (e) => e.preventDefault() }, field('Period', rangeSelect))),
+        listErr.el,
+        history)));
+
+    function inRange(c) {
+      const t = Date.parse(c.at);
+      return Number.isFinite(t) && t >= range.from && t < range.to;
+    }
+
+    const render = () => {
+      replaceChildren(history, chart, list);
+      const items = store.list();
+      replaceChildren(chart, drawChart(items, range, days, chart.clientWidth));
+      replaceChildren(list, items.length ? items.map((c) => h('li', { class: 'list-item checkin-item', 'data-testid': 'checkin-item', 'data-checkin-id': c.id },
+        h('p', { class: 'checkin-line' },
+          h('span', { class: 'intensity-pill', 'aria-label': `Intensity ${c.intensity} of 10` }, String(c.intensity)),
+          h('span', null, (c.emotions || []).length ? c.emotions.join(', ') : 'No feelings named'),
+          h('time', { class: 'muted small', datetime: c.at }, fmtDateTime(c.at))),
+        c.note ? h('p', { class: 'snippet' }, c.note) : null))
+        : h('li', { class: 'empty', 'data-testid': 'checkins-empty' }, 'No check-ins in this period yet.'));
+    };
+
+    const load = async () => {
+      listErr.clear();
+      range = computeRange(days);
+      try {
+        const data = await api.checkins(new Date(range.from).toISOString(), new Date(range.to).toISOString());
+        if (!alive) return;
+        store.replace(listOf(data, 'checkins'));
+      } catch (e) {
+        if (alive) { replaceChildren(history); listErr.show(e); }
+      }
+    };
+
+    rangeSelect.addEventListener('change', () => { days = Number(rangeSelect.value) || 30; load(); });
+    const unwatch = store.watch(render);
+    const unsub = onEvents(['checkin.saved'], (msg) => { if (msg.data && inRange(msg.data)) store.upsert(msg.data); });
+    const unresync = onResync(['self'], load);
+    load();
+    return () => { alive = false; unwatch(); unsub(); unresync(); };
+  },
+};
+
+function computeRange(days) {
+  const now = Date.now();
+  // `to` is exclusive; a day ahead also covers a device whose clock runs slow.
+  return { from: now - days * DAY, to: now + DAY };
+}
+
+/** An SVG line chart of intensity (0–10) over the period, built from DOM nodes. */
+function drawChart(items, range, days, width) {
+  // Drawn at the container's own width so labels keep a readable size on a phone.
+  const W = Math.max(300, Math.min(900, width || 640)); const H = 220; const L = 34; const R = 12; const T = 12; const B = 30;
+  const points = items.filter((c) => typeof c.intensity === 'number')
+    .map((c) => ({ t: Date.parse(c.at), v: c.intensity, c }))
+    .filter((p) => Number.isFinite(p.t))
+    .sort((a, b) => a.t - b.t);
+  const end = Math.min(range.to, Date.now());
+  const x = (t) => L + ((t - range.from) / Math.max(1, end - range.from)) * (W - L - R);
+  const y = (v) => T + (1 - v / 10) * (H - T - B);
+  const avg = points.length ? (points.reduce((a, p) => a + p.v, 0) / points.length) : 0;
+  const summary = points.length
+    ? `${points.length} check-in${points.length === 1 ? '' : 's'} in the last ${days} days. Average intensity ${avg.toFixed(1)}, highest ${Math.max(...points.map((p) => p.v))}, lowest ${Math.min(...points.map((p) => p.v))}.`
+    : `No check-ins in the last ${days} days yet.`;
+  const svg = s('svg', { viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-labelledby': 'chart-title chart-desc', class: 'chart-svg', focusable: 'false' },
+    s('title', { id: 'chart-title' }, 'Intensity of your check-ins over time'),
+    s('desc', { id: 'chart-desc' }, summary),
+    [0, 5, 10].map((v) => [
+      s('line', { x1: L, x2: W - R, y1: y(v), y2: y(v), class: 'chart-grid' }),
+      s('text', { x: L - 8, y: y(v) + 4, class: 'chart-label', 'text-anchor': 'end' }, String(v)),
+    ]),
+    s('text', { x: L, y: H - 8, class: 'chart-label' }, fmtShort(new Date(range.from).toISOString())),
+    s('text', { x: W - R, y: H - 8, class: 'chart-label', 'text-anchor': 'end' }, 'today'),
+    points.length > 1 ? s('polyline', { points: points.map((p) => `${x(p.t).toFixed(1)},${y(p.v).toFixed(1)}`).join(' '), class: 'chart-line' }) : null,
+    points.map((p) => s('circle', { cx: x(p.t).toFixed(1), cy: y(p.v).toFixed(1), r: '5', class: 'chart-dot', 'data-testid': 'chart-point' },
+      s('title', null, `${fmtDateTime(p.c.at)}: ${p.v}${(p.c.emotions || []).length ? ` (${p.c.emotions.join(', ')})` : ''}`))));
+  return [svg, points.length ? h('p', { class: 'muted small' }, summary) : null];
+}

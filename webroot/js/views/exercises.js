@@ -1,0 +1,57 @@
+// The exercise catalog, grouped by practice.
+import { h, replaceChildren, uuid } from '../dom.js';
+import { catalog, PRACTICES } from '../store.js';
+import { navigate } from '../app.js';
+import { pageHeader, privacyNote, loading, formError, button } from '../ui.js';
+
+export default {
+  title: 'Exercises',
+  render(root) {
+    const body = h('div', { class: 'stack', 'data-testid': 'exercise-catalog' }, loading('Loading the exercises…'));
+    root.appendChild(h('div', { class: 'stack' },
+      pageHeader('Exercises', 'Choose whatever fits this moment. Each one goes step by step, and saves as you go.'),
+      privacyNote('Only you can see this. Nothing you write here is shared unless you choose to share it later.'),
+      body));
+
+    let alive = true;
+    catalog.load().then((list) => {
+      if (!alive) return;
+      const groups = PRACTICES.map((p) => ({ ...p, items: list.filter((x) => x.practice === p.id) }));
+      const known = new Set(PRACTICES.map((p) => p.id));
+      const other = list.filter((x) => !known.has(x.practice));
+      if (other.length) groups.push({ id: 'other', title: 'More exercises', blurb: '', items: other });
+      replaceChildren(body, groups.filter((g) => g.items.length || g.id === 'checkin').map(section));
+    }).catch((err) => {
+      if (!alive) return;
+      const e = formError('catalog-error');
+      e.show(err);
+      replaceChildren(body, e.el);
+    });
+    return () => { alive = false; };
+  },
+};
+
+function section(group) {
+  const headingId = `practice-${group.id}`;
+  return h('section', { class: 'practice', 'aria-labelledby': headingId, 'data-testid': 'practice', 'data-practice': group.id },
+    h('h2', { id: headingId }, group.title),
+    group.blurb ? h('p', { class: 'muted' }, group.blurb) : null,
+    h('ul', { class: 'card-grid' },
+      group.items.map((ex) => h('li', { class: 'card exercise-card', 'data-testid': 'exercise-card', 'data-exercise-id': ex.id },
+        h('h3', null, ex.title),
+        ex.summary ? h('p', null, ex.summary) : null,
+        ex.minutes ? h('p', { class: 'muted small' }, `About ${ex.minutes} minute${ex.minutes === 1 ? '' : 's'}`) : null,
+        button('Begin', {
+          kind: 'primary',
+          'data-action': 'begin',
+          'data-testid': 'exercise-begin',
+          'aria-label': `Begin: ${ex.title}`,
+          onClick: () => navigate(`#/run/${encodeURIComponent(ex.id)}/${uuid()}`),
+        }))),
+      group.id === 'checkin'
+        ? h('li', { class: 'card exercise-card' },
+          h('h3', null, 'Quick check-in'),
+          h('p', null, 'Name what you feel and how strongly, in under a minute.'),
+          h('a', { href: '#/checkins', class: 'btn', 'data-testid': 'exercise-quick-checkin' }, 'Log a check-in'))
+        : null));
+}

@@ -1,0 +1,73 @@
+// Home: a calm starting point, with drafts to pick up again.
+import { h, replaceChildren, fmtDateTime } from '../dom.js';
+import { api, listOf } from '../api.js';
+import { session, catalog, partnerName } from '../store.js';
+import { pageHeader, privacyNote } from '../ui.js';
+
+export default {
+  title: 'Home',
+  render(root) {
+    const user = session.state.user;
+    const drafts = h('div', { 'data-testid': 'home-drafts' });
+    const together = h('div', { 'data-testid': 'home-together' });
+
+    const renderTogether = () => {
+      const c = session.state.couple;
+      const paired = c && c.members && c.members.length > 1;
+      replaceChildren(together,
+        h('h2', null, 'Together'),
+        paired
+          ? [h('p', null, `You and ${partnerName()} share a joint space. Only what either of you chooses to share appears there.`),
+            h('ul', { class: 'link-list' },
+              h('li', null, h('a', { href: '#/joint' }, 'Open your joint space')),
+              h('li', null, h('a', { href: '#/review' }, 'Prepare a joint review for counseling')))]
+          : c
+            ? [h('p', null, 'Your joint space is ready and waiting for your partner to join.'),
+              h('p', null, h('a', { href: '#/couple' }, 'See your invite code'))]
+            : [h('p', null, 'When you feel ready, you can invite your partner into a shared space. There is no rush.'),
+              h('p', null, h('a', { href: '#/couple', 'data-testid': 'home-pair' }, 'Set up a joint space'))]);
+    };
+    renderTogether();
+    const unwatch = session.watch(renderTogether);
+
+    root.appendChild(h('div', { class: 'stack' },
+      pageHeader(`Hello, ${(user && user.displayName) || 'there'}`,
+        'Disconnection is not only a verdict on your relationship. It is also information, and an invitation to turn inward.'),
+      h('section', { class: 'card' },
+        h('h2', null, 'Your private space'),
+        privacyNote('Only you can see this. Your partner cannot see it, or even tell that it exists.'),
+        h('ul', { class: 'tile-grid' },
+          tile('#/exercises', 'Begin an exercise', 'Guided steps through the four practices.', 'home-exercises'),
+          tile('#/reflections', 'Your reflections', 'Drafts and finished reflections.', 'home-reflections'),
+          tile('#/parts', 'Your parts map', 'The inner parts you are getting to know.', 'home-parts'),
+          tile('#/checkins', 'Check in', 'Name what you feel, and how strongly.', 'home-checkins')),
+        drafts),
+      h('section', { class: 'card' }, together)));
+
+    let alive = true;
+    Promise.all([api.reflections({ status: 'draft', limit: 3 }), catalog.load().catch(() => [])])
+      .then(([data]) => {
+        if (!alive) return;
+        const list = listOf(data, 'reflections');
+        if (!list.length) return;
+        replaceChildren(drafts,
+          h('h3', null, 'Pick up where you left off'),
+          h('ul', { class: 'link-list' }, list.map((r) => {
+            const ex = catalog.byId.get(r.exerciseId);
+            return h('li', null,
+              h('a', { href: `#/run/${encodeURIComponent(r.exerciseId)}/${encodeURIComponent(r.id)}`, 'data-testid': 'home-draft' },
+                (ex && ex.title) || 'A reflection'),
+              h('span', { class: 'muted' }, ` · last saved ${fmtDateTime(r.updatedAt)}`));
+          })));
+      })
+      .catch(() => {});
+
+    return () => { alive = false; unwatch(); };
+  },
+};
+
+function tile(href, title, text, testid) {
+  return h('li', null, h('a', { href, class: 'tile', 'data-testid': testid },
+    h('span', { class: 'tile-title' }, title),
+    h('span', { class: 'tile-text' }, text)));
+}

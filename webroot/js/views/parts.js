@@ -1,0 +1,183 @@
+// The parts map: the inner parts a person is getting to know over time.
+import { h, replaceChildren, uuid, fmtDate } from '../dom.js';
+import { api, listOf } from '../api.js';
+import { onEvents, onResync } from '../realtime.js';
+import { CollectionStore, ROLES } from '../store.js';
+import { pageHeader, privacyNote, loading, formError, button, confirmDialog, announce, field } from '../ui.js';
+
+const FIELDS = [
+  { key: 'belief', label: 'What does it believe about you?', hint: 'For example: “I am too much” or “I am not enough.”' },
+  { key: 'bodySense', label: 'Where do you feel it in your body?' },
+  { key: 'feelingToward', label: 'How do you feel toward it?', hint: 'Curious? Compassionate? Or is another part reacting to it?' },
+  { key: 'fears', label: 'What is it afraid would happen?' },
+  { key: 'needs', label: 'What does it need from you?' },
+  { key: 'notes', label: 'Notes' },
+];
+
+export default {
+  title: 'Parts map',
+  render(root) {
+    const store = new CollectionStore();
+    let alive = true;
+    let loaded = false;
+    const list = h('ul', { class: 'card-grid parts-grid', 'data-testid': 'part-list' });
+    const empty = h('p', { class: 'empty', 'data-testid': 'parts-empty', hidden: true },
+      'Your parts map is empty. When a part of you feels loud, give it a name here, or meet one in the “Turn toward your parts” exercises.');
+    const editorBox = h('div', { 'data-testid': 'part-editor-area' });
+    const error = formError('parts-error');
+    const addBtn = button('Add a part', { kind: 'primary', 'data-action': 'add-part', 'data-testid': 'part-add', onClick: () => openEditor(null) });
+    const body = h('div', { class: 'stack' }, loading());
+
+    root.appendChild(h('div', { class: 'stack' },
+      pageHeader('Your parts map', 'The inner parts you are getting to know. Meet them with curiosity rather than pushing them away.'),
+      privacyNote(),
+      h('div', { class: 'button-row' }, addBtn),
+      editorBox,
+      error.el,
+      body));
+
+    let editing = null; // {id, version, form}
+
+    const render = () => {
+      if (!loaded) return;
+      if (!body.contains(list)) replaceChildren(body, empty, list);
+      const items = store.list();
+      empty.hidden = items.length > 0;
+      replaceChildren(list, items.map(card));
+    };
+
+    const card = (p) => h('li', { class: 'card part-card', 'data-testid': 'part-card', 'data-part-id': p.id },
+      h('div', { class: 'item-head' },
+        h('h2', { class: 'item-title' }, p.name),
+        p.role ? h('span', { class: 'badge', 'data-testid': 'part-role' }, ROLES[p.role] || p.role) : null),
+      h('dl', { class: 'part-details' }, FIELDS.filter((f) => p[f.key]).map((f) => [h('dt', null, f.label), h('dd', null, p[f.key])])),
+      p.updatedAt ? h('p', { class: 'muted small' }, `Last changed ${fmtDate(p.updatedAt)}`) : null,
+      h('div', { class: 'button-row' },
+        button('Edit', { 'data-action': 'edit', 'data-testid': 'part-edit', 'aria-label': `Edit ${p.name}`, onClick: () => openEditor(p) }),
+        button('Delete', {
+          kind: 'quiet-danger',
+          'data-action': 'delete',
+          'data-testid': 'part-delete',
+          'aria-label': `Delete ${p.name}`,
+          onClick: async () => {
+            const ok = await confirmDialog({
+              title: `Delete “${p.name}”?`,
+              message: 'It will be removed from your parts map on all your devices. Reflections that mention it keep their words.',
+              confirmLabel: 'Delete part',
+              danger: true,
+              testid: 'confirm-delete-part',
+              returnFocus: addBtn,
+              onConfirm: async () => {
+                try { await api.deletePart(p.id); } catch (e) { if (e.status !== 404) throw e; }
+              },
+            });
+            if (ok) { store.remove(p.id); announce('Part deleted.'); }
+          },
+        })));
+
+    function openEditor(part) {
+      const isNew = !part;
+      const id = isNew ? uuid() : part.id;
+      let version = isNew ? undefined : part.version;
+      const inputs = {
+        name: h('input', { type: 'text', maxlength: '100', required: true, autocomplete: 'off', 'data-testid': 'part-name', value: part ? part.name : '' }),
+        role: h('select', { 'data-testid': 'part-role-select', value: (part && part.role) || '' },
+          h('option', { value: '' }, 'Choose later'),
+          Object.entries(ROLES).map(([v, label]) => h('option', { value: v }, label))),
+      };
+      for (const f of FIELDS) {
+        inputs[f.key] = h('textarea', { rows: '3', maxlength: '20000', 'data-testid': `part-${f.key}`, value: (part && part[f.key]) || '' });
+      }
+      const err = formError('part-form-error');
+      const conflictBox = h('div', { 'data-testid': 'part-conflict-area' });
+      const save = h('button', { type: 'submit', class: 'btn btn-primary', 'data-testid': 'part-save' }, isNew ? 'Add to my parts map' : 'Save changes');
+      const cancel = button('Cancel', { 'data-action': 'cancel-edit', 'data-testid': 'part-cancel', onClick: () => closeEditor() });
+      const heading = h('h2', { tabindex: '-1' }, isNew ? 'A new part' : `Editing “${part.name}”`);
+      const values = () => {
+        const body = { name: inputs.name.value.trim() };
+        if (inputs.role.value) body.role = inputs.role.value;
+        for (const f of FIELDS) body[f.key] = inputs[f.key].value;
+        return body;
+      };
+      const fill = (p) => {
+        inputs.name.value = p.name || '';
+        inputs.role.value = p.role || '';
+        for (const f of FIELDS) inputs[f.key].value = p[f.key] || '';
+      };
+      const submit = async () => {
+        err.clear();
+        const body = values();
+        if (!body.name) { err.show({ message: 'Please give this part a name.', field: 'name' }, inputs); inputs.name.focus(); return; }
+        if (version !== undefined) body.version = version;
+        save.disabled = true;
+        try {
+          const saved = await api.savePart(id, body);
+          store.upsert(saved);
+          announce(isNew ? `Added “${saved.name}” to your parts map.` : 'Changes saved.');
+          closeEditor();
+        } catch (e) {
+          if (e.code === 'version_conflict' && e.current) showConflict(e.current);
+          else { err.show(e, inputs); if (e.field && inputs[e.field]) inputs[e.field].focus(); }
+        } finally {
+          save.disabled = false;
+        }
+      };
+      const showConflict = (current) => {
+        const title = h('h3', { tabindex: '-1' }, 'This part was changed on another device');
+        replaceChildren(conflictBox, h('div', { class: 'conflict inline-conflict', 'data-testid': 'part-conflict', role: 'group', 'aria-label': 'Changed on another device' },
+          title,
+          h('p', null, `The other version is called “${current.name}”. What you typed here is still in the form.`),
+          h('div', { class: 'button-row' },
+            button('Keep mine', {
+              kind: 'primary', 'data-action': 'keep-mine', 'data-testid': 'conflict-keep-mine',
+              onClick: () => { version = current.version; replaceChildren(conflictBox); submit(); },
+            }),
+            button('Use the other', {
+              'data-action': 'use-other', 'data-testid': 'conflict-use-other',
+              onClick: () => { version = current.version; fill(current); store.upsert(current); replaceChildren(conflictBox); inputs.name.focus(); },
+            }))));
+        title.focus();
+      };
+      const form = h('form', { class: 'card part-form', novalidate: true, 'data-testid': 'part-form' },
+        heading,
+        field('Name', inputs.name, { hint: 'A name that feels right to you, like “The Worrier” or “Little me”.' }),
+        field('Role', inputs.role, {
+          hint: 'Managers try to keep things under control; firefighters rush in when pain shows up; exiles carry old hurts.',
+          optional: true,
+        }),
+        FIELDS.map((f) => field(f.label, inputs[f.key], { hint: f.hint, optional: true })),
+        conflictBox,
+        err.el,
+        h('div', { class: 'button-row' }, save, cancel));
+      form.addEventListener('submit', (e) => { e.preventDefault(); submit(); });
+      editing = { id, form };
+      replaceChildren(editorBox, form);
+      addBtn.hidden = true;
+      inputs.name.focus();
+    }
+
+    function closeEditor() {
+      const wasEditing = editing;
+      editing = null;
+      replaceChildren(editorBox);
+      addBtn.hidden = false;
+      const cardEl = wasEditing && list.querySelector(`[data-part-id="${CSS.escape(wasEditing.id)}"] [data-action="edit"]`);
+      (cardEl || addBtn).focus();
+    }
+
+    const unwatch = store.watch(render);
+    const unsub = onEvents(['part.saved', 'part.deleted'], (msg) => {
+      const data = msg.data || {};
+      if (msg.kind === 'part.deleted') store.remove(data.id);
+      else store.upsert(data);
+    });
+    const load = () => api.parts().then((data) => {
+      if (!alive) return;
+      loaded = true;
+      store.replace(listOf(data, 'parts'));
+    }).catch((e) => { if (alive) { replaceChildren(body); error.show(e); } });
+    const unresync = onResync(['self'], load);
+    load();
+    return () => { alive = false; unwatch(); unsub(); unresync(); };
+  },
+};

@@ -1,0 +1,140 @@
+// My reflections: drafts and completed, filters, paging, continue or delete.
+import { h, replaceChildren, fmtDateTime, truncate } from '../dom.js';
+import { api, listOf } from '../api.js';
+import { onEvents, onResync } from '../realtime.js';
+import { catalog, CollectionStore } from '../store.js';
+import { pageHeader, privacyNote, loading, formError, button, confirmDialog, announce, field } from '../ui.js';
+
+const PAGE = 20;
+
+export default {
+  title: 'Your reflections',
+  render(root) {
+    const store = new CollectionStore();
+    let next = null;
+    let alive = true;
+    let loaded = false;
+    const filters = { status: '', exerciseId: '' };
+
+    const status = h('select', { 'data-testid': 'reflections-filter-status' },
+      h('option', { value: '' }, 'All'),
+      h('option', { value: 'draft' }, 'Drafts'),
+      h('option', { value: 'complete' }, 'Completed'));
+    const exercise = h('select', { 'data-testid': 'reflections-filter-exercise' }, h('option', { value: '' }, 'All exercises'));
+    const list = h('ul', { class: 'item-list', 'data-testid': 'reflection-list', 'aria-live': 'off' });
+    const empty = h('p', { class: 'empty', 'data-testid': 'reflections-empty', hidden: true });
+    const more = button('Show more', { 'data-action': 'more', 'data-testid': 'reflections-more', hidden: true });
+    const error = formError('reflections-error');
+    const body = h('div', { class: 'stack' }, loading());
+
+    root.appendChild(h('div', { class: 'stack' },
+      pageHeader('Your reflections', 'Everything you have started or finished. Continue a draft, read again, or share a part of it.'),
+      privacyNote(),
+      h('form', { class: 'filters', 'aria-label': 'Filter reflections', 'data-testid': 'reflections-filters', onSubmit: (e) => e.preventDefault() },
+        field('Show', status), field('Exercise', exercise)),
+      error.el,
+      body));
+
+    const matches = (r) => (!filters.status || r.status === filters.status)
+      && (!filters.exerciseId || r.exerciseId === filters.exerciseId);
+
+    const load = async (append) => {
+      error.clear();
+      more.disabled = true;
+      try {
+        const data = await api.reflections({
+          status: filters.status, exerciseId: filters.exerciseId, limit: PAGE, before: append ? next : undefined,
+        });
+        if (!alive) return;
+        const items = listOf(data, 'reflections');
+        next = data && data.next ? data.next : null;
+        if (append) items.forEach((r) => store.upsert(r));
+        else store.replace(items);
+        loaded = true;
+        render();
+      } catch (e) {
+        if (alive) error.show(e);
+      } finally {
+        more.disabled = false;
+      }
+    };
+
+    const render = () => {
+      if (!loaded) return;
+      if (!body.contains(list)) replaceChildren(body, list, empty, more);
+      const items = store.list().filter(matches);
+      replaceChildren(list, items.map((r) => item(r)));
+      empty.hidden = items.length > 0;
+      replaceChildren(empty, filters.status || filters.exerciseId
+        ? 'Nothing matches these filters.'
+        : ['You have no reflections yet. ', h('a', { href: '#/exercises' }, 'Begin an exercise'), ' whenever you like.']);
+      more.hidden = !next;
+    };
+
+    const item = (r) => {
+      const ex = catalog.byId.get(r.exerciseId);
+      const title = (ex && ex.title) || 'Reflection';
+      const snippet = firstText(r, ex);
+      const runHref = `#/run/${encodeURIComponent(r.exerciseId)}/${encodeURIComponent(r.id)}`;
+      return h('li', { class: 'card list-item', 'data-testid': 'reflection-item', 'data-reflection-id': r.id, 'data-status': r.status },
+        h('div', { class: 'item-head' },
+          h('h2', { class: 'item-title' }, h('a', { href: runHref, 'data-testid': 'reflection-open' }, title)),
+          h('span', { class: ['badge', r.status === 'complete' ? 'badge-done' : 'badge-draft'] }, r.status === 'complete' ? 'Completed' : 'Draft')),
+        h('p', { class: 'muted small' }, `Started ${fmtDateTime(r.createdAt)} · last saved ${fmtDateTime(r.updatedAt)}`),
+        snippet ? h('p', { class: 'snippet' }, truncate(snippet, 180)) : null,
+        h('div', { class: 'button-row' },
+          h('a', { href: runHref, class: 'btn', 'data-testid': 'reflection-continue' }, r.status === 'complete' ? 'Open' : 'Continue'),
+          h('a', { href: `#/share/${encodeURIComponent(r.id)}`, class: 'btn', 'data-testid': 'reflection-share' }, 'Share from this'),
+          button('Delete', {
+            kind: 'quiet-danger',
+            'data-action': 'delete',
+            'data-testid': 'reflection-delete',
+            'aria-label': `Delete “${title}” from ${fmtDateTime(r.createdAt)}`,
+            onClick: async () => {
+              const ok = await confirmDialog({
+                title: 'Delete this reflection?',
+                message: ['It will be gone from all your devices. This cannot be undone.',
+                  'Anything you already shared from it stays in your joint space until you withdraw it there.'],
+                confirmLabel: 'Delete reflection',
+                danger: true,
+                testid: 'confirm-delete-reflection',
+                returnFocus: root.querySelector('[data-page-title]'),
+                onConfirm: async () => {
+                  try { await api.deleteReflection(r.id); } catch (e) { if (e.status !== 404) throw e; }
+                },
+              });
+              if (ok) { store.remove(r.id); announce('Reflection deleted.'); }
+            },
+          })));
+    };
+
+    status.addEventListener('change', () => { filters.status = status.value; load(false); });
+    exercise.addEventListener('change', () => { filters.exerciseId = exercise.value; load(false); });
+    more.addEventListener('click', () => load(true));
+    const unwatch = store.watch(render);
+    const unsub = onEvents(['reflection.saved', 'reflection.deleted'], (msg) => {
+      const data = msg.data || {};
+      if (msg.kind === 'reflection.deleted') store.remove(data.id);
+      else if (data.id && (store.has(data.id) || matches(data))) store.upsert(data);
+    });
+    const unresync = onResync(['self'], () => load(false));
+
+    catalog.load().then((exercises) => {
+      if (!alive) return;
+      for (const ex of exercises) exercise.appendChild(h('option', { value: ex.id }, ex.title));
+      render();
+    }).catch(() => {});
+    load(false);
+
+    return () => { alive = false; unwatch(); unsub(); unresync(); };
+  },
+};
+
+function firstText(r, ex) {
+  const answers = r.answers || {};
+  const steps = (ex && ex.steps) || [];
+  for (const s of steps) {
+    if (s.kind === 'text' && typeof answers[s.id] === 'string' && answers[s.id].trim()) return answers[s.id];
+  }
+  return Object.values(answers).find((v) => typeof v === 'string' && v.trim()) || '';
+}

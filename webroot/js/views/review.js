@@ -1,0 +1,549 @@
+// The joint review: a live, shared agenda of flagged items before counseling.
+import { h, replaceChildren, fmtDateTime, debounce, uid, keepFocus } from '../dom.js';
+import { api, listOf } from '../api.js';
+import { realtime, onEvents, onResync } from '../realtime.js';
+import { session, catalog, CollectionStore, nameOf, partner, partnerName } from '../store.js';
+import { shareBody, responseList, applyShareEvent, intentBadge, counselingBadge } from '../sharecard.js';
+import { pageHeader, loading, formError, button, confirmDialog, announce, notPairedPanel } from '../ui.js';
+
+export default {
+  title: 'Joint review',
+  render(root) {
+    const body = h('div', { class: 'stack' });
+    root.appendChild(h('div', { class: 'stack' },
+      pageHeader('Joint review', 'Prepare together for your next counseling session: agree on what matters most, add your own note to each item, and take a short brief along.'),
+      body));
+    let view = null;
+    const show = () => {
+      const c = session.state.couple;
+      if (!c) {
+        if (view) { view.destroy(); view = null; }
+        replaceChildren(body, notPairedPanel('your joint reviews'));
+      } else if (!view || view.coupleId !== c.id) {
+        if (view) view.destroy();
+        view = new ReviewSpace(body, c.id);
+      } else {
+        view.renderAll();
+      }
+    };
+    show();
+    const unwatch = session.watch(show);
+    return () => { unwatch(); if (view) view.destroy(); };
+  },
+};
+
+function briefLinks(reviewId, prefix = 'brief') {
+  return h('ul', { class: 'brief-links', 'aria-label': 'Download the brief' },
+    h('li', null, h('a', { href: api.briefUrl(reviewId, 'html'), target: '_blank', rel: 'noopener', 'data-testid': `${prefix}-html` }, 'Printable page')),
+    h('li', null, h('a', { href: api.briefUrl(reviewId, 'md'), download: '', 'data-testid': `${prefix}-md` }, 'Markdown')),
+    h('li', null, h('a', { href: api.briefUrl(reviewId, 'pdf'), download: '', 'data-testid': `${prefix}-pdf` }, 'PDF')));
+}
+
+class ReviewSpace {
+  constructor(container, coupleId) {
+    this.coupleId = coupleId;
+    this.alive = true;
+    this.review = null;
+    this.loaded = false;
+    this.shares = new CollectionStore();
+    this.items = new Map();
+    this.partnerFocus = null;
+    this.myFocus = null;
+    this.agendaSeq = 0;
+    this.fetching = new Set();
+    this.error = formError('review-error');
+    this.current = h('div', { class: 'stack', 'data-testid': 'review-current' }, loading());
+    this.past = h('section', { class: 'card', 'aria-labelledby': 'past-title', 'data-testid': 'review-past' });
+    replaceChildren(container, this.error.el, this.current, this.past);
+    this.unsubs = [
+      // A withdrawn share leaves every agenda at once (API.md), with its notes.
+      onEvents(['share.withdrawn'], (msg) => this.dropFromAgenda(msg.data && (msg.data.id || msg.data.shareId))),
+      this.shares.watch(() => this.renderAll()),
+      onEvents(['share.created', 'share.updated', 'share.withdrawn', 'share.flagged', 'response.created', 'response.deleted'],
+        (msg) => applyShareEvent(this.shares, msg, () => this.loadShares())),
+      onEvents(['review.started', 'review.updated', 'review.closed'], (msg) => this.onReviewEvent(msg)),
+      onResync(['couple'], () => this.loadAll()),
+    ];
+    const onFocus = (e) => {
+      const { userId, reviewId, shareId } = e.detail;
+      const me = session.state.user;
+      if (me && userId === me.id) return;
+      this.partnerFocus = this.review && reviewId === this.review.id ? shareId : null;
+      this.updateFocusMarks();
+    };
+    const onPresence = (e) => { if (!e.detail.online) { this.partnerFocus = null; this.updateFocusMarks(); } };
+    realtime.addEventListener('focus', onFocus);
+    realtime.addEventListener('presence', onPresence);
+    this.unsubs.push(() => realtime.removeEventListener('focus', onFocus), () => realtime.removeEventListener('presence', onPresence));
+    catalog.load().catch(() => {}).then(() => this.loadAll());
+  }
+
+  destroy() {
+    this.alive = false;
+    for (const u of this.unsubs) u();
+    for (const item of this.items.values()) item.flush();
+  }
+
+  async loadAll() {
+    await Promise.all([this.loadShares(), this.loadCurrent(), this.loadPast()]);
+  }
+
+  async loadShares() {
+    try {
+      const data = await api.shares();
+      if (!this.alive) return;
+      this.sharesLoaded = true;
+      this.shares.replace(listOf(data, 'shares'));
+    } catch (e) {
+      this.fail(e);
+    }
+  }
+
+  async loadCurrent() {
+    try {
+      const r = await api.currentReview();
+      if (!this.alive) return;
+      this.loaded = true;
+      this.setReview(r);
+    } catch (e) {
+      if (!this.alive) return;
+      if (e.status === 404) { this.loaded = true; this.setReview(null); return; }
+      this.fail(e);
+    }
+  }
+
+  async loadPast() {
+    try {
+      const data = await api.reviews();
+      if (!this.alive) return;
+      this.pastList = listOf(data, 'reviews');
+      this.renderPast();
+    } catch (e) {
+      this.fail(e);
+    }
+  }
+
+  fail(e) {
+    if (!this.alive) return;
+    if (e.code === 'not_paired') { session.set({ couple: null }); return; }
+    this.error.show(e);
+  }
+
+  onReviewEvent(msg) {
+    const d = msg.data || {};
+    if (msg.kind === 'review.closed') {
+      if (this.review && (!d.id || d.id === this.review.id)) {
+        this.setReview(null);
+        announce('The review was closed. You can still download its brief below.');
+      }
+      this.loadPast();
+      return;
+    }
+    if (d.id && Array.isArray(d.agenda)) {
+      if (d.status === 'closed') { this.onReviewEvent({ kind: 'review.closed', data: d }); return; }
+      const started = !this.review;
+      this.setReview(d);
+      if (started && msg.kind === 'review.started') announce(`${nameOf(d.startedBy)} started a joint review.`);
+    } else {
+      this.loadCurrent();
+    }
+    if (msg.kind === 'review.started') this.loadPast();
+  }
+
+  setReview(r) {
+    if (r && r.status === 'closed') r = null;
+    if ((this.review && r && r.id !== this.review.id) || !r) {
+      this.clearItems();
+      this.myFocus = null;
+      this.partnerFocus = null;
+    }
+    this.review = r;
+    this.renderAll();
+  }
+
+  clearItems() {
+    for (const item of this.items.values()) { item.flush(); item.el.remove(); }
+    this.items.clear();
+    this.agendaList = null;
+  }
+
+  dropFromAgenda(shareId) {
+    if (!shareId || !this.review || !(this.review.agenda || []).some((a) => a.shareId === shareId)) return;
+    this.review = { ...this.review, agenda: this.review.agenda.filter((a) => a.shareId !== shareId) };
+    this.renderAll();
+  }
+
+  sendFocus(shareId) {
+    if (!this.review || this.myFocus === shareId) return;
+    this.myFocus = shareId;
+    realtime.send({ type: 'focus', reviewId: this.review.id, shareId });
+  }
+
+  updateFocusMarks() {
+    for (const [shareId, item] of this.items) item.setPartnerFocus(this.partnerFocus === shareId);
+  }
+
+  // ------------------------------------------------------------------ render
+  renderAll() {
+    if (!this.alive || !this.loaded) return;
+    if (!this.review) this.renderStart();
+    else this.renderOpen();
+    this.renderPast();
+  }
+
+  renderStart() {
+    this.shell = null;
+    const flagged = this.shares.list().filter((s) => s.counseling).length;
+    const err = formError('review-start-error');
+    const start = button('Start a joint review', {
+      kind: 'primary',
+      'data-action': 'start-review',
+      'data-testid': 'review-start',
+      onClick: async () => {
+        err.clear();
+        start.disabled = true;
+        try {
+          this.setReview(await api.startReview());
+          announce('Your joint review has started.');
+          const t = this.current.querySelector('[data-review-title]');
+          if (t) t.focus();
+        } catch (e) {
+          if (e.code === 'review_open' && e.current) this.setReview(e.current);
+          else err.show(e);
+        } finally {
+          start.disabled = false;
+        }
+      },
+    });
+    const had = this.current.querySelector('[data-action="start-review"]') === document.activeElement;
+    replaceChildren(this.current, h('section', { class: 'card', 'aria-labelledby': 'start-title', 'data-testid': 'review-none' },
+      h('h2', { id: 'start-title' }, 'No review in progress'),
+      h('p', null, flagged
+        ? `${flagged} shared item${flagged === 1 ? ' is' : 's are'} flagged for counseling. A new review starts with ${flagged === 1 ? 'it' : 'them'} on the agenda.`
+        : 'Nothing is flagged for counseling yet. You can flag items in your joint space, or add them to the agenda once the review has started.'),
+      err.el,
+      start));
+    if (had) start.focus();
+  }
+
+  renderOpen() {
+    const r = this.review;
+    const me = session.state.user;
+    const other = partner();
+    if (!this.shell || this.shell.reviewId !== r.id) this.buildShell();
+    const s = this.shell;
+    s.startedBy.textContent = `Started by ${nameOf(r.startedBy) === 'You' ? 'you' : nameOf(r.startedBy)} on ${fmtDateTime(r.createdAt)}.`;
+    const ready = r.ready || {};
+    const meReady = Boolean(me && ready[me.id]);
+    const otherReady = Boolean(other && ready[other.id]);
+    replaceChildren(s.readyList,
+      h('li', { 'data-testid': 'review-ready-self', 'data-ready': String(meReady) },
+        h('span', { class: ['ready-dot', meReady ? 'is-ready' : null], 'aria-hidden': 'true' }), `You: ${meReady ? 'ready' : 'not ready yet'}`),
+      other ? h('li', { 'data-testid': 'review-ready-partner', 'data-ready': String(otherReady) },
+        h('span', { class: ['ready-dot', otherReady ? 'is-ready' : null], 'aria-hidden': 'true' }), `${other.displayName}: ${otherReady ? 'ready' : 'not ready yet'}`) : null);
+    s.readyBtn.setAttribute('aria-pressed', String(meReady));
+    s.readyBtn.textContent = meReady ? 'I’m ready' : 'Mark me as ready';
+    s.readyHint.textContent = meReady && otherReady
+      ? 'You are both ready. Download the brief and close the review when you are done.'
+      : 'When you have added your notes, mark yourself as ready.';
+    this.renderAgenda();
+    this.renderAddList();
+  }
+
+  buildShell() {
+    const r = this.review;
+    const err = formError('review-action-error');
+    const readyBtn = button('Mark me as ready', {
+      class: 'chip-btn',
+      'data-action': 'toggle-ready',
+      'data-testid': 'review-ready-toggle',
+      'aria-pressed': 'false',
+      onClick: async () => {
+        err.clear();
+        const me = session.state.user;
+        const now = Boolean(me && this.review.ready && this.review.ready[me.id]);
+        try {
+          this.setReview(await api.setReady(this.review.id, !now));
+        } catch (e) { this.handleActionError(e, err); }
+      },
+    });
+    const close = button('Close the review', {
+      kind: 'quiet-danger',
+      'data-action': 'close-review',
+      'data-testid': 'review-close',
+      onClick: async () => {
+        const ok = await confirmDialog({
+          title: 'Close this review?',
+          message: ['A closed review can no longer be changed, by either of you.', 'You can still download its brief afterwards.'],
+          confirmLabel: 'Close the review',
+          testid: 'confirm-close-review',
+          onConfirm: async () => {
+            for (const item of this.items.values()) await item.flush();
+            return api.closeReview(this.review.id);
+          },
+        });
+        if (!ok) return;
+        this.setReview(null);
+        this.loadPast();
+        announce('The review is closed. Its brief is listed under past reviews.');
+      },
+    });
+    const agendaList = h('ol', { class: 'agenda', 'data-testid': 'review-agenda' });
+    const agendaEmpty = h('p', { class: 'empty', 'data-testid': 'review-agenda-empty' }, 'The agenda is empty. Add items from the list below.');
+    const addList = h('ul', { class: 'item-list', 'data-testid': 'review-add-list' });
+    const title = h('h2', { id: 'review-title', tabindex: '-1', 'data-review-title': '' }, 'Your review in progress');
+    this.shell = {
+      reviewId: r.id,
+      startedBy: h('p', { class: 'muted' }),
+      readyList: h('ul', { class: 'ready-list', 'aria-label': 'Who is ready' }),
+      readyHint: h('p', { class: 'hint' }),
+      readyBtn,
+      err,
+      agendaList,
+      agendaEmpty,
+      addList,
+    };
+    this.agendaList = agendaList;
+    replaceChildren(this.current,
+      h('section', { class: 'card review-panel', 'aria-labelledby': 'review-title', 'data-testid': 'review-open', 'data-review-id': r.id },
+        title,
+        this.shell.startedBy,
+        h('div', { class: 'ready-row' }, this.shell.readyList, readyBtn),
+        this.shell.readyHint,
+        err.el,
+        h('h3', null, 'The brief for your counselor'),
+        h('p', { class: 'hint' }, 'It contains only the items on the agenda: what was shared, the responses and both of your notes. Nothing private.'),
+        briefLinks(r.id),
+        h('div', { class: 'button-row' }, close)),
+      h('section', { class: 'stack', 'aria-labelledby': 'agenda-title' },
+        h('h2', { id: 'agenda-title' }, 'Agenda'),
+        h('p', { class: 'hint' }, `Put what matters most first. ${partnerName()} sees every change right away.`),
+        agendaEmpty,
+        agendaList),
+      h('section', { class: 'card', 'aria-labelledby': 'add-title' },
+        h('h2', { id: 'add-title' }, 'Add to the agenda'),
+        addList));
+  }
+
+  handleActionError(e, err) {
+    if (e.code === 'review_closed' || e.status === 404) {
+      announce('This review was closed.');
+      this.loadCurrent();
+      this.loadPast();
+      return;
+    }
+    err.show(e);
+  }
+
+  renderAgenda() {
+    const r = this.review;
+    const list = this.shell.agendaList;
+    const agenda = (r.agenda || []);
+    const ids = agenda.map((a) => a.shareId);
+    const keep = new Set(ids);
+    for (const [id, item] of this.items) {
+      if (!keep.has(id)) { item.flush(); item.el.remove(); this.items.delete(id); }
+    }
+    const active = document.activeElement;
+    let ref = list.firstChild;
+    agenda.forEach((entry, index) => {
+      let item = this.items.get(entry.shareId);
+      if (!item) {
+        item = new AgendaItem(this, entry.shareId);
+        this.items.set(entry.shareId, item);
+      }
+      const share = this.shares.get(entry.shareId);
+      if (!share && this.sharesLoaded && !this.fetching.has(entry.shareId)) {
+        this.fetching.add(entry.shareId);
+        api.share(entry.shareId).then((s) => this.shares.upsert(s))
+          .catch((e) => { if (e.status === 404) this.dropFromAgenda(entry.shareId); })
+          .finally(() => this.fetching.delete(entry.shareId));
+      }
+      item.update(share, entry, index, agenda.length);
+      if (item.el !== ref) list.insertBefore(item.el, ref);
+      else ref = ref.nextSibling;
+    });
+    // Moving a node drops keyboard focus; put it back where it was.
+    if (active && active.isConnected && document.activeElement !== active) active.focus();
+    this.shell.agendaEmpty.hidden = agenda.length > 0;
+    this.updateFocusMarks();
+  }
+
+  renderAddList() {
+    const on = new Set((this.review.agenda || []).map((a) => a.shareId));
+    const candidates = this.shares.list().filter((s) => !on.has(s.id));
+    const list = this.shell.addList;
+    keepFocus(list, () => replaceChildren(list, candidates.length
+      ? candidates.map((s) => h('li', { class: 'list-item add-item', 'data-testid': 'review-add-item', 'data-share-id': s.id },
+        h('div', null,
+          h('p', { class: 'strong' }, s.title),
+          h('p', { class: 'muted small' }, `${nameOf(s.authorId)} · ${fmtDateTime(s.createdAt)}${s.counseling ? ' · flagged for counseling' : ''}`)),
+        button(['Add to agenda', h('span', { class: 'visually-hidden' }, `: ${s.title}`)], {
+          'data-action': `add-${s.id}`,
+          'data-testid': 'review-add',
+          onClick: () => this.changeAgenda([...(this.review.agenda || []).map((a) => a.shareId), s.id], s.id),
+        })))
+      : h('li', { class: 'empty' }, 'Everything shared is already on the agenda.')));
+  }
+
+  /** Sends the new order; the most recent request wins, and the view updates at once. */
+  async changeAgenda(shareIds, focusShareId) {
+    const err = this.shell.err;
+    err.clear();
+    const before = this.review;
+    const byId = new Map((before.agenda || []).map((a) => [a.shareId, a]));
+    this.review = { ...before, agenda: shareIds.map((id) => byId.get(id) || { shareId: id, notes: {} }) };
+    this.renderAll();
+    if (focusShareId && this.items.get(focusShareId)) this.items.get(focusShareId).focusNote();
+    const seq = ++this.agendaSeq;
+    try {
+      const result = await api.setAgenda(before.id, shareIds);
+      if (seq === this.agendaSeq && this.alive) this.setReview(result);
+    } catch (e) {
+      if (seq === this.agendaSeq && this.alive) {
+        this.review = before;
+        this.renderAll();
+        this.handleActionError(e, err);
+      }
+    }
+  }
+
+  move(shareId, delta) {
+    const ids = (this.review.agenda || []).map((a) => a.shareId);
+    const i = ids.indexOf(shareId);
+    const j = i + delta;
+    if (i < 0 || j < 0 || j >= ids.length) return;
+    [ids[i], ids[j]] = [ids[j], ids[i]];
+    this.changeAgenda(ids);
+    const item = this.items.get(shareId);
+    announce(`Moved to position ${j + 1} of ${ids.length}.`);
+    // Keep the keyboard on the same control, or its sibling if it became disabled.
+    if (item) item.focusMove(delta);
+  }
+
+  remove(shareId) {
+    const ids = (this.review.agenda || []).map((a) => a.shareId).filter((id) => id !== shareId);
+    this.changeAgenda(ids);
+    announce('Removed from the agenda.');
+  }
+
+  renderPast() {
+    const list = (this.pastList || []).filter((r) => r.status === 'closed');
+    replaceChildren(this.past,
+      h('h2', { id: 'past-title' }, 'Past reviews'),
+      list.length
+        ? h('ul', { class: 'item-list' }, list.map((r) => h('li', { class: 'list-item', 'data-testid': 'past-review', 'data-review-id': r.id },
+          h('p', { class: 'strong' }, `Review of ${fmtDateTime(r.createdAt)}`),
+          h('p', { class: 'muted small' }, `${(r.agenda || []).length} item${(r.agenda || []).length === 1 ? '' : 's'}${r.closedAt ? ` · closed ${fmtDateTime(r.closedAt)}` : ''}`),
+          briefLinks(r.id, 'past-brief'))))
+        : h('p', { class: 'empty' }, 'No past reviews yet.'));
+  }
+}
+
+class AgendaItem {
+  constructor(space, shareId) {
+    this.space = space;
+    this.shareId = shareId;
+    this.dirty = false;
+    this.titleId = uid('agenda');
+    this.heading = h('h3', { id: this.titleId, class: 'agenda-title' });
+    this.focusMark = h('p', { class: 'focus-mark', 'data-testid': 'partner-focus', hidden: true });
+    this.content = h('div', { class: 'agenda-content' });
+    this.partnerNote = h('div', { class: 'partner-note', 'data-testid': 'review-partner-note' });
+    const noteId = uid('note');
+    this.noteLabel = h('label', { for: noteId }, 'Your note for the counselor');
+    this.note = h('textarea', { id: noteId, rows: '3', maxlength: '20000', 'data-testid': 'review-note', 'data-focus-key': 'note' });
+    this.noteState = h('p', { class: 'status-line', role: 'status', 'data-testid': 'review-note-state' });
+    this.up = button('Move up', { class: 'btn-small', 'data-action': 'move-up', 'data-testid': 'review-move-up', onClick: () => space.move(shareId, -1) });
+    this.down = button('Move down', { class: 'btn-small', 'data-action': 'move-down', 'data-testid': 'review-move-down', onClick: () => space.move(shareId, 1) });
+    this.removeBtn = button('Remove', { class: 'btn-small', kind: 'quiet-danger', 'data-action': 'remove', 'data-testid': 'review-remove', onClick: () => space.remove(shareId) });
+    this.saveNote = debounce(() => this.sendNote(), 800);
+    this.note.addEventListener('input', () => {
+      this.dirty = true;
+      this.noteState.textContent = 'Saving…';
+      this.saveNote();
+    });
+    this.el = h('li', { class: 'card agenda-item', 'data-testid': 'review-agenda-item', 'data-share-id': shareId, 'aria-labelledby': this.titleId },
+      h('div', { class: 'agenda-head' }, this.heading),
+      this.focusMark,
+      this.content,
+      h('div', { class: 'notes' },
+        h('div', { class: 'field' }, this.noteLabel, this.note, this.noteState),
+        this.partnerNote),
+      h('div', { class: 'button-row agenda-controls', role: 'group', 'aria-label': 'Arrange' }, this.up, this.down, this.removeBtn));
+    const look = () => space.sendFocus(shareId);
+    this.el.addEventListener('focusin', look);
+    this.el.addEventListener('pointerdown', look);
+  }
+
+  update(share, entry, index, count) {
+    const title = share ? share.title : 'Loading this item…';
+    this.heading.textContent = `${index + 1}. ${title}`;
+    const key = share ? JSON.stringify(share) : '';
+    if (key !== this.shareKey) {
+      this.shareKey = key;
+      replaceChildren(this.content, share ? [
+        h('p', { class: 'share-meta' },
+          h('span', { class: 'share-author', 'data-testid': 'share-author' }, nameOf(share.authorId)),
+          share.createdAt ? ` · ${fmtDateTime(share.createdAt)}` : null),
+        h('p', { class: 'badges' }, intentBadge(share.intent), counselingBadge(share)),
+        shareBody(share),
+        responseList(share, { readOnly: true }),
+      ] : null);
+    }
+    const me = session.state.user;
+    const other = partner();
+    const notes = entry.notes || {};
+    const mine = me ? notes[me.id] || '' : '';
+    if (!this.dirty && document.activeElement !== this.note && this.note.value !== mine) this.note.value = mine;
+    const theirs = other ? notes[other.id] : '';
+    replaceChildren(this.partnerNote,
+      h('p', { class: 'partner-note-label' }, other ? `${other.displayName}’s note` : 'Your partner’s note'),
+      theirs ? h('p', { class: 'partner-note-text' }, theirs) : h('p', { class: 'muted' }, 'No note yet.'));
+    this.up.disabled = index === 0;
+    this.down.disabled = index === count - 1;
+    // Visible text first, then the item's title for screen readers (WCAG 2.5.3).
+    replaceChildren(this.up, 'Move up', h('span', { class: 'visually-hidden' }, `: ${title}`));
+    replaceChildren(this.down, 'Move down', h('span', { class: 'visually-hidden' }, `: ${title}`));
+    replaceChildren(this.removeBtn, 'Remove', h('span', { class: 'visually-hidden' }, `: ${title}`));
+  }
+
+  setPartnerFocus(on) {
+    this.focusMark.hidden = !on;
+    this.focusMark.textContent = on ? `${partnerName()} is looking at this` : '';
+    this.el.classList.toggle('partner-here', on);
+  }
+
+  focusNote() { this.note.focus(); }
+
+  focusMove(delta) {
+    const target = delta < 0 ? (this.up.disabled ? this.down : this.up) : (this.down.disabled ? this.up : this.down);
+    if (!target.disabled) target.focus();
+  }
+
+  async sendNote() {
+    const space = this.space;
+    if (!space.review) return;
+    const text = this.note.value;
+    try {
+      const result = await api.setNote(space.review.id, this.shareId, text);
+      if (this.note.value === text) {
+        this.dirty = false;
+        this.noteState.textContent = 'Saved';
+      }
+      if (space.alive && result && result.id) space.setReview(result);
+    } catch (e) {
+      this.noteState.textContent = e.isRetryable ? 'Not saved yet — trying again soon.' : `Not saved: ${e.message}`;
+      if (e.isRetryable) this.saveNote();
+      else space.handleActionError(e, space.shell ? space.shell.err : formError());
+    }
+  }
+
+  /** Sends a pending note now (leaving the page, closing the review). */
+  async flush() {
+    if (this.saveNote.pending()) {
+      this.saveNote.cancel();
+      await this.sendNote();
+    }
+  }
+}
