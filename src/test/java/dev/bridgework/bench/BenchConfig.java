@@ -25,6 +25,7 @@ record BenchConfig(
     int clientEventLoops,
     int registerConcurrency,
     boolean profile,
+    java.util.Set<String> phases,
     Path jar,
     Path out) {
 
@@ -48,6 +49,7 @@ record BenchConfig(
         integer("bench.clientEventLoops", 4),
         integer("bench.registerConcurrency", 4),
         Boolean.getBoolean("bench.profile"),
+        java.util.Set.of(System.getProperty("bench.phases", "floor,latency,throughput,catchup,connections").split(",")),
         Path.of(System.getProperty("bench.jar", "target/bridgework.jar")),
         Path.of(System.getProperty("bench.out", "target/bench")));
   }
@@ -55,6 +57,11 @@ record BenchConfig(
   private static int integer(String name, int def) {
     String v = System.getProperty(name);
     return v == null || v.isBlank() ? def : Integer.parseInt(v.trim());
+  }
+
+  /** Whether a phase is to run ({@code -Dbench.phases=floor,latency} runs only those). */
+  boolean runs(String phase) {
+    return phases.contains(phase);
   }
 
   int users() {

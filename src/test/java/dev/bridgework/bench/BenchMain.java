@@ -95,13 +95,13 @@ public final class BenchMain {
           .setMaxConnections(cfg.idleSockets() + 4 * cfg.couples() + 100).setConnectTimeout(30_000));
       Http http = new Http(httpClient, server.port);
       Setup setup = phase("setup", () -> setup(http));
-      phase("floor", this::floorLatency);
+      if (cfg.runs("floor")) phase("floor", this::floorLatency);
       if (setup != null) {
         Fanout load = new Fanout(vertx, Target.bridgework(http, server.port), setup.couples);
         Path jfr = cfg.out().resolve("server.jfr");
         if (cfg.profile()) Profile.start(server.pid(), jfr);
-        Boolean open = phase("latency", () -> latency(load));
-        if (open != null) phase("throughput", () -> throughput(load));
+        Boolean open = cfg.runs("latency") || cfg.runs("throughput") ? phase("latency", () -> latency(load)) : null;
+        if (open != null && cfg.runs("throughput")) phase("throughput", () -> throughput(load));
         if (open != null) phase("settle", () -> {
           settle(load);
           return true;
@@ -114,8 +114,8 @@ public final class BenchMain {
             return true;
           });
         }
-        phase("catchup", () -> catchup(http, setup.catchup));
-        phase("connections", () -> idleSockets(load, setup.members));
+        if (cfg.runs("catchup")) phase("catchup", () -> catchup(http, setup.catchup));
+        if (cfg.runs("connections")) phase("connections", () -> idleSockets(load, setup.members));
       }
     } finally {
       if (server != null) {
@@ -648,7 +648,7 @@ public final class BenchMain {
         .put("steps", new JsonArray(Arrays.stream(cfg.steps()).boxed().toList())).put("stepSeconds", cfg.step().toSeconds())
         .put("p99LimitMs", cfg.p99LimitMs()).put("idleSockets", cfg.idleSockets()).put("catchupEvents", cfg.catchupEvents())
         .put("catchupRounds", cfg.catchupRounds()).put("startups", cfg.startups()).put("serverHeap", cfg.serverHeap())
-        .put("clientEventLoops", cfg.clientEventLoops());
+        .put("clientEventLoops", cfg.clientEventLoops()).put("phases", new JsonArray(new ArrayList<>(cfg.phases())));
   }
 
   private static JsonObject machine() {
