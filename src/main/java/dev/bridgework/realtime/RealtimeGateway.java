@@ -39,6 +39,8 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class RealtimeGateway implements Handler<RoutingContext> {
   private static final Logger LOG = LoggerFactory.getLogger(RealtimeGateway.class);
+  /** Sockets re-checked together in one step of a sweep. */
+  private static final int SWEEP_BATCH = 100;
 
   private final Vertx vertx;
   private final SessionAuth sessionAuth;
@@ -157,7 +159,23 @@ public final class RealtimeGateway implements Handler<RoutingContext> {
    * tests can run it without waiting for the timer.
    */
   public Future<Void> sweep() {
-    List<Connection> open = new ArrayList<>(connections);
+    List<Connection> all = new ArrayList<>(connections);
+    // One batch after the other, so a sweep never floods the database with thousands of lookups at
+    // once: live requests (a share being sent) would queue behind them (the benchmark saw p99 jump
+    // from ~30 ms to ~800 ms with 2,000 sockets swept at once).
+    Future<Void> chain = Future.succeededFuture();
+    Throwable[] firstFailure = new Throwable[1];
+    for (int from = 0; from < all.size(); from += SWEEP_BATCH) {
+      List<Connection> batch = all.subList(from, Math.min(all.size(), from + SWEEP_BATCH));
+      chain = chain.compose(v -> sweep(batch).recover(e -> {
+        if (firstFailure[0] == null) firstFailure[0] = e;
+        return Future.succeededFuture();
+      }));
+    }
+    return chain.compose(v -> firstFailure[0] == null ? Future.succeededFuture() : Future.failedFuture(firstFailure[0]));
+  }
+
+  private Future<Void> sweep(List<Connection> open) {
     if (open.isEmpty()) return Future.succeededFuture();
     Set<String> keys = new HashSet<>();
     Set<String> users = new HashSet<>();
