@@ -13,14 +13,17 @@ export function navigate(hash, replace = false) {
 }
 
 let notice = null;
-/** A one-time message for the sign-in screen ("Your session has ended…"). */
-export function takeAuthNotice() {
-  const n = notice;
-  notice = null;
-  return n;
+/**
+ * The message for the sign-in screen ("Your session has ended…"). It stays until the next
+ * session starts: the sign-in view may be drawn twice in a row (a socket closing with 4401 and
+ * the answer to "delete my account" both end the session), and the second drawing must still say it.
+ */
+export function authNotice() {
+  return notice;
 }
 
 export async function startSession(user) {
+  notice = null;
   if (user) session.set({ user });
   await refreshSession();
   realtime.start();

@@ -39,10 +39,21 @@ export class Realtime extends EventTarget {
     this.resyncing = false;
     this.state = navigator.onLine ? 'reconnecting' : 'offline';
     window.addEventListener('online', () => { this.updateState(); if (this.running) this.connectNow(); });
-    window.addEventListener('offline', () => this.updateState());
+    window.addEventListener('offline', () => this.goneOffline());
   }
 
   get label() { return LABELS[this.state]; }
+
+  /**
+   * The browser says there is no network. A socket can look open for minutes after that (nothing
+   * tells TCP it is dead), so drop it now and resume from the last seen seq once 'online' fires.
+   * navigator.onLine === false is reliable in browsers; a slow retry still runs in case it is not.
+   */
+  goneOffline() {
+    if (this.running && this.socket) this.closeSocket();
+    this.updateState();
+    this.scheduleReconnect();
+  }
 
   start() {
     if (this.running) return;
@@ -129,7 +140,8 @@ export class Realtime extends EventTarget {
     clearTimeout(this.retryTimer);
     // Exponential backoff with jitter so a restarted server is not stampeded.
     const cap = Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** this.attempt);
-    const delay = cap / 2 + Math.random() * (cap / 2);
+    // Offline, the 'online' event reconnects at once; until then only an occasional try.
+    const delay = navigator.onLine ? cap / 2 + Math.random() * (cap / 2) : BACKOFF_MAX_MS;
     this.attempt = Math.min(this.attempt + 1, 10);
     this.retryTimer = setTimeout(() => this.connect(), delay);
   }

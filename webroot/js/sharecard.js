@@ -30,9 +30,10 @@ export function shareHeader(share, { level = 'h2', authorName, titleId } = {}) {
 /** The shared words: excerpts (with the question they answered, when known) and the note. */
 export function shareBody(share) {
   const excerpts = Array.isArray(share.excerpts) ? share.excerpts : [];
+  const prompts = catalog.promptsFor(excerpts.map((x) => x.stepId));
   return h('div', { class: 'share-body' },
     excerpts.map((x) => {
-      const prompt = catalog.stepPrompt(x.stepId);
+      const prompt = prompts.get(x.stepId);
       return h('figure', { class: 'excerpt', 'data-testid': 'share-excerpt' },
         prompt ? h('figcaption', { class: 'excerpt-prompt' }, prompt) : null,
         h('blockquote', { class: 'excerpt-text' }, x.text));
@@ -64,14 +65,15 @@ export function responseList(share, { readOnly = true, myId = null, onDelete = n
         h('span', { class: 'response-author' }, nameOf(r.authorId)),
         r.createdAt ? [' · ', h('time', { datetime: r.createdAt }, fmtDateTime(r.createdAt))] : null),
       h('p', { class: 'response-text' }, r.kind === 'ack' ? `“${responseText(r)}”` : responseText(r)),
-      !readOnly && myId && r.authorId === myId && onDelete
+      // An acknowledgement is taken back with its own toggle below; only comments get a button here.
+      !readOnly && myId && r.authorId === myId && onDelete && r.kind !== 'ack'
         ? h('button', {
           type: 'button',
           class: 'btn btn-small btn-quiet-danger',
           'data-action': `delete-response-${r.id}`,
           'data-testid': 'response-delete',
           onClick: () => onDelete(r),
-        }, r.kind === 'ack' ? 'Take back' : 'Delete', h('span', { class: 'visually-hidden' }, ' your response'))
+        }, 'Delete', h('span', { class: 'visually-hidden' }, ' your response'))
         : null)));
 }
 

@@ -120,19 +120,25 @@ export const catalog = {
     this.byId.set(full.id, full);
     return full;
   },
-  /** The prompt of a step, when exactly one exercise in the catalog has that step id. */
-  stepPrompt(stepId) {
-    if (!stepId) return null;
-    let found = null;
-    for (const ex of this.byId.values()) {
-      for (const st of ex.steps || []) {
-        if (st.id === stepId) {
-          if (found) return null;
-          found = st.prompt;
-        }
-      }
+  /**
+   * The questions a share's excerpts answered, by step id. A share names step ids but not its
+   * exercise (the reflection stays private), and several exercises reuse step ids with different
+   * wording, so the exercises holding all of the share's steps decide; a step keeps no caption
+   * when they disagree on its prompt.
+   */
+  promptsFor(stepIds) {
+    const ids = [...new Set((stepIds || []).filter(Boolean))];
+    const out = new Map();
+    if (!ids.length) return out;
+    const all = [...this.byId.values()];
+    const has = (ex, id) => (ex.steps || []).some((st) => st.id === id);
+    const fitting = all.filter((ex) => ids.every((id) => has(ex, id)));
+    for (const id of ids) {
+      const pool = fitting.length ? fitting : all.filter((ex) => has(ex, id));
+      const prompts = new Set(pool.flatMap((ex) => ex.steps.filter((st) => st.id === id).map((st) => st.prompt)));
+      if (prompts.size === 1) out.set(id, [...prompts][0]);
     }
-    return found;
+    return out;
   },
   reset() { this.promise = null; this.byId = new Map(); },
 };

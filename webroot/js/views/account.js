@@ -45,6 +45,8 @@ export default {
           h('p', { class: 'strong' }, 'This cannot be undone. If you might want your words later, download your data first.'),
         ],
         fields: [
+          // Lets password managers pair the password with the account (not shown, not focusable).
+          h('input', { type: 'email', autocomplete: 'username', value: user.email || '', hidden: true, readOnly: true, tabindex: '-1' }),
           field('Your password, to confirm it is you', password),
           h('div', { class: 'checkbox' }, understand, h('label', { for: understand.id }, 'I understand that this cannot be undone.')),
         ],
@@ -57,7 +59,11 @@ export default {
           if (!understand.checked) return 'Please tick the box to confirm you understand.';
           return null;
         },
-        onConfirm: () => api.deleteAccount(password.value),
+        onConfirm: () => api.deleteAccount(password.value).catch((e) => {
+          // A wrong password is about this field: mark it, so the message is read with it.
+          if (e.code === 'invalid_credentials') e.field = 'password';
+          throw e;
+        }),
       });
       if (ok) endSession('Your account has been deleted. Take good care of yourself.');
     }

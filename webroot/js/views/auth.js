@@ -1,7 +1,7 @@
 // Sign in and sign up. Both work for one person before any partner joins.
 import { h } from '../dom.js';
 import { api } from '../api.js';
-import { navigate, startSession, takeAuthNotice } from '../app.js';
+import { navigate, startSession, authNotice } from '../app.js';
 import { field, formError } from '../ui.js';
 
 function intro() {
@@ -16,7 +16,7 @@ function intro() {
 function authPage(root, { title, lead, fields, submitLabel, submitTestid, onSubmit, alternate }) {
   const error = formError('auth-error');
   const submit = h('button', { type: 'submit', class: 'btn btn-primary btn-wide', 'data-testid': submitTestid }, submitLabel);
-  const note = takeAuthNotice();
+  const note = authNotice();
   const form = h('form', { class: 'card auth-card', novalidate: true, 'data-testid': `${submitTestid}-form` },
     h('h1', { tabindex: '-1', 'data-page-title': '', 'data-testid': 'page-title' }, title),
     h('p', { class: 'lead' }, lead),

@@ -91,7 +91,8 @@ export default {
     const render = () => {
       replaceChildren(history, chart, list);
       const items = store.list();
-      replaceChildren(chart, drawChart(items, range, days, chart.clientWidth));
+      // Measured on the container: the chart div is still empty here, and `.stack > div:empty` hides it.
+      replaceChildren(chart, drawChart(items, range, days, history.clientWidth));
       replaceChildren(list, items.length ? items.map((c) => h('li', { class: 'list-item checkin-item', 'data-testid': 'checkin-item', 'data-checkin-id': c.id },
         h('p', { class: 'checkin-line' },
           h('span', { class: 'intensity-pill', 'aria-label': `Intensity ${c.intensity} of 10` }, String(c.intensity)),

@@ -296,10 +296,11 @@ class ShareCard {
     const share = this.share;
     let version = share.version;
     const title = h('input', { type: 'text', maxlength: '200', 'data-testid': 'share-edit-title', value: share.title || '' });
+    const prompts = catalog.promptsFor((share.excerpts || []).map((x) => x.stepId));
     const excerpts = (share.excerpts || []).map((x, i) => ({
       stepId: x.stepId || null,
       input: h('textarea', { rows: '4', maxlength: '20000', 'data-testid': 'share-edit-excerpt', value: x.text || '' }),
-      label: catalog.stepPrompt(x.stepId) || `Passage ${i + 1}`,
+      label: prompts.get(x.stepId) || `Passage ${i + 1}`,
     }));
     const intents = intentRadios(share.intent, 'share-edit-intent');
     const note = h('textarea', { rows: '2', maxlength: '20000', 'data-testid': 'share-edit-note', value: share.note || '' });

@@ -33,8 +33,10 @@ export default {
 };
 
 function briefLinks(reviewId, prefix = 'brief') {
-  return h('ul', { class: 'brief-links', 'aria-label': 'Download the brief' },
-    h('li', null, h('a', { href: api.briefUrl(reviewId, 'html'), target: '_blank', rel: 'noopener', 'data-testid': `${prefix}-html` }, 'Printable page')),
+  return h('ul', { class: 'brief-links', 'aria-label': 'The brief' },
+    // The server serves the printable page inline (it opens in a tab, ready to print), the others as files.
+    h('li', null, h('a', { href: api.briefUrl(reviewId, 'html'), target: '_blank', rel: 'noopener', 'data-testid': `${prefix}-html` },
+      'Printable page', h('span', { class: 'visually-hidden' }, ' (opens in a new tab)'))),
     h('li', null, h('a', { href: api.briefUrl(reviewId, 'md'), download: '', 'data-testid': `${prefix}-md` }, 'Markdown')),
     h('li', null, h('a', { href: api.briefUrl(reviewId, 'pdf'), download: '', 'data-testid': `${prefix}-pdf` }, 'PDF')));
 }
