@@ -75,7 +75,10 @@ public final class BenchMain {
 
   private void run() throws Exception {
     Files.createDirectories(cfg.out());
-    for (String f : List.of("results.json", "results.md", "latency.svg")) Files.deleteIfExists(cfg.out().resolve(f));
+    // Nothing of an earlier run may pass for this one's (profile.txt, logs, server.jfr).
+    try (Stream<Path> old = Files.list(cfg.out())) {
+      for (Path f : old.filter(Files::isRegularFile).toList()) Files.delete(f);
+    }
     if (!Files.exists(cfg.jar())) throw new IllegalStateException(cfg.jar() + " is missing: run through `mvn -Pbench verify`");
     long needFds = cfg.idleSockets() + 2L * cfg.couples() + 2000;
     long fdLimit = Proc.openFilesLimit();
@@ -481,7 +484,9 @@ public final class BenchMain {
     md.append("| What | Result | Target | Met |\n|---|---|---|---|\n");
     for (Object o : results.getJsonArray("targets")) {
       JsonObject t = (JsonObject) o;
-      md.append("| ").append(t.getString("what")).append(" | ").append(Report.fmt(t.getDouble("value"))).append(' ')
+      double v = t.getDouble("value");
+      String value = v == Math.rint(v) && Math.abs(v) >= 10 || v == 0 ? String.format(Locale.ROOT, "%.0f", v) : Report.fmt(v);
+      md.append("| ").append(t.getString("what")).append(" | ").append(value).append(t.getString("unit").isEmpty() ? "" : " ")
           .append(t.getString("unit")).append(" | ").append(t.getString("target")).append(" | ")
           .append(t.getBoolean("met") ? "met" : "**not met**").append(" |\n");
     }
