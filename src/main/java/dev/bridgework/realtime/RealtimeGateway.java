@@ -39,6 +39,10 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class RealtimeGateway implements Handler<RoutingContext> {
   private static final Logger LOG = LoggerFactory.getLogger(RealtimeGateway.class);
+  /** Sockets re-checked together in one step of a sweep. */
+  private static final int SWEEP_BATCH = 50;
+  /** The pause between two batches of a sweep. */
+  private static final long SWEEP_PAUSE_MS = 20;
 
   private final Vertx vertx;
   private final SessionAuth sessionAuth;
@@ -157,7 +161,26 @@ public final class RealtimeGateway implements Handler<RoutingContext> {
    * tests can run it without waiting for the timer.
    */
   public Future<Void> sweep() {
-    List<Connection> open = new ArrayList<>(connections);
+    List<Connection> all = new ArrayList<>(connections);
+    // Small batches one after the other with a short pause between them, so a sweep never floods
+    // the database with thousands of lookups at once: live requests (a share being sent) would
+    // queue behind them (the benchmark saw p99 jump from ~30 ms to ~800 ms with 2,000 sockets swept
+    // at once). 10,000 sockets take about 200 batches, a few seconds of a 30-second interval.
+    Future<Void> chain = Future.succeededFuture();
+    Throwable[] firstFailure = new Throwable[1];
+    for (int from = 0; from < all.size(); from += SWEEP_BATCH) {
+      List<Connection> batch = all.subList(from, Math.min(all.size(), from + SWEEP_BATCH));
+      boolean first = from == 0;
+      chain = chain.compose(v -> first ? Future.<Void>succeededFuture() : vertx.timer(SWEEP_PAUSE_MS).<Void>mapEmpty())
+          .compose(v -> sweep(batch).recover(e -> {
+            if (firstFailure[0] == null) firstFailure[0] = e;
+            return Future.succeededFuture();
+          }));
+    }
+    return chain.compose(v -> firstFailure[0] == null ? Future.succeededFuture() : Future.failedFuture(firstFailure[0]));
+  }
+
+  private Future<Void> sweep(List<Connection> open) {
     if (open.isEmpty()) return Future.succeededFuture();
     Set<String> keys = new HashSet<>();
     Set<String> users = new HashSet<>();

@@ -1,0 +1,703 @@
+package dev.bridgework.bench;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.HdrHistogram.Histogram;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * The benchmark (docs/PERFORMANCE.md): {@code ulimit -n 20000 && mvn -B -Pbench verify}.
+ *
+ * <p>Starts Bridgework from the built jar as its own process on 127.0.0.1 with a fresh data
+ * directory (embedded database), prepares couples through the public API, and measures like a
+ * real-time system: start-up, share → partner latency under open-loop load beside a bare Vert.x
+ * floor measured in the same run, the highest share rate held with p99 under 100 ms, catch-up after
+ * being offline, and the heap and RSS of many idle sockets. Writes {@code target/bench/results.json},
+ * {@code results.md} and {@code latency.svg}, and prints the table. Every loop is bounded in count
+ * and time, and all traffic stays on the loopback interface.
+ */
+public final class BenchMain {
+  static final String PASSWORD = "bench password 0123456789";
+  private static final Duration DRAIN = Duration.ofSeconds(60);
+
+  private final BenchConfig cfg;
+  private final JsonObject results = new JsonObject();
+  private final List<String> problems = new ArrayList<>();
+  private final Map<String, Histogram> chart = new LinkedHashMap<>();
+  private JavaProcess server;
+  private JavaProcess floor;
+  private Vertx vertx;
+  private HttpClientAgent httpClient;
+  private WebSocketClient wsClient;
+  private Window latencyWindow;
+  private double latencySocketsSeconds;
+  private long latencyRssKb;
+  private final List<Window> stepWindows = new ArrayList<>();
+  private final List<Path> dataDirs = new ArrayList<>();
+
+  private BenchMain(BenchConfig cfg) {
+    this.cfg = cfg;
+  }
+
+  public static void main(String[] args) throws Exception {
+    BenchMain bench = new BenchMain(BenchConfig.fromSystemProperties());
+    bench.run();
+  }
+
+  private void run() throws Exception {
+    Files.createDirectories(cfg.out());
+    // Nothing of an earlier run may pass for this one's (profile.txt, logs, server.jfr).
+    try (Stream<Path> old = Files.list(cfg.out())) {
+      for (Path f : old.filter(Files::isRegularFile).toList()) Files.delete(f);
+    }
+    if (!Files.exists(cfg.jar())) throw new IllegalStateException(cfg.jar() + " is missing: run through `mvn -Pbench verify`");
+    long needFds = cfg.idleSockets() + 2L * cfg.couples() + 2000;
+    long fdLimit = Proc.openFilesLimit();
+    if (fdLimit > 0 && fdLimit < needFds) {
+      throw new IllegalStateException("Open-files limit " + fdLimit + " is below the " + needFds
+          + " this run needs: run `ulimit -n 20000` first, or lower -Dbench.idleSockets / -Dbench.couples");
+    }
+    results.put("startedAt", Instant.now().toString()).put("machine", machine()).put("config", config());
+    log("Bridgework benchmark%s: %d couples at %d shares/s, %d idle sockets; output in %s",
+        cfg.quick() ? " (quick)" : "", cfg.couples(), cfg.rate(), cfg.idleSockets(), cfg.out());
+    try {
+      startup();
+      vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(cfg.clientEventLoops()));
+      httpClient = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setConnectTimeout(10_000),
+          new PoolOptions().setHttp1MaxSize(256).setMaxWaitQueueSize(-1));
+      wsClient = vertx.createWebSocketClient(new WebSocketClientOptions()
+          .setMaxConnections(cfg.idleSockets() + 4 * cfg.couples() + 100).setConnectTimeout(30_000));
+      Http http = new Http(httpClient, server.port);
+      Setup setup = phase("setup", () -> setup(http));
+      if (cfg.runs("floor")) phase("floor", this::floorLatency);
+      if (setup != null) {
+        Fanout load = new Fanout(vertx, Target.bridgework(http, server.port), setup.couples);
+        Path jfr = cfg.out().resolve("server.jfr");
+        if (cfg.profile()) Profile.start(server.pid(), jfr);
+        Boolean open = cfg.runs("latency") || cfg.runs("throughput") ? phase("latency", () -> latency(load)) : null;
+        if (open != null && cfg.runs("throughput")) phase("throughput", () -> throughput(load));
+        if (open != null) phase("settle", () -> {
+          settle(load);
+          return true;
+        });
+        if (cfg.profile()) {
+          Profile.stop(server.pid(), jfr);
+          phase("profile", () -> {
+            Profile.summarize(jfr, cfg.out().resolve("profile.txt"));
+            log("profile: %s", cfg.out().resolve("profile.txt"));
+            return true;
+          });
+        }
+        if (cfg.runs("catchup")) phase("catchup", () -> catchup(http, setup.catchup));
+        if (cfg.runs("connections")) phase("connections", () -> idleSockets(load, setup.members));
+      }
+    } finally {
+      if (server != null) {
+        long t = System.nanoTime();
+        server.close();
+        results.put("shutdownMs", (System.nanoTime() - t) / 1_000_000);
+      }
+      if (floor != null) floor.close();
+      if (vertx != null) vertx.close().await(30, TimeUnit.SECONDS);
+      if (!Boolean.getBoolean("bench.keepData")) dataDirs.forEach(BenchMain::deleteTree);
+      finish();
+    }
+    if (!problems.isEmpty()) {
+      throw new IllegalStateException("The benchmark found problems (see target/bench/results.md): " + problems);
+    }
+  }
+
+  // ---------------------------------------------------------------- phases
+
+  /** Start-up on a fresh data directory, {@code bench.startups} times; the last process stays up. */
+  private void startup() throws Exception {
+    JsonArray times = new JsonArray();
+    JsonArray ownTimes = new JsonArray();
+    for (int i = 0; i < cfg.startups(); i++) {
+      if (server != null) server.close();
+      Path data = Files.createTempDirectory("bridgework-bench-");
+      dataDirs.add(data);
+      int port = JavaProcess.freePort();
+      Map<String, String> env = Map.of(
+          "BRIDGEWORK_HTTP_PORT", Integer.toString(port),
+          "BRIDGEWORK_HTTP_HOST", JavaProcess.HOST,
+          "BRIDGEWORK_DATA_DIR", data.toString());
+      server = JavaProcess.start("bridgework", port, cfg.serverHeap(),
+          List.of("-jar", cfg.jar().toAbsolutePath().toString()), env, cfg.out().resolve("server-" + i + ".log"));
+      Duration d = server.awaitHealthy(Duration.ofSeconds(120));
+      times.add(d.toMillis());
+      long own = startedInMs(cfg.out().resolve("server-" + i + ".log"));
+      ownTimes.add(own);
+      log("start-up %d: /health 200 after %d ms (the server logs 'Started in %d ms'; pid %d, data %s)",
+          i + 1, d.toMillis(), own, server.pid(), data);
+    }
+    List<Long> sorted = times.stream().map(o -> ((Number) o).longValue()).sorted().toList();
+    results.put("startup", new JsonObject().put("runsMs", times).put("medianMs", sorted.get(sorted.size() / 2))
+        .put("maxMs", sorted.get(sorted.size() - 1)).put("serverLoggedStartedInMs", ownTimes)
+        .put("rssKbAfterStart", Proc.rssKb(server.pid())));
+  }
+
+  record Setup(List<Couple> couples, Couple catchup, List<Couple.Member> members) {}
+
+  /** Accounts and couples through the public API: register, POST /api/couple, POST /api/couple/join. */
+  private Setup setup(Http http) {
+    int users = 2 * (cfg.couples() + 1);
+    long t0 = System.nanoTime();
+    log("registering %d users (Argon2id each; %d at a time)...", users, cfg.registerConcurrency());
+    List<Couple.Member> members = Async.bounded(users, cfg.registerConcurrency(), i -> register(http, i))
+        .await();
+    long t1 = System.nanoTime();
+    List<Couple> couples = Async.bounded(cfg.couples() + 1, 16,
+        i -> pair(http, i, members.get(2 * i), members.get(2 * i + 1))).await();
+    long t2 = System.nanoTime();
+    log("%d users registered in %.1f s, %d couples paired in %.1f s", users, (t1 - t0) / 1e9, couples.size(), (t2 - t1) / 1e9);
+    results.put("setup", new JsonObject().put("users", users).put("registerSeconds", Window.round((t1 - t0) / 1e9, 1))
+        .put("registrationsPerSecond", Window.round(users / ((t1 - t0) / 1e9), 1))
+        .put("couples", couples.size()).put("pairSeconds", Window.round((t2 - t1) / 1e9, 1)));
+    return new Setup(new ArrayList<>(couples.subList(0, cfg.couples())), couples.get(cfg.couples()), members);
+  }
+
+  private Future<Couple.Member> register(Http http, int i) {
+    String email = "bench" + i + "@bench.example";
+    return http.call(HttpMethod.POST, "/api/auth/register", null,
+            new JsonObject().put("email", email).put("password", PASSWORD).put("displayName", "Bench " + i))
+        .compose(a -> a.status() == 201 && a.sessionCookie() != null
+            ? Future.succeededFuture(new Couple.Member(i, a.json().getJsonObject("user").getString("id"), email, a.sessionCookie()))
+            : Future.failedFuture("register answered " + a.status() + ": " + a.body()));
+  }
+
+  private Future<Couple> pair(Http http, int i, Couple.Member a, Couple.Member b) {
+    return http.expect(201, HttpMethod.POST, "/api/couple", a.cookie(), new JsonObject()).compose(created -> {
+      String coupleId = created.getJsonObject("couple").getString("id");
+      String code = created.getJsonObject("invite").getString("code");
+      return http.expect(200, HttpMethod.POST, "/api/couple/join", b.cookie(), new JsonObject().put("code", code))
+          .map(joined -> new Couple(i, coupleId, a, b));
+    });
+  }
+
+  /** The floor: the same fan-out over the same number of sockets at the same rate, on plain Vert.x. */
+  private Boolean floorLatency() throws Exception {
+    int port = JavaProcess.freePort();
+    floor = JavaProcess.start("floor", port, cfg.serverHeap(),
+        List.of("-cp", classpath(), FloorServer.class.getName(), Integer.toString(port)), Map.of(),
+        cfg.out().resolve("floor.log"));
+    Duration up = floor.awaitHealthy(Duration.ofSeconds(60));
+    List<Couple> pairs = new ArrayList<>();
+    for (int i = 0; i < cfg.couples(); i++) pairs.add(new Couple(i, Integer.toString(i), null, null));
+    Fanout load = new Fanout(vertx, Target.floor(new Http(httpClient, port), port), pairs);
+    load.openSockets(wsClient, 64).await(120, TimeUnit.SECONDS);
+    log("floor: %d sockets open; warming up %d s...", 2 * pairs.size(), cfg.warmup().toSeconds());
+    load.run("warm-up", cfg.rate(), cfg.warmup(), DRAIN, floor.pid());
+    Window w = load.run("latency", cfg.rate(), cfg.measure(), DRAIN, floor.pid());
+    logWindow(w);
+    JsonObject json = w.toJson().put("startupMs", up.toMillis()).put("sockets", 2 * pairs.size());
+    json.put("seq", seqJson(load.seqReport(), load));
+    if (w.lostA + w.lostB + w.duplicates.get() + w.putFailed.get() > 0) problems.add("floor: " + json.encode());
+    results.put("floor", json);
+    chart.put("floor (plain Vert.x)", w.delivery);
+    load.closeSockets().await(60, TimeUnit.SECONDS);
+    floor.close();
+    floor = null;
+    return true;
+  }
+
+  /** Share → partner latency at {@code bench.rate} shares/s over all couples, after a warm-up. */
+  private Boolean latency(Fanout load) throws Exception {
+    long t = System.nanoTime();
+    load.openSockets(wsClient, 64).await(300, TimeUnit.SECONDS);
+    latencySocketsSeconds = (System.nanoTime() - t) / 1e9;
+    log("bridgework: %d authenticated sockets synced in %.1f s; warming up %d s...", 2 * cfg.couples(), latencySocketsSeconds,
+        cfg.warmup().toSeconds());
+    load.run("warm-up", cfg.rate(), cfg.warmup(), DRAIN, server.pid());
+    latencyWindow = load.run("latency", cfg.rate(), cfg.measure(), DRAIN, server.pid());
+    latencyRssKb = Proc.rssKb(server.pid());
+    logWindow(latencyWindow);
+    chart.put("Bridgework share → partner", latencyWindow.delivery);
+    chart.put("Bridgework PUT response", latencyWindow.put);
+    return true;
+  }
+
+  /** Raises the share rate step by step until p99 exceeds the limit; all couples' sockets stay open. */
+  private Boolean throughput(Fanout load) throws Exception {
+    for (int rate : cfg.steps()) {
+      Window w = load.run(rate + "/s", rate, cfg.step(), DRAIN, server.pid());
+      logWindow(w);
+      stepWindows.add(w);
+      if (!held(w)) break;
+    }
+    return true;
+  }
+
+  private boolean held(Window w) {
+    return w.lostA == 0 && w.lostB == 0 && w.duplicates.get() == 0 && w.putFailed.get() == 0
+        && w.delivery.getTotalCount() > 0 && w.delivery.getValueAtPercentile(99) < cfg.p99LimitMs() * 1000L
+        && w.achievedRate() >= 0.95 * w.rate;
+  }
+
+  /**
+   * After the load: waits (bounded) for anything still in flight, counts every window's losses for
+   * good (a share that arrived after its window's drain is late, not lost), checks each couple
+   * stream's numbering, and records the results.
+   */
+  private void settle(Fanout load) throws InterruptedException {
+    List<Window> windows = new ArrayList<>();
+    if (latencyWindow != null) windows.add(latencyWindow);
+    windows.addAll(stepWindows);
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (System.nanoTime() < deadline && windows.stream().anyMatch(w -> w.unanswered() > 0 || w.undelivered() > 0)) {
+      Thread.sleep(50);
+    }
+    Thread.sleep(500);
+    for (Window w : windows) {
+      w.countLosses();
+      if (w.lostB > 0 || w.lostA > 0 || w.duplicates.get() > 0) {
+        problems.add(w.target + " " + w.name + ": " + w.lostB + " lost to the partner, " + w.lostA
+            + " lost to the author's socket, " + w.duplicates.get() + " duplicated");
+      }
+      if (w.putFailed.get() > 0) problems.add(w.target + " " + w.name + ": " + w.putFailed.get() + " share PUTs failed " + w.toJson().getJsonObject("putFailures"));
+    }
+    if (latencyWindow != null) {
+      results.put("latency", latencyWindow.toJson().put("sockets", 2 * cfg.couples())
+          .put("socketsOpenSeconds", Window.round(latencySocketsSeconds, 2)).put("rssKb", latencyRssKb));
+    }
+    if (!stepWindows.isEmpty()) {
+      JsonArray steps = new JsonArray();
+      int best = 0;
+      Window bestWindow = null;
+      for (Window w : stepWindows) {
+        steps.add(w.toJson().put("held", held(w)));
+        if (!held(w)) break;
+        best = w.rate;
+        bestWindow = w;
+      }
+      results.put("throughput", new JsonObject().put("steps", steps).put("p99LimitMs", cfg.p99LimitMs())
+          .put("bestRate", best).put("serverCpuPercentAtBest", bestWindow == null ? -1 : Window.round(bestWindow.serverCpu, 1)));
+    }
+    Sock.SeqReport seq = load.seqReport();
+    JsonObject seqJson = seqJson(seq, load);
+    results.put("coupleStreams", seqJson);
+    if (seq.missing() > 0 || seq.duplicates() > 0 || load.resets() > 0 || load.misrouted.get() > 0 || load.unknownEvents.get() > 0) {
+      problems.add("couple streams: " + seqJson.encode());
+    }
+  }
+
+  private static JsonObject seqJson(Sock.SeqReport seq, Fanout load) {
+    return new JsonObject().put("missing", seq.missing()).put("beyondExpected", seq.beyond())
+        .put("duplicates", seq.duplicates()).put("outOfOrder", seq.outOfOrder()).put("resets", load.resets())
+        .put("socketsClosedByServer", load.closedSockets()).put("misroutedEvents", load.misrouted.get())
+        .put("unknownShareEvents", load.unknownEvents.get()).put("otherEventKinds", load.otherKinds.get());
+  }
+
+  /** Partner B offline while A shares {@code bench.catchupEvents} times; B resumes and must get exactly those, in order. */
+  private Boolean catchup(Http http, Couple couple) throws Exception {
+    Target target = Target.bridgework(http, server.port);
+    Sock first = new Sock(couple, 'B', null, null);
+    first.open(wsClient, target.socket(couple, couple.b, 'B'), 30_000).await(60, TimeUnit.SECONDS);
+    long seen = first.base();
+    first.close().await(30, TimeUnit.SECONDS);
+    JsonArray rounds = new JsonArray();
+    List<Long> resumeToSynced = new ArrayList<>();
+    int events = cfg.catchupEvents();
+    for (int round = 0; round < cfg.catchupRounds(); round++) {
+      List<String> ids = new ArrayList<>();
+      long t = System.nanoTime();
+      for (int k = 0; k < events; k++) {
+        String id = UUID.randomUUID().toString();
+        Http.Answer a = http.call(HttpMethod.PUT, "/api/shares/" + id, couple.a.cookie(), Fanout.shareBody(1_000_000L * (round + 1) + k))
+            .await(30, TimeUnit.SECONDS);
+        if (a.status() / 100 != 2) throw new IllegalStateException("catch-up share answered " + a.status() + ": " + a.body());
+        ids.add(id);
+      }
+      double shareSeconds = (System.nanoTime() - t) / 1e9;
+      List<JsonObject> got = Collections.synchronizedList(new ArrayList<>());
+      Sock b = new Sock(couple, 'B', seen, (s, ev, at) -> got.add(ev));
+      b.open(wsClient, target.socket(couple, couple.b, 'B'), 60_000).await(90, TimeUnit.SECONDS);
+      long resumeMs = (b.syncedNanos - b.resumeNanos) / 1_000_000;
+      long connectMs = (b.syncedNanos - b.connectNanos) / 1_000_000;
+      int wrong = 0;
+      synchronized (got) {
+        for (int k = 0; k < Math.max(events, got.size()); k++) {
+          JsonObject ev = k < got.size() ? got.get(k) : null;
+          boolean ok = ev != null && k < events && ev.getLong("seq", -1L) == seen + 1 + k
+              && "share.created".equals(ev.getString("kind")) && "couple".equals(ev.getString("stream"))
+              && ev.getJsonObject("data") != null && ids.get(k).equals(ev.getJsonObject("data").getString("id"))
+              && ("Bench share " + (1_000_000L * (round + 1) + k)).equals(ev.getJsonObject("data").getString("title"));
+          if (!ok) wrong++;
+        }
+      }
+      boolean exact = wrong == 0 && got.size() == events && b.resets == 0;
+      if (!exact) problems.add("catch-up round " + (round + 1) + ": got " + got.size() + " events, " + wrong + " wrong or missing, resets " + b.resets);
+      rounds.add(new JsonObject().put("events", events).put("received", got.size()).put("exactlyInOrder", exact)
+          .put("resumeToSyncedMs", resumeMs).put("connectToSyncedMs", connectMs)
+          .put("partnerSharesSeconds", Window.round(shareSeconds, 2)));
+      log("catch-up %d: %d events, resume → synced %d ms (connect → synced %d ms), exact and in order: %s",
+          round + 1, got.size(), resumeMs, connectMs, exact);
+      resumeToSynced.add(resumeMs);
+      seen += events;
+      b.close().await(30, TimeUnit.SECONDS);
+    }
+    List<Long> sorted = resumeToSynced.stream().sorted().toList();
+    results.put("catchup", new JsonObject().put("rounds", rounds).put("medianResumeToSyncedMs", sorted.get(sorted.size() / 2))
+        .put("maxResumeToSyncedMs", sorted.get(sorted.size() - 1)));
+    return true;
+  }
+
+  /** Many idle authenticated sockets: heap per socket after full GCs, and the process RSS. */
+  private Boolean idleSockets(Fanout load, List<Couple.Member> members) throws Exception {
+    load.closeSockets().await(60, TimeUnit.SECONDS);
+    Thread.sleep(2000);
+    long pid = server.pid();
+    long heapBefore = Proc.heapUsedAfterGcKb(pid);
+    long rssBefore = Proc.rssKb(pid);
+    long fdsBefore = fds(pid);
+    int n = cfg.idleSockets();
+    Target target = Target.bridgework(null, server.port);
+    long t = System.nanoTime();
+    List<Sock> socks = Async.bounded(n, 64, i -> {
+      Couple.Member m = members.get(i % members.size());
+      return new Sock(null, 'X', null, null).open(wsClient, target.socket(null, m, 'X'), 60_000);
+    }).await(600, TimeUnit.SECONDS);
+    double openSeconds = (System.nanoTime() - t) / 1e9;
+    log("connections: %d idle authenticated sockets synced in %.1f s (%d per user)", n, openSeconds,
+        (n + members.size() - 1) / members.size());
+    Thread.sleep(3000);
+    long heapAfter = Proc.heapUsedAfterGcKb(pid);
+    long rssAfter = Proc.rssKb(pid);
+    long fdsAfter = fds(pid);
+    long threads = Proc.threads(pid);
+    long stillOpen = socks.stream().filter(s -> !s.closed).count();
+    double perSocketKb = heapBefore < 0 || heapAfter < 0 ? -1 : (heapAfter - heapBefore) / (double) n;
+    double rssPerSocketKb = (rssAfter - rssBefore) / (double) n;
+    log("connections: heap %d → %d KiB after GC (%.2f KiB per socket), RSS %d → %d KiB, %d still open",
+        heapBefore, heapAfter, perSocketKb, rssBefore, rssAfter, stillOpen);
+    if (stillOpen < n) problems.add("connections: only " + stillOpen + " of " + n + " idle sockets stayed open");
+    results.put("connections", new JsonObject().put("sockets", n).put("users", members.size())
+        .put("openSeconds", Window.round(openSeconds, 2)).put("stillOpen", stillOpen)
+        .put("heapUsedBeforeKb", heapBefore).put("heapUsedAfterKb", heapAfter)
+        .put("heapPerSocketKb", Window.round(perSocketKb, 2))
+        .put("rssBeforeKb", rssBefore).put("rssAfterKb", rssAfter).put("rssPerSocketKb", Window.round(rssPerSocketKb, 2))
+        .put("openFilesBefore", fdsBefore).put("openFilesAfter", fdsAfter).put("serverThreads", threads));
+    Future.join(socks.stream().map(Sock::close).toList()).await(120, TimeUnit.SECONDS);
+    return true;
+  }
+
+  // ---------------------------------------------------------------- reporting
+
+  private void finish() throws IOException {
+    results.put("problems", new JsonArray(problems)).put("targets", targets());
+    Files.writeString(cfg.out().resolve("results.json"), results.encodePrettily());
+    String md = markdown();
+    Files.writeString(cfg.out().resolve("results.md"), md);
+    if (!chart.isEmpty()) {
+      Report.percentileChart(chart, "Share → partner latency, " + cfg.couples() + " couples at " + cfg.rate() + " shares/s",
+          cfg.out().resolve("latency.svg"));
+    }
+    System.out.println();
+    System.out.println(md);
+  }
+
+  private JsonArray targets() {
+    JsonArray t = new JsonArray();
+    JsonObject lat = results.getJsonObject("latency");
+    JsonObject floorJson = results.getJsonObject("floor");
+    if (lat != null) {
+      JsonObject l = lat.getJsonObject("latencyMs");
+      t.add(target("Share → partner p50 at " + cfg.couples() + " couples × " + cfg.rate() + "/s", l.getDouble("p50", -1.0), "ms", "≤", 5));
+      t.add(target("Share → partner p99 at " + cfg.couples() + " couples × " + cfg.rate() + "/s", l.getDouble("p99", -1.0), "ms", "≤", 25));
+      if (floorJson != null) {
+        double floorP50 = floorJson.getJsonObject("latencyMs").getDouble("p50", -1.0);
+        t.add(target("p50 ÷ floor p50", floorP50 > 0 ? l.getDouble("p50") / floorP50 : -1, "×", "≤", 3));
+      }
+      long lost = lat.getLong("lostToPartner") + lat.getLong("lostToAuthorSockets");
+      JsonObject tp = results.getJsonObject("throughput");
+      if (tp != null) {
+        for (Object o : tp.getJsonArray("steps")) {
+          JsonObject s = (JsonObject) o;
+          lost += s.getLong("lostToPartner") + s.getLong("lostToAuthorSockets");
+        }
+      }
+      long dups = lat.getLong("duplicates");
+      if (tp != null) {
+        for (Object o : tp.getJsonArray("steps")) dups += ((JsonObject) o).getLong("duplicates");
+      }
+      JsonObject seq = results.getJsonObject("coupleStreams");
+      if (seq != null) {
+        lost += seq.getLong("missing");
+        dups += seq.getLong("duplicates");
+      }
+      t.add(target("Lost + duplicated events (all windows, seq checked per couple)", lost + dups, "", "≤", 0));
+    }
+    JsonObject tp = results.getJsonObject("throughput");
+    if (tp != null) t.add(target("Shares/s held with p99 < " + cfg.p99LimitMs() + " ms", tp.getInteger("bestRate"), "/s", "≥", 1000));
+    JsonObject conn = results.getJsonObject("connections");
+    if (conn != null) t.add(target("Heap per idle socket (" + conn.getInteger("sockets") + " sockets)", conn.getDouble("heapPerSocketKb"), "KiB", "≤", 20));
+    JsonObject cu = results.getJsonObject("catchup");
+    if (cu != null) t.add(target("Catch-up of " + cfg.catchupEvents() + " events (median resume → synced)", cu.getLong("medianResumeToSyncedMs"), "ms", "≤", 200));
+    JsonObject st = results.getJsonObject("startup");
+    if (st != null) t.add(target("Start-up to /health 200 (median, fresh data dir)", st.getLong("medianMs") / 1000.0, "s", "≤", 3));
+    return t;
+  }
+
+  private static JsonObject target(String what, double value, String unit, String op, double limit) {
+    boolean met = value >= 0 && ("≤".equals(op) ? value <= limit : value >= limit);
+    return new JsonObject().put("what", what).put("value", Window.round(value, 2)).put("unit", unit)
+        .put("target", op + " " + (limit == Math.rint(limit) ? Long.toString((long) limit) : Double.toString(limit)) + (unit.isEmpty() ? "" : " " + unit))
+        .put("met", met);
+  }
+
+  private String markdown() {
+    StringBuilder md = new StringBuilder();
+    JsonObject m = results.getJsonObject("machine");
+    md.append("## Bridgework benchmark").append(cfg.quick() ? " (quick smoke run: reduced sizes)" : "").append("\n\n");
+    md.append(String.format(Locale.ROOT, "Machine: %s cores, %s, %s; Java %s; server `-Xmx%s`; run %s.%n%n",
+        m.getInteger("cores"), m.getString("memory"), m.getString("cpu"), m.getString("java"), cfg.serverHeap(),
+        results.getString("startedAt")));
+    md.append("| What | Result | Target | Met |\n|---|---|---|---|\n");
+    for (Object o : results.getJsonArray("targets")) {
+      JsonObject t = (JsonObject) o;
+      double v = t.getDouble("value");
+      String value = v == Math.rint(v) && Math.abs(v) >= 10 || v == 0 ? String.format(Locale.ROOT, "%.0f", v) : Report.fmt(v);
+      md.append("| ").append(t.getString("what")).append(" | ").append(value).append(t.getString("unit").isEmpty() ? "" : " ")
+          .append(t.getString("unit")).append(" | ").append(t.getString("target")).append(" | ")
+          .append(t.getBoolean("met") ? "met" : "**not met**").append(" |\n");
+    }
+    JsonObject lat = results.getJsonObject("latency");
+    JsonObject fl = results.getJsonObject("floor");
+    if (lat != null || fl != null) {
+      md.append("\nShare → partner latency (ms), ").append(cfg.couples()).append(" couples (")
+          .append(2 * cfg.couples()).append(" sockets), ").append(cfg.rate()).append(" shares/s for ")
+          .append(cfg.measure().toSeconds()).append(" s after ").append(cfg.warmup().toSeconds()).append(" s warm-up:\n\n");
+      md.append("| | n | p50 | p95 | p99 | max | PUT p50 | PUT p99 | lost | dup | server CPU | load gen CPU | other processes |\n");
+      md.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+      if (lat != null) md.append(latencyRow("Bridgework", lat));
+      if (fl != null) md.append(latencyRow("Floor (plain Vert.x)", fl));
+      if (lat != null && fl != null) {
+        JsonObject a = lat.getJsonObject("latencyMs");
+        JsonObject b = fl.getJsonObject("latencyMs");
+        md.append(String.format(Locale.ROOT, "| Bridgework ÷ floor | | %s× | %s× | %s× | | | | | | | | |%n",
+            ratio(a, b, "p50"), ratio(a, b, "p95"), ratio(a, b, "p99")));
+      }
+    }
+    JsonObject tp = results.getJsonObject("throughput");
+    if (tp != null) {
+      md.append("\nThroughput steps (").append(cfg.step().toSeconds()).append(" s each; stops after the first step with p99 ≥ ")
+          .append(cfg.p99LimitMs()).append(" ms):\n\n");
+      md.append("| offered /s | achieved /s | p50 | p99 | max | PUT p99 | lost | dup | server CPU | load gen CPU | other processes |\n");
+      md.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
+      for (Object o : tp.getJsonArray("steps")) {
+        JsonObject s = (JsonObject) o;
+        JsonObject l = s.getJsonObject("latencyMs");
+        md.append(String.format(Locale.ROOT, "| %d | %s | %s | %s | %s | %s | %d | %d | %s%% | %s%% | %s%% |%n",
+            s.getInteger("rate"), Report.fmt(s.getDouble("achievedRate")), Report.fmt(l.getDouble("p50", -1.0)),
+            Report.fmt(l.getDouble("p99", -1.0)), Report.fmt(l.getDouble("max", -1.0)),
+            Report.fmt(s.getJsonObject("putMs").getDouble("p99", -1.0)),
+            s.getLong("lostToPartner"), s.getLong("duplicates"), Report.fmt(s.getDouble("serverCpuPercent")),
+            Report.fmt(s.getDouble("loadGeneratorCpuPercent")), Report.fmt(s.getDouble("otherProcessesCpuPercent"))));
+      }
+    }
+    JsonObject seq = results.getJsonObject("coupleStreams");
+    if (seq != null) {
+      md.append(String.format(Locale.ROOT, "%nCouple streams after all windows: %d seqs missing, %d duplicated, %d out of order, %d resets, "
+              + "%d misrouted events, %d sockets closed by the server.%n",
+          seq.getLong("missing"), seq.getLong("duplicates"), seq.getLong("outOfOrder"), seq.getInteger("resets"),
+          seq.getLong("misroutedEvents"), seq.getInteger("socketsClosedByServer")));
+    }
+    JsonObject conn = results.getJsonObject("connections");
+    if (conn != null) {
+      md.append(String.format(Locale.ROOT, "%nIdle sockets: %d authenticated sockets (%d users) opened and synced in %.1f s; heap after GC "
+              + "%d → %d KiB (%.2f KiB per socket); RSS %d → %d MiB; %d open files; %d still open after the measurement.%n",
+          conn.getInteger("sockets"), conn.getInteger("users"), conn.getDouble("openSeconds"), conn.getLong("heapUsedBeforeKb"),
+          conn.getLong("heapUsedAfterKb"), conn.getDouble("heapPerSocketKb"), conn.getLong("rssBeforeKb") / 1024,
+          conn.getLong("rssAfterKb") / 1024, conn.getLong("openFilesAfter"), conn.getLong("stillOpen")));
+    }
+    JsonObject cu = results.getJsonObject("catchup");
+    if (cu != null) {
+      md.append("\nCatch-up (partner offline while ").append(cfg.catchupEvents()).append(" shares happen, then `resume`): ");
+      List<String> parts = new ArrayList<>();
+      for (Object o : cu.getJsonArray("rounds")) {
+        JsonObject r = (JsonObject) o;
+        parts.add(r.getLong("resumeToSyncedMs") + " ms (" + r.getInteger("received") + " events, "
+            + (r.getBoolean("exactlyInOrder") ? "exact, in order" : "**WRONG**") + ")");
+      }
+      md.append(String.join("; ", parts)).append(".\n");
+    }
+    JsonObject st = results.getJsonObject("startup");
+    if (st != null) {
+      md.append("\nStart-up (process spawn → `/health` 200, fresh data directory): ").append(st.getJsonArray("runsMs").encode())
+          .append(" ms; RSS after start ").append(st.getLong("rssKbAfterStart") / 1024).append(" MiB.\n");
+    }
+    JsonObject setup = results.getJsonObject("setup");
+    if (setup != null) {
+      md.append(String.format(Locale.ROOT, "%nSetup: %d users registered in %.1f s (%.1f/s, Argon2id), %d couples paired in %.1f s.%n",
+          setup.getInteger("users"), setup.getDouble("registerSeconds"), setup.getDouble("registrationsPerSecond"),
+          setup.getInteger("couples"), setup.getDouble("pairSeconds")));
+    }
+    if (!problems.isEmpty()) {
+      md.append("\n**Problems:**\n\n");
+      for (String p : problems) md.append("- ").append(p).append('\n');
+    }
+    md.append("\nCPU columns are % of one core over the sending window (the machine has ")
+        .append(Runtime.getRuntime().availableProcessors()).append(" cores, so 100% × cores is all of it); \"other processes\" is ")
+        .append("what the rest of the machine used meanwhile (busy ticks from /proc/stat minus server and load generator).\n");
+    return md.toString();
+  }
+
+  private static String latencyRow(String name, JsonObject w) {
+    JsonObject l = w.getJsonObject("latencyMs");
+    JsonObject p = w.getJsonObject("putMs");
+    return String.format(Locale.ROOT, "| %s | %d | %s | %s | %s | %s | %s | %s | %d | %d | %s%% | %s%% | %s%% |%n", name,
+        l.getLong("count", 0L), Report.fmt(l.getDouble("p50", -1.0)), Report.fmt(l.getDouble("p95", -1.0)),
+        Report.fmt(l.getDouble("p99", -1.0)), Report.fmt(l.getDouble("max", -1.0)),
+        Report.fmt(p.getDouble("p50", -1.0)), Report.fmt(p.getDouble("p99", -1.0)),
+        w.getLong("lostToPartner"), w.getLong("duplicates"), Report.fmt(w.getDouble("serverCpuPercent")),
+        Report.fmt(w.getDouble("loadGeneratorCpuPercent")), Report.fmt(w.getDouble("otherProcessesCpuPercent")));
+  }
+
+  private static String ratio(JsonObject a, JsonObject b, String key) {
+    double x = a.getDouble(key, -1.0);
+    double y = b.getDouble(key, -1.0);
+    return x < 0 || y <= 0 ? "n/a" : Report.fmt(x / y);
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  interface PhaseBody<T> {
+    T run() throws Exception;
+  }
+
+  /** Runs one phase; a failure is recorded (and fails the build at the end) but later phases still run. */
+  private <T> T phase(String name, PhaseBody<T> body) {
+    try {
+      return body.run();
+    } catch (Exception | AssertionError e) {
+      String why = e.getMessage() == null ? e.toString() : e.getMessage();
+      log("phase %s failed: %s", name, why);
+      problems.add(name + " failed: " + why);
+      results.put(name + "Error", why);
+      return null;
+    }
+  }
+
+  private void logWindow(Window w) {
+    JsonObject l = Report.latency(w.delivery);
+    log("%s %s: %d sent (%.0f/s), p50 %s ms, p99 %s ms, max %s ms, PUT p99 %s ms, lost %d/%d, dup %d, failed %d, server CPU %s%%",
+        w.target, w.name, w.sent.get(), w.achievedRate(), Report.fmt(l.getDouble("p50", -1.0)), Report.fmt(l.getDouble("p99", -1.0)),
+        Report.fmt(l.getDouble("max", -1.0)), Report.fmt(Report.latency(w.put).getDouble("p99", -1.0)), w.lostB, w.lostA,
+        w.duplicates.get(), w.putFailed.get(), Report.fmt(w.serverCpu));
+  }
+
+  /** The server's own "Started in N ms" (JVM start excluded), or -1. */
+  private static long startedInMs(Path log) {
+    try {
+      for (int attempt = 0; attempt < 50; attempt++) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("Started in (\\d+) ms").matcher(Files.readString(log));
+        if (m.find()) return Long.parseLong(m.group(1));
+        Thread.sleep(20);
+      }
+    } catch (IOException e) {
+      return -1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return -1;
+  }
+
+  private static void deleteTree(Path dir) {
+    try (Stream<Path> paths = Files.walk(dir)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      // A leftover temporary directory is harmless.
+    }
+  }
+
+  private static long fds(long pid) {
+    try (Stream<Path> s = Files.list(Path.of("/proc/" + pid + "/fd"))) {
+      return s.count();
+    } catch (IOException e) {
+      return -1;
+    }
+  }
+
+  private JsonObject config() {
+    return new JsonObject().put("quick", cfg.quick()).put("couples", cfg.couples()).put("rate", cfg.rate())
+        .put("warmupSeconds", cfg.warmup().toSeconds()).put("measureSeconds", cfg.measure().toSeconds())
+        .put("steps", new JsonArray(Arrays.stream(cfg.steps()).boxed().toList())).put("stepSeconds", cfg.step().toSeconds())
+        .put("p99LimitMs", cfg.p99LimitMs()).put("idleSockets", cfg.idleSockets()).put("catchupEvents", cfg.catchupEvents())
+        .put("catchupRounds", cfg.catchupRounds()).put("startups", cfg.startups()).put("serverHeap", cfg.serverHeap())
+        .put("clientEventLoops", cfg.clientEventLoops()).put("phases", new JsonArray(new ArrayList<>(cfg.phases())));
+  }
+
+  private static JsonObject machine() {
+    String mem = "";
+    String cpu = "";
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
+        if (line.startsWith("MemTotal:")) {
+          mem = String.format(Locale.ROOT, "%.1f GiB RAM", Long.parseLong(line.replaceAll("\\D", "")) / 1024.0 / 1024.0);
+        }
+      }
+      for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+        if (line.startsWith("model name")) {
+          cpu = line.substring(line.indexOf(':') + 1).trim();
+          break;
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // Reported as unknown.
+    }
+    return new JsonObject().put("cores", Runtime.getRuntime().availableProcessors()).put("memory", mem).put("cpu", cpu)
+        .put("java", System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ")")
+        .put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
+  }
+
+  /** The test classpath (exec:java runs us in a class loader of its own; the floor JVM needs the same jars). */
+  private static String classpath() {
+    Set<String> entries = new LinkedHashSet<>();
+    for (ClassLoader cl = Thread.currentThread().getContextClassLoader(); cl != null; cl = cl.getParent()) {
+      if (cl instanceof URLClassLoader u) {
+        for (URL url : u.getURLs()) {
+          try {
+            entries.add(Path.of(url.toURI()).toString());
+          } catch (Exception e) {
+            entries.add(url.getPath());
+          }
+        }
+      }
+    }
+    entries.addAll(Arrays.asList(System.getProperty("java.class.path").split(File.pathSeparator)));
+    return String.join(File.pathSeparator, entries);
+  }
+
+  private static void log(String format, Object... args) {
+    System.out.printf(Locale.ROOT, "[bench %s] %s%n", java.time.LocalTime.now().withNano(0), String.format(Locale.ROOT, format, args));
+  }
+}
