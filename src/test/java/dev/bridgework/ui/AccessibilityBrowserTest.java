@@ -6,8 +6,6 @@ import dev.bridgework.testing.Api;
 import dev.bridgework.testing.TestServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -26,23 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * console error or CSP violation on the way (the server's CSP has no 'unsafe-inline').
  */
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
-class AccessibilityBrowserTest {
-  static TestServer server;
-  static Browser browser;
-
-  @BeforeAll
-  static void start() {
-    PlaywrightAssertions.setDefaultAssertionTimeout(15_000);
-    server = TestServer.start();
-    browser = Browser.launch();
-  }
-
-  @AfterAll
-  static void stop() {
-    if (browser != null) browser.close();
-    if (server != null) server.close();
-  }
-
+class AccessibilityBrowserTest extends BrowserTestSupport {
   private final List<String> failures = new ArrayList<>();
 
   /** Checks the screen as it is at both widths, then returns to desktop width. */

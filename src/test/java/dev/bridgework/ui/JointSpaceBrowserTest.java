@@ -6,8 +6,6 @@ import com.microsoft.playwright.assertions.PlaywrightAssertions;
 import dev.bridgework.couple.Pairing;
 import dev.bridgework.testing.Api;
 import dev.bridgework.testing.TestServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -29,23 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * and withdrawal, what never reaches the partner, hostile text, a dropped connection, leaving.
  */
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
-class JointSpaceBrowserTest {
-  static TestServer server;
-  static Browser browser;
-
-  @BeforeAll
-  static void start() {
-    PlaywrightAssertions.setDefaultAssertionTimeout(15_000);
-    server = TestServer.start();
-    browser = Browser.launch();
-  }
-
-  @AfterAll
-  static void stop() {
-    if (browser != null) browser.close();
-    if (server != null) server.close();
-  }
-
+class JointSpaceBrowserTest extends BrowserTestSupport {
   /** Answers a mirror exercise step by step in the runner, waiting for "Saved" after each text. */
   private static String doMirrorExercise(Person p, List<String> texts) {
     p.go("#/exercises");

@@ -5,8 +5,6 @@ import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.assertions.PlaywrightAssertions;
 import dev.bridgework.testing.TestServer;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -23,23 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * and account deletion.
  */
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
-class PrivateSpaceBrowserTest {
-  static TestServer server;
-  static Browser browser;
-
-  @BeforeAll
-  static void start() {
-    PlaywrightAssertions.setDefaultAssertionTimeout(15_000);
-    server = TestServer.start();
-    browser = Browser.launch();
-  }
-
-  @AfterAll
-  static void stop() {
-    if (browser != null) browser.close();
-    if (server != null) server.close();
-  }
-
+class PrivateSpaceBrowserTest extends BrowserTestSupport {
   @Test
   void onePersonWorksThroughTheWholePrivateSpaceAndLeavesNothingInTheBrowser() {
     try (Person alex = Person.desktop(browser, server, "Alex")) {

@@ -9,8 +9,6 @@ import dev.bridgework.testing.Api;
 import dev.bridgework.testing.TestServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -29,23 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The joint review in two browsers, from flagging items to a downloaded brief in every format. */
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
-class ReviewBrowserTest {
-  static TestServer server;
-  static Browser browser;
-
-  @BeforeAll
-  static void start() {
-    PlaywrightAssertions.setDefaultAssertionTimeout(15_000);
-    server = TestServer.start();
-    browser = Browser.launch();
-  }
-
-  @AfterAll
-  static void stop() {
-    if (browser != null) browser.close();
-    if (server != null) server.close();
-  }
-
+class ReviewBrowserTest extends BrowserTestSupport {
   private static void share(Api api, String title, String text, String intent) {
     server.clock.advance(Duration.ofMinutes(1));
     var r = api.put("/api/shares/" + UUID.randomUUID(), new JsonObject().put("title", title)
