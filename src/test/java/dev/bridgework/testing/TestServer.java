@@ -66,9 +66,18 @@ public final class TestServer implements AutoCloseable {
     return new Api(vertx, port());
   }
 
+  /** A client of a server started some other way (a file-backed Application, say). */
+  public static Api clientFor(Vertx vertx, int port) {
+    return new Api(vertx, port);
+  }
+
   /** Registers a fresh user and answers a signed-in client. */
   public Api register(String name) {
-    Api api = client();
+    return registerWith(client(), name);
+  }
+
+  /** Registers a fresh user on this client and signs it in. */
+  public static Api registerWith(Api api, String name) {
     String email = name.toLowerCase().replaceAll("[^a-z0-9]", "") + "-" + USERS.incrementAndGet() + "-" + System.nanoTime() + "@example.test";
     var response = api.post("/api/auth/register", new JsonObject().put("email", email)
         .put("password", Api.PASSWORD).put("displayName", name));
