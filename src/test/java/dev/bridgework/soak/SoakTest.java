@@ -106,7 +106,9 @@ class SoakTest {
     int port = ServerProcess.freePort();
     Vertx vertx = Vertx.vertx();
     WebClient plain = WebClient.create(vertx);
-    WebSocketClient wsClient = vertx.createWebSocketClient();
+    // Vert.x limits a WebSocket client to 50 connections per server by default; the soak holds two per couple.
+    WebSocketClient wsClient = vertx.createWebSocketClient(new io.vertx.core.http.WebSocketClientOptions()
+        .setMaxConnections(4 * COUPLES + 16));
     ServerProcess server = ServerProcess.start(dataDir, port, Map.of()).awaitHealthy(plain);
     try {
       List<Couple> couples = prepare(vertx, port);
