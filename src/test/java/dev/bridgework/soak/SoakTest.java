@@ -98,7 +98,8 @@ class SoakTest {
     }
   }
 
-  record Couple(Client a, Client b, List<String> shares) {}
+  /** A couple and the shares it has, with who wrote each (known when the PUT is answered, before any event). */
+  record Couple(Client a, Client b, List<String> shares, Map<String, String> authors) {}
 
   @Test
   void nothingIsLostOrDuplicatedUnderRandomLoadAndAKill() throws Exception {
@@ -210,18 +211,19 @@ class SoakTest {
     Client author = r.nextBoolean() ? c.a() : c.b();
     Client partner = author == c.a() ? c.b() : c.a();
     int dice = r.nextInt(100);
-    List<String> mine = c.shares().stream().filter(id -> author.userId.equals(authorOf(author, id))).toList();
+    List<String> mine = c.shares().stream().filter(id -> author.userId.equals(c.authors().get(id))).toList();
     if (dice < 35 || c.shares().isEmpty()) {
       String id = UUID.randomUUID().toString();
       expect(put(author, "/api/shares/" + id, shareBody("soak " + r.nextInt())), 201);
       c.shares().add(id);
+      c.authors().put(id, author.userId);
     } else if (dice < 50 && !mine.isEmpty()) {
       String id = mine.get(r.nextInt(mine.size()));
       JsonObject current = get(author, "/api/shares/" + id);
       expect(put(author, "/api/shares/" + id, shareBody("edited " + r.nextInt()).put("version", current.getLong("version"))), 200);
     } else if (dice < 62) {
       String id = c.shares().get(r.nextInt(c.shares().size()));
-      boolean partnerOwns = !author.userId.equals(authorOf(author, id));
+      boolean partnerOwns = !author.userId.equals(c.authors().get(id));
       JsonObject body = partnerOwns && r.nextBoolean()
           ? new JsonObject().put("kind", "ack").put("ack", List.of("hear_you", "thank_you", "understand_more").get(r.nextInt(3)))
           : new JsonObject().put("kind", "comment").put("text", "comment " + r.nextInt());
@@ -242,11 +244,6 @@ class SoakTest {
     }
   }
 
-  private static String authorOf(Client asking, String shareId) {
-    JsonObject s = asking.view.get(shareId);
-    return s == null ? null : s.getString("authorId");
-  }
-
   private static JsonObject shareBody(String title) {
     return new JsonObject().put("title", title).put("intent", "listen")
         .put("excerpts", new JsonArray().add(new JsonObject().put("text", "words for " + title)));
@@ -259,7 +256,7 @@ class SoakTest {
       Client b = register(vertx, port, "B" + i);
       JsonObject created = post(a, "/api/couple", new JsonObject(), 201);
       post(b, "/api/couple/join", new JsonObject().put("code", created.getJsonObject("invite").getString("code")), 200);
-      couples.add(new Couple(a, b, new CopyOnWriteArrayList<>()));
+      couples.add(new Couple(a, b, new CopyOnWriteArrayList<>(), new ConcurrentHashMap<>()));
     }
     return couples;
   }
