@@ -31,24 +31,50 @@ export class CollectionStore extends EventTarget {
     super();
     this.items = new Map();
     this.compare = compare;
+    this.marks = new Set();
   }
   changed(detail) { this.dispatchEvent(new CustomEvent('change', { detail })); }
-  replace(list) {
+  /**
+   * Call before fetching a list meant for {@link replace}: changes that arrive while the list is on
+   * the way (a live event overtaking a slower response) are recorded and re-applied on top of it.
+   */
+  mark() {
+    const mark = { ops: [] };
+    this.marks.add(mark);
+    return mark;
+  }
+  /** Drops a mark whose fetch failed. */
+  forget(mark) { this.marks.delete(mark); }
+  replace(list, mark) {
     this.items = new Map(list.filter((x) => x && x.id).map((x) => [x.id, x]));
+    if (mark) {
+      this.marks.delete(mark);
+      for (const op of mark.ops) {
+        if (op.remove) this.items.delete(op.id);
+        else this.put(op.item);
+      }
+    }
     this.changed({ type: 'replace' });
   }
   /** Adds or updates; an older version never overwrites a newer one. */
   upsert(item, meta = {}) {
     if (!item || !item.id) return false;
+    for (const mark of this.marks) mark.ops.push({ item });
+    const old = this.items.get(item.id);
+    if (!this.put(item)) return false;
+    this.changed({ type: old ? 'update' : 'add', id: item.id, ...meta });
+    return true;
+  }
+  put(item) {
     const old = this.items.get(item.id);
     if (old && typeof old.version === 'number' && typeof item.version === 'number' && item.version < old.version) {
       return false;
     }
     this.items.set(item.id, old ? { ...old, ...item } : item);
-    this.changed({ type: old ? 'update' : 'add', id: item.id, ...meta });
     return true;
   }
   remove(id) {
+    for (const mark of this.marks) mark.ops.push({ remove: true, id });
     if (!this.items.delete(id)) return false;
     this.changed({ type: 'remove', id });
     return true;

@@ -105,11 +105,13 @@ export default {
     const load = async () => {
       listErr.clear();
       range = computeRange(days);
+      const mark = store.mark();
       try {
         const data = await api.checkins(new Date(range.from).toISOString(), new Date(range.to).toISOString());
         if (!alive) return;
-        store.replace(listOf(data, 'checkins'));
+        store.replace(listOf(data, 'checkins'), mark);
       } catch (e) {
+        store.forget(mark);
         if (alive) { replaceChildren(history); listErr.show(e); }
       }
     };

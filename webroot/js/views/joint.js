@@ -67,13 +67,15 @@ class JointSpace {
   }
 
   async load() {
+    const mark = this.store.mark();
     try {
       const data = await api.shares();
       if (!this.alive) return;
       this.error.clear();
       this.loaded = true;
-      this.store.replace(listOf(data, 'shares'));
+      this.store.replace(listOf(data, 'shares'), mark);
     } catch (e) {
+      this.store.forget(mark);
       if (!this.alive) return;
       if (e.code === 'not_paired') { session.set({ couple: null }); return; }
       replaceChildren(this.body);

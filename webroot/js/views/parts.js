@@ -171,11 +171,14 @@ export default {
       if (msg.kind === 'part.deleted') store.remove(data.id);
       else store.upsert(data);
     });
-    const load = () => api.parts().then((data) => {
-      if (!alive) return;
-      loaded = true;
-      store.replace(listOf(data, 'parts'));
-    }).catch((e) => { if (alive) { replaceChildren(body); error.show(e); } });
+    const load = () => {
+      const mark = store.mark();
+      return api.parts().then((data) => {
+        if (!alive) return;
+        loaded = true;
+        store.replace(listOf(data, 'parts'), mark);
+      }).catch((e) => { store.forget(mark); if (alive) { replaceChildren(body); error.show(e); } });
+    };
     const unresync = onResync(['self'], load);
     load();
     return () => { alive = false; unwatch(); unsub(); unresync(); };

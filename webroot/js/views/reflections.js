@@ -41,6 +41,7 @@ export default {
     const load = async (append) => {
       error.clear();
       more.disabled = true;
+      const mark = append ? null : store.mark();
       try {
         const data = await api.reflections({
           status: filters.status, exerciseId: filters.exerciseId, limit: PAGE, before: append ? next : undefined,
@@ -49,10 +50,11 @@ export default {
         const items = listOf(data, 'reflections');
         next = data && data.next ? data.next : null;
         if (append) items.forEach((r) => store.upsert(r));
-        else store.replace(items);
+        else store.replace(items, mark);
         loaded = true;
         render();
       } catch (e) {
+        if (mark) store.forget(mark);
         if (alive) error.show(e);
       } finally {
         more.disabled = false;

@@ -91,12 +91,14 @@ class ReviewSpace {
   }
 
   async loadShares() {
+    const mark = this.shares.mark();
     try {
       const data = await api.shares();
       if (!this.alive) return;
       this.sharesLoaded = true;
-      this.shares.replace(listOf(data, 'shares'));
+      this.shares.replace(listOf(data, 'shares'), mark);
     } catch (e) {
+      this.shares.forget(mark);
       this.fail(e);
     }
   }
