@@ -1,5 +1,6 @@
 // Shared pieces of UI: fields with labels, error boxes, dialogs, chips.
 import { h, uid, replaceChildren } from './dom.js';
+import { session } from './store.js';
 
 /** The page's main heading; focus lands here after navigation. */
 export function pageHeader(title, ...lead) {
@@ -80,6 +81,32 @@ export function notPairedPanel(what = 'your joint space') {
     h('h2', null, 'You are not paired yet'),
     h('p', null, `Once you and your partner have set up a joint space, ${what} will be here. Your private space works fully on its own in the meantime.`),
     h('p', null, h('a', { href: '#/couple', class: 'btn btn-primary' }, 'Set up your joint space')));
+}
+
+/**
+ * A page that only exists for a couple: the not-paired panel until there is one, a fresh view
+ * from {@code create(container, coupleId)} for each couple, and {@code view.refresh()} when the
+ * session changes otherwise (a partner renamed, say). Answers the page's clean-up function.
+ */
+export function couplePage(root, { title, intro, notPairedWhat, create }) {
+  const body = h('div', { class: 'stack' });
+  root.appendChild(h('div', { class: 'stack' }, pageHeader(title, intro), body));
+  let view = null;
+  const show = () => {
+    const c = session.state.couple;
+    if (!c) {
+      if (view) { view.destroy(); view = null; }
+      replaceChildren(body, notPairedPanel(notPairedWhat));
+    } else if (!view || view.coupleId !== c.id) {
+      if (view) view.destroy();
+      view = create(body, c.id);
+    } else {
+      view.refresh();
+    }
+  };
+  show();
+  const unwatch = session.watch(show);
+  return () => { unwatch(); if (view) view.destroy(); };
 }
 
 /**

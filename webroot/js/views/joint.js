@@ -4,33 +4,17 @@ import { api, listOf } from '../api.js';
 import { onEvents, onResync } from '../realtime.js';
 import { session, catalog, CollectionStore, nameOf, partnerName, ACKS } from '../store.js';
 import { shareHeader, shareBody, responseList, applyShareEvent, intentRadios } from '../sharecard.js';
-import { pageHeader, loading, formError, button, confirmDialog, announce, field, notPairedPanel } from '../ui.js';
+import { couplePage, loading, formError, button, confirmDialog, announce, field } from '../ui.js';
 
 export default {
   title: 'Joint space',
   render(root) {
-    const body = h('div', { class: 'stack' });
-    root.appendChild(h('div', { class: 'stack' },
-      pageHeader('Your joint space', 'Everything here is seen by both of you. Each share arrives with what its author hopes for.'),
-      body));
-    let view = null;
-    const show = () => {
-      const c = session.state.couple;
-      if (!c) {
-        if (view) { view.destroy(); view = null; }
-        replaceChildren(body, notPairedPanel('what you share with each other'));
-        return;
-      }
-      if (!view || view.coupleId !== c.id) {
-        if (view) view.destroy();
-        view = new JointSpace(body, c.id);
-      } else {
-        view.refreshNames();
-      }
-    };
-    show();
-    const unwatch = session.watch(show);
-    return () => { unwatch(); if (view) view.destroy(); };
+    return couplePage(root, {
+      title: 'Your joint space',
+      intro: 'Everything here is seen by both of you. Each share arrives with what its author hopes for.',
+      notPairedWhat: 'what you share with each other',
+      create: (container, coupleId) => new JointSpace(container, coupleId),
+    });
   },
 };
 
@@ -83,7 +67,8 @@ class JointSpace {
     }
   }
 
-  refreshNames() {
+  /** The session changed (a name, say): show the names anew. */
+  refresh() {
     for (const card of this.cards.values()) card.update(card.share, true);
   }
 

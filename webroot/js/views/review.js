@@ -4,31 +4,17 @@ import { api, listOf } from '../api.js';
 import { realtime, onEvents, onResync } from '../realtime.js';
 import { session, catalog, CollectionStore, nameOf, partner, partnerName } from '../store.js';
 import { shareBody, responseList, applyShareEvent, intentBadge, counselingBadge } from '../sharecard.js';
-import { pageHeader, loading, formError, button, confirmDialog, announce, notPairedPanel } from '../ui.js';
+import { couplePage, loading, formError, button, confirmDialog, announce } from '../ui.js';
 
 export default {
   title: 'Joint review',
   render(root) {
-    const body = h('div', { class: 'stack' });
-    root.appendChild(h('div', { class: 'stack' },
-      pageHeader('Joint review', 'Prepare together for your next counseling session: agree on what matters most, add your own note to each item, and take a short brief along.'),
-      body));
-    let view = null;
-    const show = () => {
-      const c = session.state.couple;
-      if (!c) {
-        if (view) { view.destroy(); view = null; }
-        replaceChildren(body, notPairedPanel('your joint reviews'));
-      } else if (!view || view.coupleId !== c.id) {
-        if (view) view.destroy();
-        view = new ReviewSpace(body, c.id);
-      } else {
-        view.renderAll();
-      }
-    };
-    show();
-    const unwatch = session.watch(show);
-    return () => { unwatch(); if (view) view.destroy(); };
+    return couplePage(root, {
+      title: 'Joint review',
+      intro: 'Prepare together for your next counseling session: agree on what matters most, add your own note to each item, and take a short brief along.',
+      notPairedWhat: 'your joint reviews',
+      create: (container, coupleId) => new ReviewSpace(container, coupleId),
+    });
   },
 };
 
@@ -188,6 +174,8 @@ class ReviewSpace {
   }
 
   // ------------------------------------------------------------------ render
+  refresh() { this.renderAll(); }
+
   renderAll() {
     if (!this.alive || !this.loaded) return;
     if (!this.review) this.renderStart();
