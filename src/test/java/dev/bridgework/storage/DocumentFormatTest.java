@@ -1,12 +1,14 @@
 package dev.bridgework.storage;
 
 import de.bwaldvogel.mongo.MongoServer;
+import de.bwaldvogel.mongo.backend.KeyValue;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
 import de.bwaldvogel.mongo.bson.Document;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.mongo.FindOptions;
+import io.vertx.ext.mongo.IndexOptions;
 import io.vertx.ext.mongo.MongoClient;
 import io.vertx.ext.mongo.UpdateOptions;
 import org.h2.mvstore.MVMap;
@@ -24,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /**
  * The embedded store keeps documents as BSON: every kind of value the app stores comes back the
@@ -57,6 +60,9 @@ class DocumentFormatTest {
   }
 
   private static void writeSome(MongoClient mongo) {
+    mongo.createIndexWithOptions("unique", new JsonObject().put("stream", 1).put("key", 1).put("seq", 1),
+        new IndexOptions().unique(true).name("stream_key_seq_unique")).await();
+    mongo.insert("unique", new JsonObject().put("_id", "a").put("stream", "couple").put("key", "k").put("seq", 1L)).await();
     for (int i = 0; i < 300; i++) mongo.insert("things", everyKindOfValue("thing-" + i)).await();
     mongo.updateCollection("things", new JsonObject().put("_id", "thing-7"), new JsonObject()
         .put("$inc", new JsonObject().put("long", 1L)).put("$push", new JsonObject().put("emptyList", "pushed"))).await();
@@ -76,9 +82,14 @@ class DocumentFormatTest {
       assertEquals(expected.encode(), thing.encode());
     }
     assertEquals(1L, mongo.findOne("counters", new JsonObject().put("_id", "c"), null).await().getLong("seq"));
-    // Queries still work on the stored values.
+    // Queries still work on the stored values, and the unique indexes still hold.
     assertEquals(1, mongo.count("things", new JsonObject().put("long", (1L << 40) + 1)).await());
     assertEquals(300, mongo.count("things", new JsonObject().put("nested.deeper.list.2.three", 3)).await());
+    assertEquals("thing-123", mongo.findOne("things", new JsonObject().put("_id", "thing-123"), null).await().getString("_id"));
+    assertEquals(2, mongo.find("things", new JsonObject().put("_id", new JsonObject().put("$in", new JsonArray().add("thing-1").add("thing-299").add("nope")))).await().size());
+    assertThrows(Exception.class, () -> mongo.insert("things", everyKindOfValue("thing-42")).await());
+    assertThrows(Exception.class, () -> mongo.insert("unique", new JsonObject().put("_id", "b").put("stream", "couple").put("key", "k").put("seq", 1L)).await());
+    assertEquals(1, mongo.count("unique", new JsonObject()).await());
   }
 
   @Test
@@ -116,7 +127,13 @@ class DocumentFormatTest {
 
     Database reopened = Database.start(vertx, null, DB, dir).await();
     assertEquals(301, reopened.client().count("things", new JsonObject()).await());
+    assertAllThere301(reopened.client());
     reopened.close().await();
+  }
+
+  private static void assertAllThere301(MongoClient mongo) {
+    assertEquals("after", mongo.findOne("things", new JsonObject().put("_id", "after"), null).await().getString("_id"));
+    assertThrows(Exception.class, () -> mongo.insert("things", everyKindOfValue("after")).await());
   }
 
   /** Read back with nothing but the BSON value type: the documents really are BSON in the file. */
@@ -124,6 +141,11 @@ class DocumentFormatTest {
     MVStore store = new MVStore.Builder().fileName(file.toString()).readOnly().open();
     try {
       assertEquals(BsonDocumentType.FORMAT, store.<String, String>openMap("bridgework.storage").get("documents"));
+      assertEquals(IndexKeyType.FORMAT, store.<String, String>openMap("bridgework.storage").get("indexKeys"));
+      MVMap<KeyValue, Object> ids = store.openMap(DB + ".things._index__id_", StoreFormat.indexKeys());
+      assertEquals("thing-7", ids.get(new KeyValue("thing-7")));
+      MVMap<KeyValue, Object> seqs = store.openMap(DB + ".unique._index_stream_key_seq_unique", StoreFormat.indexKeys());
+      assertEquals("a", seqs.get(new KeyValue("couple", "k", 1.0))); // the index keeps numbers normalized
       MVMap<Object, Document> things = store.openMap("databases." + DB + ".things",
           new MVMap.Builder<Object, Document>().valueType(BsonDocumentType.INSTANCE));
       Document seven = things.get("thing-7");
