@@ -1,5 +1,10 @@
 package dev.bridgework.realtime;
 
+import dev.bridgework.realtime.ClientFrames.ClientFrame;
+import dev.bridgework.realtime.ClientFrames.Focus;
+import dev.bridgework.realtime.ClientFrames.Invalid;
+import dev.bridgework.realtime.ClientFrames.Ping;
+import dev.bridgework.realtime.ClientFrames.Resume;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -15,7 +20,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -34,11 +38,6 @@ final class Connection implements Feed.Sink {
   static final short TRY_AGAIN_LATER = 1013;
   static final short GOING_AWAY = 1001;
   static final short SESSION_ENDED = 4401;
-
-  private static final int MAX_ID = 64;
-  private static final Set<String> RESUME_FIELDS = Set.of("type", "self", "couple");
-  private static final Set<String> FOCUS_FIELDS = Set.of("type", "reviewId", "shareId");
-  private static final Set<String> PING_FIELDS = Set.of("type");
 
   final String userId;
   final String sessionKey;
@@ -178,24 +177,15 @@ final class Connection implements Feed.Sink {
 
   private void onText(String text) {
     if (!admit()) return;
-    JsonObject frame;
-    try {
-      frame = new JsonObject(text);
-    } catch (RuntimeException e) {
-      error("invalid_frame", "A frame must be one JSON object.");
-      return;
-    }
-    if (!(frame.getValue("type") instanceof String type)) {
-      error("invalid_frame", "A frame needs a string 'type'.");
-      return;
-    }
-    switch (type) {
-      case "ping" -> {
-        if (onlyFields(frame, PING_FIELDS)) send(new JsonObject().put("type", "pong"));
-      }
-      case "resume" -> resume(frame);
-      case "focus" -> focus(frame);
-      default -> error("unknown_type", "Unknown frame type; expected resume, focus or ping.");
+    ClientFrame frame = ClientFrames.parse(text);
+    if (frame instanceof Invalid invalid) {
+      error(invalid.code(), invalid.message());
+    } else if (frame instanceof Ping) {
+      send(new JsonObject().put("type", "pong"));
+    } else if (frame instanceof Resume resume) {
+      resume(resume);
+    } else if (frame instanceof Focus focus) {
+      focus(focus);
     }
   }
 
@@ -211,21 +201,9 @@ final class Connection implements Feed.Sink {
     return false;
   }
 
-  private boolean onlyFields(JsonObject frame, Set<String> allowed) {
-    for (String name : frame.fieldNames()) {
-      if (!allowed.contains(name)) {
-        error("invalid_frame", "Unknown field '" + (name.length() > 40 ? name.substring(0, 40) + "…" : name) + "'.");
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private void resume(JsonObject frame) {
-    if (!onlyFields(frame, RESUME_FIELDS)) return;
-    Long selfSeen = seq(frame, "self");
-    Long coupleSeen = seq(frame, "couple");
-    if (selfSeen == null || coupleSeen == null) return;
+  private void resume(Resume frame) {
+    long selfSeen = frame.selfSeen();
+    long coupleSeen = frame.coupleSeen();
     // A later resume on the same socket (a client that thinks it missed something) is answered
     // the same way: everything after the given points, then synced again.
     serially(() -> Future.all(log.head(self.stream), coupleHead()).map(heads -> {
@@ -256,33 +234,13 @@ final class Connection implements Feed.Sink {
     feed.start(seen, head);
   }
 
-  private Long seq(JsonObject frame, String name) {
-    Object value = frame.getValue(name);
-    if ((value instanceof Integer || value instanceof Long) && ((Number) value).longValue() >= 0) {
-      return ((Number) value).longValue();
-    }
-    error("invalid_frame", "'" + name + "' must be the last seq seen (an integer, 0 or more).");
-    return null;
-  }
-
-  private void focus(JsonObject frame) {
-    if (!onlyFields(frame, FOCUS_FIELDS)) return;
-    Object reviewId = frame.getValue("reviewId");
-    Object shareId = frame.getValue("shareId");
-    if (!(reviewId instanceof String r) || r.isEmpty() || r.length() > MAX_ID) {
-      error("invalid_frame", "'reviewId' must be a string of 1 to 64 characters.");
-      return;
-    }
-    if (shareId != null && (!(shareId instanceof String s) || s.isEmpty() || s.length() > MAX_ID)) {
-      error("invalid_frame", "'shareId' must be null or a string of 1 to 64 characters.");
-      return;
-    }
+  private void focus(Focus frame) {
     if (coupleId == null) {
       error("not_paired", "Focus is shared with a partner; pair first.");
       return;
     }
     vertx.eventBus().publish(Presence.channel(coupleId), new JsonObject().put("type", "focus").put("coupleId", coupleId)
-        .put("userId", userId).put("reviewId", r).put("shareId", shareId));
+        .put("userId", userId).put("reviewId", frame.reviewId()).put("shareId", frame.shareId()));
   }
 
   // ---------------------------------------------------------------- bus messages
