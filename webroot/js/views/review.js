@@ -33,6 +33,8 @@ class ReviewSpace {
     this.alive = true;
     this.review = null;
     this.loaded = false;
+    /** Counts live changes to the review, so an answer that was on the way meanwhile does not undo them. */
+    this.reviewChanges = 0;
     this.shares = new CollectionStore();
     this.items = new Map();
     this.partnerFocus = null;
@@ -90,22 +92,29 @@ class ReviewSpace {
   }
 
   async loadCurrent() {
+    const changes = this.reviewChanges;
+    const settle = (r) => {
+      this.loaded = true;
+      // A live change that arrived while this answer was on the way is at least as new as it.
+      if (this.reviewChanges !== changes) this.renderAll();
+      else this.setReview(r);
+    };
     try {
       const r = await api.currentReview();
-      if (!this.alive) return;
-      this.loaded = true;
-      this.setReview(r);
+      if (this.alive) settle(r);
     } catch (e) {
       if (!this.alive) return;
-      if (e.status === 404) { this.loaded = true; this.setReview(null); return; }
-      this.fail(e);
+      if (e.status === 404) settle(null);
+      else this.fail(e);
     }
   }
 
   async loadPast() {
+    // Only the newest request's answer counts: two in flight may answer out of order.
+    const request = (this.pastRequest = (this.pastRequest || 0) + 1);
     try {
       const data = await api.reviews();
-      if (!this.alive) return;
+      if (!this.alive || request !== this.pastRequest) return;
       this.pastList = listOf(data, 'reviews');
       this.renderPast();
     } catch (e) {
@@ -120,6 +129,7 @@ class ReviewSpace {
   }
 
   onReviewEvent(msg) {
+    this.reviewChanges += 1;
     const d = msg.data || {};
     if (msg.kind === 'review.closed') {
       if (this.review && (!d.id || d.id === this.review.id)) {
@@ -158,6 +168,7 @@ class ReviewSpace {
   }
 
   dropFromAgenda(shareId) {
+    // At once, before the review.updated the server sends after it (which also counts as a change).
     if (!shareId || !this.review || !(this.review.agenda || []).some((a) => a.shareId === shareId)) return;
     this.review = { ...this.review, agenda: this.review.agenda.filter((a) => a.shareId !== shareId) };
     this.renderAll();
