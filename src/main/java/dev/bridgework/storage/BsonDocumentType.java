@@ -4,6 +4,7 @@ import de.bwaldvogel.mongo.bson.Document;
 import de.bwaldvogel.mongo.wire.bson.BsonDecoder;
 import de.bwaldvogel.mongo.wire.bson.BsonEncoder;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import org.h2.mvstore.DataUtils;
 import org.h2.mvstore.WriteBuffer;
@@ -34,19 +35,28 @@ final class BsonDocumentType extends BasicDataType<Document> {
 
   @Override
   public void write(WriteBuffer out, Document doc) {
+    byte[] bson = encode(doc);
+    out.putVarInt(bson.length).put(bson);
+  }
+
+  @Override
+  public Document read(ByteBuffer in) {
+    return readPrefixed(in);
+  }
+
+  /** A document's BSON bytes. */
+  static byte[] encode(Document doc) {
     ByteBuf bson = Unpooled.buffer(256);
     try {
       BsonEncoder.encodeDocument(doc, bson);
-      int length = bson.readableBytes();
-      out.putVarInt(length);
-      out.put(bson.array(), bson.arrayOffset() + bson.readerIndex(), length);
+      return ByteBufUtil.getBytes(bson);
     } finally {
       bson.release();
     }
   }
 
-  @Override
-  public Document read(ByteBuffer in) {
+  /** Reads a document written as a var-int length and its BSON bytes. */
+  static Document readPrefixed(ByteBuffer in) {
     int length = DataUtils.readVarInt(in);
     ByteBuffer slice = in.slice();
     slice.limit(length);

@@ -3,11 +3,6 @@ package dev.bridgework.storage;
 import de.bwaldvogel.mongo.backend.KeyValue;
 import de.bwaldvogel.mongo.backend.Missing;
 import de.bwaldvogel.mongo.bson.Document;
-import de.bwaldvogel.mongo.wire.bson.BsonDecoder;
-import de.bwaldvogel.mongo.wire.bson.BsonEncoder;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.Unpooled;
 import org.h2.mvstore.DataUtils;
 import org.h2.mvstore.WriteBuffer;
 import org.h2.mvstore.type.BasicDataType;
@@ -92,13 +87,7 @@ final class IndexKeyType extends BasicDataType<KeyValue> {
       case LONG -> in.getLong();
       case DOUBLE -> in.getDouble();
       case STRING -> DataUtils.readString(in, DataUtils.readVarInt(in));
-      case OTHER -> {
-        int length = DataUtils.readVarInt(in);
-        ByteBuffer slice = in.slice();
-        slice.limit(length);
-        in.position(in.position() + length);
-        yield BsonDecoder.decodeBson(Unpooled.wrappedBuffer(slice)).get("v");
-      }
+      case OTHER -> BsonDocumentType.readPrefixed(in).get("v");
       default -> throw new IllegalStateException("unknown index key tag " + tag);
     };
   }
@@ -144,12 +133,6 @@ final class IndexKeyType extends BasicDataType<KeyValue> {
   }
 
   private static byte[] bson(Object value) {
-    ByteBuf buf = Unpooled.buffer(64);
-    try {
-      BsonEncoder.encodeDocument(new Document("v", value), buf);
-      return ByteBufUtil.getBytes(buf);
-    } finally {
-      buf.release();
-    }
+    return BsonDocumentType.encode(new Document("v", value));
   }
 }

@@ -3,15 +3,12 @@ package dev.bridgework.ui;
 import com.microsoft.playwright.Download;
 import com.microsoft.playwright.APIResponse;
 import com.microsoft.playwright.Locator;
-import com.microsoft.playwright.Route;
 import com.microsoft.playwright.assertions.PlaywrightAssertions;
 import dev.bridgework.testing.TestServer;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -231,25 +228,13 @@ class PrivateSpaceBrowserTest extends BrowserTestSupport {
          Person phone = laptop.anotherDevice(browser, server, Person.PHONE_W, Person.PHONE_H)) {
       // The phone asks for its parts before the laptop saves one, and the answer (read before the
       // save) only arrives after the live event of the save: the slow answer must not drop it.
-      AtomicBoolean eventArrived = new AtomicBoolean();
-      phone.page.onWebSocket(ws -> ws.onFrameReceived(frame -> {
-        if (frame.text() != null && frame.text().contains("\"part.saved\"")) eventArrived.set(true);
-      }));
-      List<Route> held = new ArrayList<>();
-      List<APIResponse> staleAnswers = new ArrayList<>();
-      phone.page.route(url -> url.endsWith("/api/parts"), route -> {
-        if (!held.isEmpty() || !"GET".equals(route.request().method())) {
-          route.resume();
-          return;
-        }
-        staleAnswers.add(route.fetch());
-        held.add(route);
-      });
+      AtomicBoolean eventArrived = HeldAnswer.eventSeen(phone.page, "part.saved");
+      HeldAnswer parts = HeldAnswer.holdFirst(phone.page, url -> url.endsWith("/api/parts"));
       phone.page.navigate("about:blank");
       phone.page.navigate("/#/parts"); // a fresh load: the socket opened now is the one watched
       phone.expectConnection("live");
-      phone.page.waitForCondition(() -> !held.isEmpty());
-      assertEquals("[]", new JsonObject(staleAnswers.get(0).text()).getJsonArray("parts").encode(), "the answer is from before the save");
+      APIResponse stale = parts.awaitAsked();
+      assertEquals("[]", new JsonObject(stale.text()).getJsonArray("parts").encode(), "the answer is from before the save");
 
       laptop.go("#/parts");
       laptop.id("part-add").click();
@@ -258,7 +243,7 @@ class PrivateSpaceBrowserTest extends BrowserTestSupport {
       assertThat(laptop.id("part-card")).hasCount(1);
       phone.page.waitForCondition(eventArrived::get);
 
-      held.get(0).fulfill(new Route.FulfillOptions().setResponse(staleAnswers.get(0)));
+      parts.release();
       assertThat(phone.id("part-card")).hasCount(1);
       assertThat(phone.id("part-card")).containsText("The Planner");
       phone.assertNoProblems();

@@ -1,10 +1,8 @@
 package dev.bridgework.ui;
 
-import com.microsoft.playwright.APIResponse;
 import com.microsoft.playwright.Download;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
-import com.microsoft.playwright.Route;
 import com.microsoft.playwright.assertions.PlaywrightAssertions;
 import dev.bridgework.couple.Pairing;
 import dev.bridgework.testing.Api;
@@ -18,7 +16,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -191,31 +188,18 @@ class ReviewBrowserTest extends BrowserTestSupport {
     try (Person ari = new Person(browser, server, "Ari", Person.DESKTOP_W, Person.DESKTOP_H).signInAs(a)) {
       // Ari's page asks for the open review before Bo starts one; the answer (none yet) is held
       // until the live review.started has arrived, and must not undo it.
-      AtomicBoolean started = new AtomicBoolean();
-      ari.page.onWebSocket(ws -> ws.onFrameReceived(frame -> {
-        if (frame.text() != null && frame.text().contains("\"review.started\"")) started.set(true);
-      }));
-      List<Route> held = new ArrayList<>();
-      List<APIResponse> staleAnswers = new ArrayList<>();
-      ari.page.route(url -> url.endsWith("/api/reviews/current"), route -> {
-        if (!held.isEmpty()) {
-          route.resume();
-          return;
-        }
-        staleAnswers.add(route.fetch());
-        held.add(route);
-      });
+      AtomicBoolean started = HeldAnswer.eventSeen(ari.page, "review.started");
+      HeldAnswer current = HeldAnswer.holdFirst(ari.page, url -> url.endsWith("/api/reviews/current"));
       ari.page.navigate("about:blank");
       ari.page.navigate("/#/review"); // a fresh load: the socket opened now is the one watched
       ari.expectConnection("live");
-      ari.page.waitForCondition(() -> !held.isEmpty());
-      assertEquals(404, staleAnswers.get(0).status(), "the answer is from before the review started");
+      assertEquals(404, current.awaitAsked().status(), "the answer is from before the review started");
 
       var r = b.post("/api/reviews", new JsonObject());
       assertEquals(201, r.statusCode(), r.bodyAsString());
       ari.page.waitForCondition(started::get);
 
-      held.get(0).fulfill(new Route.FulfillOptions().setResponse(staleAnswers.get(0)));
+      current.release();
       assertThat(ari.id("review-open")).hasAttribute("data-review-id", r.bodyAsJsonObject().getString("id"));
       assertThat(ari.id("review-start")).hasCount(0);
       ari.assertNoProblems();
