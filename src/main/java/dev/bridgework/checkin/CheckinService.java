@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * Quick check-ins (emotions and an intensity), logged any time. Emotions and note are sealed with
@@ -61,11 +62,13 @@ public final class CheckinService {
    * millisecond precision, so both bounds round up to the next millisecond to stay exact.
    */
   Future<JsonObject> listCheckins(String ownerId, Instant from, Instant to) {
-    JsonObject range = new JsonObject();
-    if (from != null) range.put("$gte", Times.format(ceilMillis(from)));
-    if (to != null) range.put("$lt", Times.format(ceilMillis(to)));
-    JsonObject filter = range.isEmpty() ? new JsonObject() : new JsonObject().put("at", range);
-    return checkins.list(ownerId, filter, new JsonObject().put("at", -1).put("_id", -1), 0)
+    String gte = from == null ? null : Times.format(ceilMillis(from));
+    String lt = to == null ? null : Times.format(ceilMillis(to));
+    Predicate<JsonObject> inRange = doc -> {
+      String at = doc.getString("at", "");
+      return (gte == null || at.compareTo(gte) >= 0) && (lt == null || at.compareTo(lt) < 0);
+    };
+    return checkins.list(ownerId, inRange, OwnedCollection.newestFirst("at"), 0)
         .map(list -> new JsonObject().put("checkins", new JsonArray(list)));
   }
 

@@ -58,7 +58,7 @@ public final class PartsService {
 
   /** {@code {parts:[...]}}, newest first. A parts map is small, so there is no paging. */
   Future<JsonObject> listParts(String ownerId) {
-    return parts.list(ownerId, new JsonObject(), new JsonObject().put("createdAt", -1).put("_id", -1), 0)
+    return parts.list(ownerId, doc -> true, OwnedCollection.newestFirst("createdAt"), 0)
         .map(list -> new JsonObject().put("parts", new JsonArray(list)));
   }
 

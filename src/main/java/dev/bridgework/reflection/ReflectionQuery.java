@@ -1,16 +1,18 @@
 package dev.bridgework.reflection;
 
 import dev.bridgework.exercise.ExerciseCatalog;
+import dev.bridgework.storage.OwnedCollection;
 import dev.bridgework.web.ApiException;
 import dev.bridgework.web.Ids;
 import dev.bridgework.web.Times;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.Comparator;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * {@code GET /api/reflections?status=&exerciseId=&limit=&before=}. Invalid values are a 400 naming
@@ -78,20 +80,20 @@ record ReflectionQuery(String status, String exerciseId, int limit, Cursor befor
     return values.get(0);
   }
 
-  /** The Mongo filter for this page (on plain fields only: status and exerciseId are stored in clear). */
-  JsonObject filter() {
-    JsonObject filter = new JsonObject();
-    if (status != null) filter.put("status", status);
-    if (exerciseId != null) filter.put("exerciseId", exerciseId);
-    if (before != null) {
-      filter.put("$or", new JsonArray()
-          .add(new JsonObject().put("createdAt", new JsonObject().put("$lt", before.createdAt())))
-          .add(new JsonObject().put("createdAt", before.createdAt()).put("_id", new JsonObject().put("$lt", before.id()))));
-    }
-    return filter;
+  /** Which stored reflections this page may hold (plain fields only: status and exerciseId are stored in clear). */
+  Predicate<JsonObject> where() {
+    return doc -> (status == null || status.equals(doc.getString("status")))
+        && (exerciseId == null || exerciseId.equals(doc.getString("exerciseId")))
+        && (before == null || after(doc, before));
   }
 
-  static JsonObject sort() {
-    return new JsonObject().put("createdAt", -1).put("_id", -1);
+  /** Strictly after the cursor in the list's order (createdAt desc, then id desc). */
+  private static boolean after(JsonObject doc, Cursor cursor) {
+    int byTime = doc.getString("createdAt", "").compareTo(cursor.createdAt());
+    return byTime < 0 || (byTime == 0 && doc.getString("_id", "").compareTo(cursor.id()) < 0);
+  }
+
+  static Comparator<JsonObject> order() {
+    return OwnedCollection.newestFirst("createdAt");
   }
 }

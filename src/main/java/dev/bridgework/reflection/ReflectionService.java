@@ -103,7 +103,7 @@ public final class ReflectionService {
 
   /** {@code {reflections:[...], next}}: one page, newest first; {@code next} is null on the last page. */
   Future<JsonObject> listReflections(String ownerId, ReflectionQuery query) {
-    return reflections.list(ownerId, query.filter(), ReflectionQuery.sort(), query.limit() + 1).map(found -> {
+    return reflections.list(ownerId, query.where(), ReflectionQuery.order(), query.limit() + 1).map(found -> {
       boolean more = found.size() > query.limit();
       List<JsonObject> page = more ? found.subList(0, query.limit()) : found;
       String next = null;

@@ -47,7 +47,10 @@ final class ShareRepository {
     return mongo.findOne(LISTS, id(coupleId), null).compose(list -> {
       JsonArray ids = list == null ? new JsonArray() : list.getJsonArray("ids", new JsonArray());
       if (ids.isEmpty()) return Future.succeededFuture(List.of());
-      return mongo.find(SHARES, new JsonObject().put("_id", new JsonObject().put("$in", ids)).put("coupleId", coupleId));
+      // By _id alone: the embedded server uses an index only for a query on exactly its fields, so
+      // adding coupleId here would scan every couple's shares. The couple is checked here instead.
+      return mongo.find(SHARES, new JsonObject().put("_id", new JsonObject().put("$in", ids)))
+          .map(docs -> docs.stream().filter(doc -> coupleId.equals(doc.getString("coupleId"))).toList());
     });
   }
 

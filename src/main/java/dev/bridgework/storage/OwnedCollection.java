@@ -13,10 +13,14 @@ import io.vertx.ext.mongo.UpdateOptions;
 
 import java.time.Clock;
 import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * A collection of private, versioned resources with client-chosen ids, each visible to its owner
@@ -40,7 +44,8 @@ import java.util.function.Function;
  * <p>Lookups go by {@code _id} alone and the owner is compared here, because the embedded database
  * answers a query from an index only when the query's fields are exactly an index's fields. For the
  * same reason the atomic update and the delete filter on exactly {@code _id, ownerId, version},
- * which has its own (trivially) unique index.
+ * which has its own (trivially) unique index, and lists go through the owner's {@link Directory}
+ * (collection {@code <name>_lists}) and are filtered, sorted and cut here.
  */
 public final class OwnedCollection {
   private static final Set<String> META = Set.of("id", "version", "createdAt", "updatedAt");
@@ -52,6 +57,7 @@ public final class OwnedCollection {
   /** Content fields in the order resources show them. */
   private final List<String> fields;
   private final Set<String> plainFields;
+  private final Directory directory;
 
   /** The answer to a {@code PUT}: the stored resource, whether it was created, and whether anything changed. */
   public record Saved(JsonObject resource, boolean created, boolean changed) {}
@@ -68,13 +74,23 @@ public final class OwnedCollection {
     this.collection = collection;
     this.fields = List.copyOf(fields);
     this.plainFields = Set.copyOf(plainFields);
+    this.directory = new Directory(mongo, collection + "_lists");
+  }
+
+  /** Newest first by a time field (an ISO-8601 string), then by id, as the contract sorts lists. */
+  public static Comparator<JsonObject> newestFirst(String timeField) {
+    Comparator<JsonObject> byTime = Comparator.comparing(doc -> doc.getString(timeField, ""));
+    return byTime.thenComparing(doc -> doc.getString("_id", "")).reversed();
   }
 
   public String name() {
     return collection;
   }
 
-  /** The compare-and-set index, plus any list indexes a real MongoDB should use ({@code ownerId, ...}). */
+  /**
+   * The compare-and-set index, plus any list indexes a real MongoDB should use ({@code ownerId, ...});
+   * and the owners' directory, built once for documents written before it existed.
+   */
   public Future<Void> createIndexes(List<JsonObject> listIndexes) {
     Future<Void> cas = mongo.createIndexWithOptions(collection,
         new JsonObject().put("_id", 1).put("ownerId", 1).put("version", 1),
@@ -83,7 +99,7 @@ public final class OwnedCollection {
     for (JsonObject keys : listIndexes) {
       all.add(mongo.createIndexWithOptions(collection, keys, new IndexOptions()));
     }
-    return Future.all(all).mapEmpty();
+    return Future.all(all).compose(v -> directory.build(collection, "ownerId"));
   }
 
   // ---- sealing: the only place this collection's text is encrypted or decrypted ----
@@ -141,13 +157,25 @@ public final class OwnedCollection {
   }
 
   /**
-   * The owner's resources matching {@code filter} (on plain fields, createdAt or _id), in
-   * {@code sort} order, at most {@code limit} (0: all).
+   * The owner's resources whose stored document matches {@code where} (on plain fields, the times
+   * and {@code _id}), in {@code order}, at most {@code limit} (0: all), decrypted. With a limit the
+   * sealed text of only that page is read: first the owner's documents without it, then the page.
    */
-  public Future<List<JsonObject>> list(String ownerId, JsonObject filter, JsonObject sort, int limit) {
-    JsonObject query = filter.copy().put("ownerId", ownerId);
-    FindOptions options = new FindOptions().setSort(sort).setLimit(limit > 0 ? limit : -1);
-    return vault.userKey(ownerId).compose(key -> mongo.findWithOptions(collection, query, options)
+  public Future<List<JsonObject>> list(String ownerId, Predicate<JsonObject> where, Comparator<JsonObject> order, int limit) {
+    JsonObject withoutText = limit > 0 ? new JsonObject().put("sealed", 0) : null;
+    return vault.userKey(ownerId).compose(key -> directory.documents(collection, "ownerId", ownerId, withoutText)
+        .compose(docs -> {
+          List<JsonObject> chosen = docs.stream().filter(where).sorted(order).limit(limit > 0 ? limit : Long.MAX_VALUE).toList();
+          if (withoutText == null) return Future.succeededFuture(chosen);
+          JsonArray ids = new JsonArray();
+          chosen.forEach(doc -> ids.add(doc.getString("_id")));
+          return directory.byIds(collection, ids, null).map(full -> {
+            // In the chosen order; one changed meanwhile is shown as it is now, one deleted is left out.
+            Map<String, JsonObject> byId = new HashMap<>();
+            full.stream().filter(doc -> isOwned(doc, ownerId)).forEach(doc -> byId.put(doc.getString("_id"), doc));
+            return chosen.stream().map(doc -> byId.get(doc.getString("_id"))).filter(doc -> doc != null).toList();
+          });
+        })
         .map(docs -> docs.stream().map(doc -> toResource(key, doc)).toList()));
   }
 
@@ -201,7 +229,9 @@ public final class OwnedCollection {
     String now = Times.format(clock.instant());
     JsonObject doc = new JsonObject().put("_id", id).put("ownerId", ownerId).put("version", 1L)
         .put("createdAt", now).put("updatedAt", now).mergeIn(storedFields(key, content));
-    return mongo.insert(collection, doc).map(v -> new Saved(toResource(key, doc), true, true));
+    return directory.add(ownerId, id)
+        .compose(v -> mongo.insert(collection, doc))
+        .map(v -> new Saved(toResource(key, doc), true, true));
   }
 
   private Future<JsonObject> compareAndSet(DataKey key, String ownerId, String id, long version, JsonObject content) {
@@ -221,7 +251,7 @@ public final class OwnedCollection {
     return mongo.findOne(collection, byId(id), new JsonObject().put("ownerId", 1).put("version", 1)).compose(doc -> {
       if (!isOwned(doc, ownerId)) return Future.succeededFuture(false);
       return mongo.removeDocument(collection, casFilter(id, ownerId, doc.getLong("version"))).compose(result -> {
-        if (result != null && result.getRemovedCount() > 0) return Future.succeededFuture(true);
+        if (result != null && result.getRemovedCount() > 0) return directory.remove(ownerId, id).map(true);
         // Saved from another device in between: look again (it may be gone already, then 404).
         return attemptsLeft > 1 ? delete(ownerId, id, attemptsLeft - 1)
             : Future.failedFuture(new IllegalStateException("delete kept racing with updates"));
@@ -231,13 +261,13 @@ public final class OwnedCollection {
 
   /** Everything the owner has here, decrypted, newest first (for the data export). */
   public Future<JsonArray> exportOf(String ownerId) {
-    return list(ownerId, new JsonObject(), new JsonObject().put("createdAt", -1).put("_id", -1), 0)
-        .map(JsonArray::new);
+    return list(ownerId, doc -> true, newestFirst("createdAt"), 0).map(JsonArray::new);
   }
 
-  /** Erases everything the owner has here. */
+  /** Erases everything the owner has here (by owner, not by directory: nothing of theirs may stay behind). */
   public Future<Void> eraseAll(String ownerId) {
-    return mongo.removeDocuments(collection, new JsonObject().put("ownerId", ownerId)).mapEmpty();
+    return mongo.removeDocuments(collection, new JsonObject().put("ownerId", ownerId))
+        .compose(v -> directory.drop(ownerId));
   }
 
   private static JsonObject byId(String id) {
