@@ -56,7 +56,7 @@ final class DurableH2Backend extends H2Backend {
     return new DurableH2Backend(store);
   }
 
-  /** mongo-java-server's database, with the maps it creates opened in our {@link StoreFormat} first. */
+  /** mongo-java-server's database, with maps in our {@link StoreFormat} and collections that look up ids directly. */
   private final class FormattedDatabase extends H2Database {
     FormattedDatabase(String name) {
       super(name, getMvStore(), getCursorRegistry());
@@ -64,8 +64,10 @@ final class DurableH2Backend extends H2Backend {
 
     @Override
     protected MongoCollection<Object> openOrCreateCollection(String collectionName, CollectionOptions options) {
-      getMvStore().openMap(StoreFormat.documentsMapName(getFullCollectionNamespace(collectionName)), StoreFormat.documents());
-      return super.openOrCreateCollection(collectionName, options);
+      String fullName = getFullCollectionNamespace(collectionName);
+      return new IdLookupCollection(this, collectionName, options,
+          getMvStore().openMap(StoreFormat.documentsMapName(fullName), StoreFormat.documents()),
+          getMvStore().openMap(StoreFormat.metaMapName(fullName)), cursorRegistry);
     }
 
     @Override

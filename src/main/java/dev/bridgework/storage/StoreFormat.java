@@ -35,6 +35,10 @@ final class StoreFormat {
     return DOCUMENTS_PREFIX + fullCollectionName;
   }
 
+  static String metaMapName(String fullCollectionName) {
+    return META_PREFIX + fullCollectionName;
+  }
+
   static String indexMapName(String fullCollectionName, String indexName) {
     return fullCollectionName + INDEX_INFIX + indexName;
   }
