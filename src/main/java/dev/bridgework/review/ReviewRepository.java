@@ -2,10 +2,10 @@ package dev.bridgework.review;
 
 import com.mongodb.MongoException;
 import dev.bridgework.storage.DataKey;
+import dev.bridgework.storage.Directory;
 import dev.bridgework.storage.Vault;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.mongo.FindOptions;
 import io.vertx.ext.mongo.IndexOptions;
 import io.vertx.ext.mongo.MongoClient;
 import io.vertx.ext.mongo.UpdateOptions;
@@ -21,7 +21,8 @@ import java.util.List;
  * open review: claiming it is an insert, so the unique {@code _id} decides atomically which of two
  * simultaneous "start" requests wins (both database servers enforce it; neither needs a
  * transaction). Every change to a review is conditional on its {@code rev}, so concurrent edits by
- * the two partners are retried, never lost.
+ * the two partners are retried, never lost. {@code review_lists} is the couples' {@link Directory}
+ * of their reviews, so listing them never reads every couple's reviews on the embedded server.
  */
 public final class ReviewRepository {
   static final String REVIEWS = "reviews";
@@ -29,16 +30,19 @@ public final class ReviewRepository {
 
   private final MongoClient mongo;
   private final Vault vault;
+  private final Directory directory;
 
   public ReviewRepository(MongoClient mongo, Vault vault) {
     this.mongo = mongo;
     this.vault = vault;
+    this.directory = new Directory(mongo, "review_lists");
   }
 
   public Future<Void> createIndexes() {
-    // Real MongoDB uses it for "this couple's reviews"; the embedded server scans (ARCHITECTURE.md).
+    // Real MongoDB uses it for erasing a couple's reviews; the embedded server scans then (ARCHITECTURE.md).
     return mongo.createIndexWithOptions(REVIEWS, new JsonObject().put("coupleId", 1).put("createdAt", -1),
-        new IndexOptions().name("couple_created"));
+        new IndexOptions().name("couple_created"))
+        .compose(v -> directory.build(REVIEWS, "coupleId"));
   }
 
   // ------------------------------------------------------------------ the open-review slot
@@ -71,7 +75,7 @@ public final class ReviewRepository {
 
   Future<Void> insert(Review review) {
     return key(review.coupleId())
-        .compose(key -> mongo.insert(REVIEWS, review.toDocument(key::seal)))
+        .compose(key -> directory.add(review.coupleId(), review.id()).compose(v -> mongo.insert(REVIEWS, review.toDocument(key::seal))))
         .mapEmpty();
   }
 
@@ -83,8 +87,7 @@ public final class ReviewRepository {
 
   /** The couple's reviews, newest first (createdAt, then id). */
   Future<List<Review>> findByCouple(String coupleId) {
-    return mongo.findWithOptions(REVIEWS, new JsonObject().put("coupleId", coupleId),
-            new FindOptions().setSort(new JsonObject().put("createdAt", -1).put("_id", -1)))
+    return directory.documents(REVIEWS, "coupleId", coupleId, null)
         .compose(docs -> docs.isEmpty() ? Future.succeededFuture(List.<Review>of()) : key(coupleId).map(key ->
             docs.stream().map(doc -> Review.fromDocument(doc, key::open))
                 .sorted(Comparator.comparing(Review::createdAt).thenComparing(Review::id).reversed())
@@ -111,11 +114,11 @@ public final class ReviewRepository {
     return mongo.removeDocument(REVIEWS, new JsonObject().put("_id", reviewId)).mapEmpty();
   }
 
-  /** Every review of the couple and its slot (the couple dissolved). */
+  /** Every review of the couple and its slot (the couple dissolved); by couple, so nothing is missed. */
   Future<Void> removeByCouple(String coupleId) {
     return mongo.removeDocuments(REVIEWS, new JsonObject().put("coupleId", coupleId))
         .compose(r -> mongo.removeDocument(SLOTS, new JsonObject().put("_id", coupleId)))
-        .mapEmpty();
+        .compose(r -> directory.drop(coupleId));
   }
 
   private Future<Review> open(JsonObject doc) {
