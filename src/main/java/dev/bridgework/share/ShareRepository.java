@@ -1,7 +1,7 @@
 package dev.bridgework.share;
 
+import dev.bridgework.storage.Directory;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.mongo.FindOptions;
 import io.vertx.ext.mongo.IndexOptions;
@@ -11,10 +11,9 @@ import io.vertx.ext.mongo.UpdateOptions;
 import java.util.List;
 
 /**
- * The {@code shares} collection, plus {@code share_lists}: one document per couple
- * ({@code _id = coupleId}) listing its share ids. Listing a couple's shares reads that document and
- * then fetches by {@code _id $in}, so it never scans everyone's shares on the embedded server,
- * which ignores secondary indexes (ARCHITECTURE.md "Performance on the embedded server"). An id is
+ * The {@code shares} collection, plus {@code share_lists}: the couples' {@link Directory} of their
+ * share ids, so listing a couple's shares never scans everyone's on the embedded server, which
+ * ignores secondary indexes (ARCHITECTURE.md "Performance on the embedded server"). An id is
  * listed before its share is written, so a crash leaves at most an id without a share, which
  * listing skips, never a share that cannot be listed or erased.
  */
@@ -24,9 +23,11 @@ final class ShareRepository {
   static final String REFLECTIONS = "reflections";
 
   private final MongoClient mongo;
+  private final Directory lists;
 
   ShareRepository(MongoClient mongo) {
     this.mongo = mongo;
+    this.lists = new Directory(mongo, LISTS);
   }
 
   Future<Void> createIndexes() {
@@ -44,28 +45,15 @@ final class ShareRepository {
   }
 
   Future<List<JsonObject>> findAllOf(String coupleId) {
-    return mongo.findOne(LISTS, id(coupleId), null).compose(list -> {
-      JsonArray ids = list == null ? new JsonArray() : list.getJsonArray("ids", new JsonArray());
-      if (ids.isEmpty()) return Future.succeededFuture(List.of());
-      // By _id alone: the embedded server uses an index only for a query on exactly its fields, so
-      // adding coupleId here would scan every couple's shares. The couple is checked here instead.
-      return mongo.find(SHARES, new JsonObject().put("_id", new JsonObject().put("$in", ids)))
-          .map(docs -> docs.stream().filter(doc -> coupleId.equals(doc.getString("coupleId"))).toList());
-    });
+    return lists.documents(SHARES, "coupleId", coupleId, null);
   }
 
   Future<Void> list(String coupleId, String shareId) {
-    return mongo.updateCollectionWithOptions(LISTS, id(coupleId),
-        new JsonObject().put("$addToSet", new JsonObject().put("ids", shareId)),
-        new UpdateOptions().setUpsert(true)).<Void>mapEmpty()
-        // Two first shares of a couple at once: one upsert loses the race on _id; the retry updates.
-        .recover(e -> mongo.updateCollection(LISTS, id(coupleId),
-            new JsonObject().put("$addToSet", new JsonObject().put("ids", shareId))).mapEmpty());
+    return lists.add(coupleId, shareId);
   }
 
   Future<Void> unlist(String coupleId, String shareId) {
-    return mongo.updateCollection(LISTS, id(coupleId),
-        new JsonObject().put("$pull", new JsonObject().put("ids", shareId))).mapEmpty();
+    return lists.remove(coupleId, shareId);
   }
 
   /** Fails with the duplicate-key error (11000) when the id exists. */
@@ -130,12 +118,11 @@ final class ShareRepository {
    * embedded server; dissolution is rare) for any a crash left unlisted.
    */
   Future<Void> removeAllOf(String coupleId) {
-    return mongo.findOne(LISTS, id(coupleId), null).compose(list -> {
-      JsonArray ids = list == null ? new JsonArray() : list.getJsonArray("ids", new JsonArray());
-      return ids.isEmpty() ? Future.succeededFuture()
-          : mongo.removeDocuments(SHARES, new JsonObject().put("_id", new JsonObject().put("$in", ids))).mapEmpty();
-    }).compose(v -> mongo.removeDocuments(SHARES, new JsonObject().put("coupleId", coupleId)))
-        .compose(v -> mongo.removeDocument(LISTS, id(coupleId))).mapEmpty();
+    return lists.ids(coupleId).compose(ids -> ids.isEmpty() ? Future.succeededFuture()
+            // By id and couple: an id listed in a lost create race may be another couple's share.
+            : mongo.removeDocuments(SHARES, new JsonObject().put("_id", new JsonObject().put("$in", ids)).put("coupleId", coupleId)).mapEmpty())
+        .compose(v -> mongo.removeDocuments(SHARES, new JsonObject().put("coupleId", coupleId)))
+        .compose(v -> lists.drop(coupleId));
   }
 
   /** The exercise of one of the user's own reflections, or null when it is not theirs (or does not exist). */

@@ -160,4 +160,18 @@ class ShareServiceHooksTest {
     s.shares().eraseAll(alice.id()).await();
     s.couples().eraseAll(alice.id()).await();
   }
+
+  @Test
+  void aDissolvingCoupleNeverErasesAnotherCouplesShareListedUnderItByALostRace() {
+    ShareRepository repo = new ShareRepository(server.mongo());
+    String theirs = UUID.randomUUID().toString();
+    repo.insert(new JsonObject().put("_id", theirs).put("coupleId", "couple-b").put("title", "kept")).await();
+    repo.list("couple-b", theirs).await();
+    // A create race once put couple B's id into couple A's list; A then dissolves.
+    repo.list("couple-a", theirs).await();
+    assertEquals(List.of(), repo.findAllOf("couple-a").await());
+    repo.removeAllOf("couple-a").await();
+    assertEquals("kept", repo.find(theirs).await().getString("title"));
+    assertEquals(1, repo.findAllOf("couple-b").await().size());
+  }
 }
