@@ -8,14 +8,10 @@ import dev.bridgework.web.Ids;
 import dev.bridgework.web.Times;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.time.Clock;
-import java.time.Instant;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -267,41 +263,14 @@ public final class ReviewService implements JointSpaceListener {
 
   // ------------------------------------------------------------------ the brief
 
-  /** A rendered brief: the bytes and how to send them. */
-  public record BriefFile(String contentType, String fileName, Buffer body) {}
-
-  public static final Set<String> FORMATS = Set.of("md", "html", "pdf");
-
-  /** GET /api/reviews/{id}/brief: the agenda as it stands, in one of {@link #FORMATS}. */
+  /** GET /api/reviews/{id}/brief: the agenda as it stands, in one of {@link BriefFile#FORMATS}. */
   public Future<BriefFile> brief(JointSpace.Couple couple, String reviewId, String format) {
     // Looked up first: someone else's review is 404 whatever format they ask for.
     return get(couple.id(), reviewId)
-        .compose(review -> format == null || !FORMATS.contains(format)
+        .compose(review -> format == null || !BriefFile.FORMATS.contains(format)
             ? Future.failedFuture(ApiException.invalid("format", "'format' must be one of html, md, pdf."))
-            : joint.sharesOf(couple.id()).map(shares -> toBrief(couple, review, shares)))
-        .compose(brief -> switch (format) {
-          case "md" -> Future.succeededFuture(new BriefFile("text/markdown; charset=utf-8",
-              BriefRenderer.fileName(brief, "md"), Buffer.buffer(renderer.markdown(brief))));
-          case "html" -> Future.succeededFuture(new BriefFile("text/html; charset=utf-8",
-              BriefRenderer.fileName(brief, "html"), Buffer.buffer(renderer.html(brief))));
-          // Layout and font subsetting block for a while: a worker thread, never the event loop.
-          case "pdf" -> vertx.executeBlocking(() -> new BriefFile("application/pdf",
-              BriefRenderer.fileName(brief, "pdf"), Buffer.buffer(renderer.pdf(brief))), false);
-          default -> Future.failedFuture(ApiException.invalid("format", "'format' must be one of html, md, pdf."));
-        });
-  }
-
-  /** Only the agenda's shares, in agenda order; a share that no longer exists is left out. */
-  static Brief toBrief(JointSpace.Couple couple, Review review, List<JsonObject> shares) {
-    Map<String, JsonObject> byId = new HashMap<>();
-    shares.forEach(s -> byId.put(s.getString("id"), s));
-    List<Brief.Item> items = new ArrayList<>();
-    for (Review.AgendaItem item : review.agenda()) {
-      JsonObject share = byId.get(item.shareId());
-      if (share != null) items.add(new Brief.Item(share, item.notes()));
-    }
-    LocalDate date = LocalDate.ofInstant(Instant.parse(review.createdAt()), ZoneOffset.UTC);
-    return new Brief(couple.members(), date, items);
+            : joint.sharesOf(couple.id()).map(shares -> Brief.of(couple, review, shares)))
+        .compose(brief -> BriefFile.render(brief, format, renderer, vertx));
   }
 
   // ------------------------------------------------------------------ the account export

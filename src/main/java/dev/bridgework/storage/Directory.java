@@ -70,7 +70,7 @@ public final class Directory {
         .map(docs -> docs.stream().filter(doc -> owner.equals(doc.getString(ownerField))).toList());
   }
 
-  /** Documents of {@code collection} by id, in batches; ids without a document are left out. */
+  /** Documents of {@code collection} by id; ids without a document are left out. */
   public Future<List<JsonObject>> byIds(String collection, JsonArray ids, JsonObject fields) {
     if (ids.isEmpty()) return Future.succeededFuture(List.of());
     FindOptions options = new FindOptions();

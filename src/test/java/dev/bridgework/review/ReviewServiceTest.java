@@ -277,7 +277,7 @@ class ReviewServiceTest {
     assertTrue(md.contains("- **Alice:** Alice notes alpha"), md);
     assertFalse(md.contains("Off agenda item"), md);
     assertEquals("invalid", failure(service.brief(p.couple(), review.id(), "docx")).code());
-    ReviewService.BriefFile pdf = service.brief(p.couple(), review.id(), "pdf").await();
+    BriefFile pdf = service.brief(p.couple(), review.id(), "pdf").await();
     assertEquals("application/pdf", pdf.contentType());
     assertTrue(pdf.fileName().matches("bridgework-brief-\\d{4}-\\d{2}-\\d{2}\\.pdf"), pdf.fileName());
   }
