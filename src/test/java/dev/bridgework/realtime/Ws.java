@@ -4,6 +4,7 @@ import dev.bridgework.testing.Api;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.ClientWebSocket;
 import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
@@ -38,12 +39,12 @@ final class Ws implements AutoCloseable {
 
   private Ws(WebSocketClient client, WebSocketConnectOptions options) {
     this.client = client;
-    // Handlers are set on the event loop as the handshake completes, before any frame is read.
-    this.socket = client.connect(options).map(ws -> {
-      ws.textMessageHandler(text -> frames.add(new JsonObject(text)));
-      ws.closeHandler(v -> closed.complete(ws.closeStatusCode()));
-      return ws;
-    }).await();
+    // Handlers are set before connecting: Vert.x drops frames that arrive before a handler is set,
+    // and the welcome can arrive before a handler set on the connect future's completion runs.
+    ClientWebSocket ws = client.webSocket();
+    ws.textMessageHandler(text -> frames.add(new JsonObject(text)));
+    ws.closeHandler(v -> closed.complete(ws.closeStatusCode()));
+    this.socket = ws.connect(options).await();
     this.welcome = next();
     assertEquals("welcome", welcome.getString("type"), welcome.encode());
   }

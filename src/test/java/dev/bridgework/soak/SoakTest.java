@@ -4,6 +4,7 @@ import dev.bridgework.testing.ServerProcess;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.ClientWebSocket;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
@@ -282,20 +283,19 @@ class SoakTest {
     WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("localhost").setPort(port).setURI("/api/ws")
         .addHeader("Cookie", "bw_session=" + cookie);
     java.util.concurrent.CompletableFuture<Void> synced = new java.util.concurrent.CompletableFuture<>();
-    // The handler is set as the handshake completes, on the event loop: Vert.x drops frames that
-    // arrive before a handler is set, and the welcome may come right away.
-    WebSocket socket = ws.connect(options).map(opened -> {
-      opened.textMessageHandler(text -> {
-        JsonObject f = new JsonObject(text);
-        switch (f.getString("type")) {
-          case "welcome" -> opened.writeTextMessage(new JsonObject().put("type", "resume")
-              .put("self", f.getJsonObject("heads").getLong("self")).put("couple", fromSeq).encode());
-          case "synced" -> synced.complete(null);
-          default -> c.onFrame(f);
-        }
-      });
-      return opened;
-    }).await();
+    // The handler is set before connecting: Vert.x drops frames that arrive before a handler is
+    // set, and the welcome may come before a handler set on the connect's completion would run.
+    ClientWebSocket opened = ws.webSocket();
+    opened.textMessageHandler(text -> {
+      JsonObject f = new JsonObject(text);
+      switch (f.getString("type")) {
+        case "welcome" -> opened.writeTextMessage(new JsonObject().put("type", "resume")
+            .put("self", f.getJsonObject("heads").getLong("self")).put("couple", fromSeq).encode());
+        case "synced" -> synced.complete(null);
+        default -> c.onFrame(f);
+      }
+    });
+    WebSocket socket = opened.connect(options).await();
     c.socket = socket;
     try {
       synced.get(30, TimeUnit.SECONDS);
@@ -308,14 +308,13 @@ class SoakTest {
   private static long head(WebSocketClient ws, int port, Client c) throws Exception {
     String cookie = c.http.cookieStore().get(false, "localhost", "/").iterator().next().value();
     java.util.concurrent.CompletableFuture<Long> head = new java.util.concurrent.CompletableFuture<>();
-    WebSocket socket = ws.connect(new WebSocketConnectOptions().setHost("localhost").setPort(port).setURI("/api/ws")
-        .addHeader("Cookie", "bw_session=" + cookie)).map(opened -> {
-          opened.textMessageHandler(text -> {
-            JsonObject f = new JsonObject(text);
-            if ("welcome".equals(f.getString("type"))) head.complete(f.getJsonObject("heads").getLong("couple"));
-          });
-          return opened;
-        }).await();
+    ClientWebSocket opened = ws.webSocket();
+    opened.textMessageHandler(text -> {
+      JsonObject f = new JsonObject(text);
+      if ("welcome".equals(f.getString("type"))) head.complete(f.getJsonObject("heads").getLong("couple"));
+    });
+    WebSocket socket = opened.connect(new WebSocketConnectOptions().setHost("localhost").setPort(port).setURI("/api/ws")
+        .addHeader("Cookie", "bw_session=" + cookie)).await();
     long h = head.get(30, TimeUnit.SECONDS);
     socket.close().await();
     return h;

@@ -3,6 +3,7 @@ package dev.bridgework.testing;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.ClientWebSocket;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
@@ -20,13 +21,14 @@ import java.util.function.Predicate;
  */
 public final class WsClient implements AutoCloseable {
   private final WebSocketClient client;
-  private final WebSocket socket;
+  private final ClientWebSocket socket;
   private final LinkedBlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
   private final Promise<Short> closed = Promise.promise();
 
-  private WsClient(WebSocketClient client, WebSocket socket) {
+  /** Handlers are set before connecting: Vert.x drops frames that arrive before a handler is set. */
+  private WsClient(WebSocketClient client) {
     this.client = client;
-    this.socket = socket;
+    this.socket = client.webSocket();
     socket.textMessageHandler(text -> {
       try {
         frames.add(new JsonObject(text));
@@ -43,7 +45,8 @@ public final class WsClient implements AutoCloseable {
     WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("localhost").setPort(port).setURI("/api/ws");
     if (cookieHeader != null) options.addHeader("Cookie", cookieHeader);
     if (origin != null) options.addHeader("Origin", origin);
-    return client.connect(options).map(ws -> new WsClient(client, ws));
+    WsClient ws = new WsClient(client);
+    return ws.socket.connect(options).map(ws).onFailure(e -> client.close());
   }
 
   /** Connects as this API client (same session cookie), blocking the test thread. */
