@@ -103,7 +103,7 @@ public final class Application {
     this.reviewRepository = new ReviewRepository(mongo, vault);
     this.reviews = new ReviewService(reviewRepository, jointSpace(), events, new BriefRenderer(), vertx, clock);
     // Withdrawals and dissolutions reach every feature that keeps something of the joint space.
-    this.shares = new ShareService(mongo, coupleRepository, vault, events, clock, List.of(reviews));
+    this.shares = new ShareService(mongo, coupleRepository, vault, events, clock, catalog, List.of(reviews));
     this.couples = new CoupleService(coupleRepository, users, vault, events,
         new Throttle(mongo, clock, 10, Duration.ofMinutes(15)), clock, config.inviteTtl(), vertx.eventBus(), List.of(shares, reviews));
     this.catalog = catalog;
@@ -214,6 +214,10 @@ public final class Application {
 
   public Vault vault() {
     return vault;
+  }
+
+  public ExerciseCatalog catalog() {
+    return catalog;
   }
 
   public Vertx vertx() {

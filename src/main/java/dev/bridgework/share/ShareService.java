@@ -3,6 +3,7 @@ package dev.bridgework.share;
 import dev.bridgework.couple.Couple;
 import dev.bridgework.couple.CoupleRepository;
 import dev.bridgework.couple.JointSpaceListener;
+import dev.bridgework.exercise.ExerciseCatalog;
 import dev.bridgework.realtime.EventLog;
 import dev.bridgework.realtime.Stream;
 import dev.bridgework.storage.DataKey;
@@ -42,13 +43,14 @@ public final class ShareService implements JointSpaceListener {
   private final EventLog events;
   private final Clock clock;
   private final List<JointSpaceListener> listeners;
-  private final ExerciseSteps steps = ExerciseSteps.load();
+  private final ExcerptSources sources;
 
   public record Saved(Share share, boolean created) {}
 
   public ShareService(MongoClient mongo, CoupleRepository couples, Vault vault, EventLog events, Clock clock,
-                      List<JointSpaceListener> listeners) {
+                      ExerciseCatalog catalog, List<JointSpaceListener> listeners) {
     this.repo = new ShareRepository(mongo);
+    this.sources = new ExcerptSources(repo, catalog);
     this.couples = couples;
     this.vault = vault;
     this.events = events;
@@ -110,7 +112,7 @@ public final class ShareService implements JointSpaceListener {
   }
 
   private Future<Saved> create(Couple couple, String userId, String shareId, ShareDraft draft) {
-    return exerciseOf(draft, userId, null).compose(exerciseId -> vault.coupleKey(couple.id()).compose(key -> {
+    return sources.exerciseOf(draft, userId, null).compose(exerciseId -> vault.coupleKey(couple.id()).compose(key -> {
       String now = Times.format(clock.instant());
       Share share = new Share(shareId, couple.id(), userId, draft.reflectionId(), exerciseId, draft.title(), draft.excerpts(),
           draft.note(), draft.intent(), false, List.of(), now, now, 1);
@@ -127,7 +129,7 @@ public final class ShareService implements JointSpaceListener {
     if (draft.version() == null || draft.version() != current.version()) {
       return Future.failedFuture(ApiException.versionConflict(current.toJson()));
     }
-    return exerciseOf(draft, userId, current).compose(exerciseId -> {
+    return sources.exerciseOf(draft, userId, current).compose(exerciseId -> {
       JsonObject content = Share.contentDocument(draft.reflectionId(), exerciseId, draft.title(), draft.excerpts(),
           draft.note(), draft.intent(), key).put("updatedAt", Times.format(clock.instant()));
       return repo.updateContent(current.id(), current.version(), content);
@@ -141,39 +143,6 @@ public final class ShareService implements JointSpaceListener {
       return events.append(Stream.couple(couple.id()), "share.updated", share.toJson())
           .compose(event -> scrubIfWithdrawn(couple.id(), share.id()))
           .map(v -> new Saved(share, false));
-    });
-  }
-
-  /**
-   * Checks the reflection link and step ids; answers the reflection's exercise id (null without a
-   * reflection). A reflection kept from the stored share is not looked up again: it was the
-   * author's when linked, and a later private edit or deletion must not break their share.
-   */
-  private Future<String> exerciseOf(ShareDraft draft, String userId, Share current) {
-    Future<String> exercise;
-    if (draft.reflectionId() == null) {
-      exercise = Future.succeededFuture(null);
-    } else if (current != null && draft.reflectionId().equals(current.reflectionId())) {
-      exercise = Future.succeededFuture(current.exerciseId());
-    } else {
-      exercise = repo.ownReflection(draft.reflectionId(), userId).compose(reflection -> reflection == null
-          ? Future.failedFuture(ApiException.invalid("reflectionId", "'reflectionId' must be the id of one of your reflections."))
-          : Future.succeededFuture(reflection.getString("exerciseId")));
-    }
-    return exercise.compose(exerciseId -> {
-      List<Share.Excerpt> excerpts = draft.excerpts();
-      for (int i = 0; i < excerpts.size(); i++) {
-        String stepId = excerpts.get(i).stepId();
-        if (stepId == null) continue;
-        String field = "excerpts[" + i + "].stepId";
-        if (draft.reflectionId() == null) {
-          return Future.failedFuture(ApiException.invalid(field, "A 'stepId' needs the 'reflectionId' it comes from."));
-        }
-        if (!steps.has(exerciseId, stepId)) {
-          return Future.failedFuture(ApiException.invalid(field, "The reflection's exercise has no step '" + stepId + "'."));
-        }
-      }
-      return Future.succeededFuture(exerciseId);
     });
   }
 

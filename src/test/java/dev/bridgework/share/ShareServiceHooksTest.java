@@ -67,7 +67,8 @@ class ShareServiceHooksTest {
 
   static Services services(Recorder recorder) {
     CoupleRepository repo = new CoupleRepository(server.mongo());
-    ShareService shares = new ShareService(server.mongo(), repo, server.app.vault(), server.app.events(), server.clock, List.of(recorder));
+    ShareService shares = new ShareService(server.mongo(), repo, server.app.vault(), server.app.events(), server.clock,
+        server.app.catalog(), List.of(recorder));
     CoupleService couples = new CoupleService(repo, new UserRepository(server.mongo()), server.app.vault(), server.app.events(),
         new Throttle(server.mongo(), server.clock, 10, Duration.ofMinutes(15)), server.clock, Duration.ofHours(72),
         server.vertx.eventBus(), List.of(shares, recorder));
