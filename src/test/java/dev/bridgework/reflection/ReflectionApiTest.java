@@ -412,8 +412,7 @@ class ReflectionApiTest {
     JsonObject second = create(alice, newId(), draft("Second."));
     JsonObject bobs = create(bob, newId(), draft("Bob's."));
     ReflectionService service = new ReflectionService(server.mongo(), server.app.vault(), server.app.events(), server.clock,
-        dev.bridgework.exercise.ExerciseCatalog.loadFromClasspath(),
-        new dev.bridgework.parts.PartsService(server.mongo(), server.app.vault(), server.app.events(), server.clock));
+        dev.bridgework.exercise.ExerciseCatalog.loadFromClasspath());
 
     assertEquals(new JsonArray().add(second).add(first), service.exportOf(alice.id()).await());
     service.eraseAll(alice.id()).await();
