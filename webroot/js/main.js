@@ -5,6 +5,7 @@ import { realtime } from './realtime.js';
 import { session, refreshSession } from './store.js';
 import { navigate, setRouter, endSession, unsavedGuards } from './app.js';
 import { announce } from './ui.js';
+import { requireSecureContext } from './secure.js';
 import { signin, signup } from './views/auth.js';
 import home from './views/home.js';
 import exercises from './views/exercises.js';
@@ -160,6 +161,7 @@ function wire() {
 }
 
 async function boot() {
+  if (!requireSecureContext(main)) return;
   wire();
   updateConnection();
   try {

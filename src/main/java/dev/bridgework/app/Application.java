@@ -26,6 +26,8 @@ import dev.bridgework.checkin.CheckinRoutes;
 import dev.bridgework.checkin.CheckinService;
 import dev.bridgework.exercise.ExerciseCatalog;
 import dev.bridgework.exercise.ExerciseRoutes;
+import dev.bridgework.kept.KeptRoutes;
+import dev.bridgework.kept.KeptService;
 import dev.bridgework.parts.PartsRoutes;
 import dev.bridgework.parts.PartsService;
 import dev.bridgework.reflection.ReflectionRoutes;
@@ -37,19 +39,25 @@ import dev.bridgework.storage.Vault;
 import dev.bridgework.web.FeatureRoutes;
 import dev.bridgework.web.HealthRoutes;
 import dev.bridgework.web.HttpVerticle;
+import dev.bridgework.web.ClientRequestInfo;
 import dev.bridgework.web.OriginGuard;
+import dev.bridgework.web.TrustedProxies;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.mongo.MongoClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Wires the features together: database, repositories, services, routes, and the HTTP verticles.
@@ -82,6 +90,7 @@ public final class Application {
   final PartsService parts;
   final ReflectionService reflections;
   final CheckinService checkins;
+  final KeptService kept;
   final RealtimeGateway realtime;
 
   private Application(Vertx vertx, AppConfig config, Clock clock, Database database, byte[] masterKey,
@@ -95,7 +104,8 @@ public final class Application {
     this.sessions = new SessionStore(mongo, clock, config.sessionIdleTimeout(), config.sessionAbsoluteTimeout());
     this.auth = new AuthService(users, sessions, new PasswordHasher(vertx),
         new Throttle(mongo, clock, 10, Duration.ofMinutes(15)),
-        new Throttle(mongo, clock, 100, Duration.ofMinutes(15)), clock, vertx.eventBus());
+        new Throttle(mongo, clock, 100, Duration.ofMinutes(15)), clock, vertx.eventBus(),
+        config.minKdfIterations(), AuthService.preloginSecret(masterKey));
     this.sessionAuth = new SessionAuth(sessions);
     this.vault = new Vault(mongo, masterKey);
     this.events = new EventLog(vertx, mongo, clock, vault);
@@ -104,13 +114,15 @@ public final class Application {
     this.reviews = new ReviewService(reviewRepository, jointSpace(), events, new BriefRenderer(), vertx, clock);
     // Withdrawals and dissolutions reach every feature that keeps something of the joint space.
     this.shares = new ShareService(mongo, coupleRepository, vault, events, clock, catalog, List.of(reviews));
+    this.kept = new KeptService(mongo, vault, events, clock);
     this.couples = new CoupleService(coupleRepository, users, vault, events,
-        new Throttle(mongo, clock, 10, Duration.ofMinutes(15)), clock, config.inviteTtl(), vertx.eventBus(), List.of(shares, reviews));
+        new Throttle(mongo, clock, 10, Duration.ofMinutes(15)), clock, config.inviteTtl(), vertx.eventBus(), List.of(shares, reviews),
+        new KeptWords(shares, reviews, kept, users, clock));
     this.catalog = catalog;
     this.parts = new PartsService(mongo, vault, events, clock);
-    this.reflections = new ReflectionService(mongo, vault, events, clock, catalog, parts);
+    this.reflections = new ReflectionService(mongo, vault, events, clock, catalog);
     this.checkins = new CheckinService(mongo, vault, events, clock);
-    this.accountData = new AccountData(couples, shares, reflections, parts, checkins, reviews, events, vault);
+    this.accountData = new AccountData(couples, shares, reflections, parts, checkins, kept, reviews, events, vault, users);
     this.realtime = new RealtimeGateway(vertx, sessionAuth, sessions, events, new CoupleMembership(couples),
         RealtimeLimits.defaults());
   }
@@ -133,7 +145,10 @@ public final class Application {
 
   public static Future<Application> start(Vertx vertx, AppConfig config, Clock clock) {
     boolean inMemory = Database.IN_MEMORY.equals(config.dataDir().toString());
-    return vertx.executeBlocking(() -> Vault.loadMasterKey(config.masterKey(), config.dataDir(), inMemory))
+    return vertx.executeBlocking(() -> {
+          requireReadableTls(config);
+          return Vault.loadMasterKey(config.masterKey(), config.dataDir(), inMemory);
+        })
         // A broken exercise file stops start-up here, before the database opens, naming the file.
         .compose(masterKey -> vertx.executeBlocking(ExerciseCatalog::loadFromClasspath)
             .compose(catalog -> Database.start(vertx, config.mongoUri(), config.mongoDb(), config.dataDir())
@@ -141,10 +156,21 @@ public final class Application {
         .compose(app -> app.createIndexes().compose(v -> app.realtime.start()).compose(v -> app.deployHttp()).map(app));
   }
 
+  /** A missing or unreadable PEM file stops start-up naming its key, before the database opens. */
+  private static void requireReadableTls(AppConfig config) {
+    if (!config.tls()) return;
+    Map<String, String> files = Map.of("http.tls.certPath", config.tlsCertPath(), "http.tls.keyPath", config.tlsKeyPath());
+    files.forEach((key, file) -> {
+      if (!Files.isReadable(Path.of(file))) {
+        throw new IllegalArgumentException(key + ": cannot read the PEM file '" + file + "'");
+      }
+    });
+  }
+
   private Future<Void> createIndexes() {
     return Future.all(List.of(users.createIndexes(), events.createIndexes(),
         coupleRepository.createIndexes(), shares.createIndexes(), reviewRepository.createIndexes(),
-        parts.createIndexes(), reflections.createIndexes(), checkins.createIndexes())).mapEmpty();
+        parts.createIndexes(), reflections.createIndexes(), checkins.createIndexes(), kept.createIndexes())).mapEmpty();
   }
 
   private List<FeatureRoutes> features() {
@@ -158,6 +184,7 @@ public final class Application {
     features.add(new FeatureRoutes("/api/reflections", new ReflectionRoutes(vertx, reflections, sessionAuth).router()));
     features.add(new FeatureRoutes("/api/parts", new PartsRoutes(vertx, parts, sessionAuth).router()));
     features.add(new FeatureRoutes("/api/checkins", new CheckinRoutes(vertx, checkins, sessionAuth).router()));
+    features.add(new FeatureRoutes("/api/kept", new KeptRoutes(vertx, kept, sessionAuth).router()));
     return features;
   }
 
@@ -166,10 +193,15 @@ public final class Application {
     // Port 0 with several instances would give each its own random port; -1 asks Vert.x for one shared random port.
     int port = config.httpPort() == 0 && instances > 1 ? -1 : config.httpPort();
     OriginGuard originGuard = new OriginGuard(config.allowedOrigins());
+    ClientRequestInfo clientInfo = new ClientRequestInfo(TrustedProxies.parse(config.trustedProxies()));
+    PemKeyCertOptions tls = config.tls()
+        ? new PemKeyCertOptions().setCertPath(config.tlsCertPath()).setKeyPath(config.tlsKeyPath())
+        : null;
     HealthRoutes health = new HealthRoutes(database);
     List<HttpVerticle> deployed = new ArrayList<>();
     return vertx.deployVerticle(() -> {
-          HttpVerticle verticle = new HttpVerticle(config.httpHost(), port, originGuard, health, realtime, this::features, "webroot");
+          HttpVerticle verticle = new HttpVerticle(config.httpHost(), port, tls, clientInfo, originGuard, health, realtime,
+              this::features, "webroot");
           synchronized (deployed) {
             deployed.add(verticle);
           }
@@ -178,7 +210,8 @@ public final class Application {
         .map(id -> {
           deployments.add(id);
           this.port = deployed.get(0).actualPort();
-          LOG.info("Bridgework listening on http://{}:{} ({} event-loop instance(s))", config.httpHost(), this.port, instances);
+          LOG.info("Bridgework listening on {}://{}:{} ({} event-loop instance(s))", config.tls() ? "https" : "http",
+              config.httpHost(), this.port, instances);
           return null;
         });
   }
