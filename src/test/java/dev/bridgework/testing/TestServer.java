@@ -101,6 +101,12 @@ public final class TestServer implements AutoCloseable {
     return api;
   }
 
+  /** A client that registered or signed in by hand is this person from now on (its cookie jar holds the session). */
+  public static Api signedIn(Api api, JsonObject user, String email, ClientCrypto.Keys keys) {
+    api.signedIn(user, email, keys);
+    return api;
+  }
+
   /** The register body a client sends: {@code {email, displayName, authKey, kdf, vault, recoveryAuth}}. */
   public static JsonObject registration(String email, String name, ClientCrypto.Keys keys) {
     return new JsonObject().put("email", email).put("displayName", name).mergeIn(keys.body());
