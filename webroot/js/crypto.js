@@ -1,148 +1,253 @@
-// PLACEHOLDER until the real crypto.js arrives from main: the same API, written from
-// docs/ENCRYPTION.md and ClientCrypto.java. Keys are raw bytes (Uint8Array); WebCrypto does the work.
+// The client's key scheme, byte for byte as API.md "End-to-end encryption of
+// private work" and docs/ENCRYPTION.md define it: PBKDF2-SHA256 stretching,
+// HKDF-SHA256 labels, AES-256-GCM envelopes and the base32 recovery code.
+// WebCrypto only. Key material stays in Uint8Arrays in memory: this module never
+// writes to any storage; callers decide what to keep and for how long.
+// src/test/resources/crypto-vectors.json pins it to the Java test client.
 
-const te = new TextEncoder();
-const td = new TextDecoder();
-const subtle = globalThis.crypto.subtle;
+export const VAULT_AAD = 'bridgework/vault/v1';
+export const SESSION_AAD = 'bridgework/session/v1';
+const KDF_ALG = 'PBKDF2-SHA256';
 const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+const utf8 = new TextEncoder();
+// fatal: a plaintext that is not UTF-8 is a broken envelope, not text with U+FFFD in it.
+const utf8Strict = new TextDecoder('utf-8', { fatal: true });
 
+/** An envelope that does not open: wrong key or AAD, changed bytes, or not an envelope at all. */
 export class EnvelopeError extends Error {
-  constructor(message = 'This could not be opened with this key.') {
-    super(message);
+  constructor(message, options) {
+    super(message, options);
     this.name = 'EnvelopeError';
   }
 }
 
+// ---- base64url, no padding ------------------------------------------------
+
 export function b64u(bytes) {
-  let s = '';
-  const b = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
-  for (let i = 0; i < b.length; i += 1) s += String.fromCharCode(b[i]);
-  return btoa(s).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  let bin = '';
+  for (let i = 0; i < bytes.length; i++) bin += String.fromCharCode(bytes[i]);
+  return btoa(bin).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
 
 export function unb64u(text) {
-  if (typeof text !== 'string' || !/^[A-Za-z0-9_-]*$/.test(text)) throw new EnvelopeError('Not base64url.');
-  const s = atob(text.replace(/-/g, '+').replace(/_/g, '/') + '==='.slice((text.length + 3) % 4));
-  const out = new Uint8Array(s.length);
-  for (let i = 0; i < s.length; i += 1) out[i] = s.charCodeAt(i);
+  // A length of 4n+1 cannot come from any byte string; padding is not part of the format.
+  if (typeof text !== 'string' || !/^[A-Za-z0-9_-]*$/.test(text) || text.length % 4 === 1) {
+    throw new Error('not base64url text');
+  }
+  const bin = atob(text.replace(/-/g, '+').replace(/_/g, '/'));
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
   return out;
 }
 
 export function randomBytes(n) {
-  return globalThis.crypto.getRandomValues(new Uint8Array(n));
+  return crypto.getRandomValues(new Uint8Array(n));
 }
+
+// ---- key derivation -------------------------------------------------------
 
 export function newKdf(iterations) {
-  return { alg: 'PBKDF2-SHA256', iterations, salt: b64u(randomBytes(16)) };
+  return { alg: KDF_ALG, iterations, salt: b64u(randomBytes(16)) };
 }
 
+/** PBKDF2-HMAC-SHA256 over the UTF-8 of the NFC password: the same password typed on any device gives the same key. */
 export async function stretch(password, kdf) {
-  const base = await subtle.importKey('raw', te.encode(String(password).normalize('NFC')), 'PBKDF2', false, ['deriveBits']);
-  const bits = await subtle.deriveBits({ name: 'PBKDF2', hash: 'SHA-256', salt: unb64u(kdf.salt), iterations: kdf.iterations }, base, 256);
+  if (!kdf || kdf.alg !== KDF_ALG || !Number.isInteger(kdf.iterations) || kdf.iterations < 1) {
+    throw new Error('unsupported key derivation settings');
+  }
+  const key = await crypto.subtle.importKey('raw', utf8.encode(String(password).normalize('NFC')),
+    'PBKDF2', false, ['deriveBits']);
+  const bits = await crypto.subtle.deriveBits(
+    { name: 'PBKDF2', hash: 'SHA-256', salt: unb64u(kdf.salt), iterations: kdf.iterations }, key, 256);
   return new Uint8Array(bits);
 }
 
+/** HKDF-SHA256 with an empty salt (RFC 5869: HashLen zero bytes, which HMAC treats the same) and 32 bytes out. */
 export async function hkdf(ikm, info) {
-  const base = await subtle.importKey('raw', ikm, 'HKDF', false, ['deriveBits']);
-  const bits = await subtle.deriveBits({ name: 'HKDF', hash: 'SHA-256', salt: new Uint8Array(0), info: te.encode(info) }, base, 256);
+  const key = await crypto.subtle.importKey('raw', ikm, 'HKDF', false, ['deriveBits']);
+  const bits = await crypto.subtle.deriveBits(
+    { name: 'HKDF', hash: 'SHA-256', salt: new Uint8Array(0), info: utf8.encode(info) }, key, 256);
   return new Uint8Array(bits);
 }
 
-export async function authKey(stretched) { return b64u(await hkdf(stretched, 'bridgework/auth/v1')); }
-export function wrapKeyBytes(stretched) { return hkdf(stretched, 'bridgework/wrap/v1'); }
-export function recoveryKeyBytes(code) { return hkdf(code, 'bridgework/recovery/v1'); }
-export async function recoveryAuth(code) { return b64u(await hkdf(code, 'bridgework/recovery-auth/v1')); }
+export async function authKey(stretched) {
+  return b64u(await hkdf(stretched, 'bridgework/auth/v1'));
+}
+
+export function wrapKeyBytes(stretched) {
+  return hkdf(stretched, 'bridgework/wrap/v1');
+}
+
+export function recoveryKeyBytes(codeBytes) {
+  return hkdf(codeBytes, 'bridgework/recovery/v1');
+}
+
+export async function recoveryAuth(codeBytes) {
+  return b64u(await hkdf(codeBytes, 'bridgework/recovery-auth/v1'));
+}
+
+// ---- recovery code: 16 bytes as 26 base32 characters ---------------------
 
 export function formatRecoveryCode(bytes) {
+  if (!(bytes instanceof Uint8Array) || bytes.length !== 16) throw new Error('a recovery code is 16 bytes');
   let plain = '';
   let buffer = 0;
   let bits = 0;
   for (const b of bytes) {
-    buffer = ((buffer << 8) | b) & 0xffff;
+    buffer = ((buffer << 8) | b) & 0xfff; // at most 12 bits are ever pending
     bits += 8;
-    while (bits >= 5) { plain += BASE32[(buffer >> (bits - 5)) & 31]; bits -= 5; }
+    while (bits >= 5) {
+      plain += BASE32[(buffer >> (bits - 5)) & 31];
+      bits -= 5;
+    }
   }
   if (bits > 0) plain += BASE32[(buffer << (5 - bits)) & 31];
   return plain.match(/.{1,5}/g).join('-');
 }
 
 export function parseRecoveryCode(text) {
-  const clean = String(text || '').replace(/[\s-]/g, '').toUpperCase();
-  if (!clean) throw new Error('Please enter your recovery code.');
-  if (clean.length !== 26) throw new Error('A recovery code has 26 letters and digits. Please check it and try again.');
+  const clean = String(text).replace(/[\s-]/g, '');
+  if (clean.length !== 26) {
+    throw new Error(`A recovery code has 26 letters and digits; this one has ${clean.length}. Please check it and try again.`);
+  }
   const out = new Uint8Array(16);
   let buffer = 0;
   let bits = 0;
   let n = 0;
   for (const c of clean) {
-    const v = BASE32.indexOf(c);
-    if (v < 0) throw new Error(`A recovery code uses only the letters A–Z and the digits 2–7; “${c}” is not one of them.`);
-    buffer = ((buffer << 5) | v) & 0xffff;
+    // Only ASCII a-z fold to upper case, so no locale or Unicode case rule can turn a look-alike into a letter.
+    const v = BASE32.indexOf(c >= 'a' && c <= 'z' ? c.toUpperCase() : c);
+    if (v < 0) {
+      throw new Error(`"${c}" is not part of a recovery code, which uses only the letters A to Z and the digits 2 to 7.`);
+    }
+    buffer = ((buffer << 5) | v) & 0xfff;
     bits += 5;
-    if (bits >= 8) { if (n < 16) out[n++] = (buffer >> (bits - 8)) & 0xff; bits -= 8; }
+    if (bits >= 8) {
+      out[n++] = (buffer >> (bits - 8)) & 0xff;
+      bits -= 8;
+    }
   }
-  if ((buffer & ((1 << bits) - 1)) !== 0) throw new Error('That recovery code is not quite right. Please check the last characters.');
+  if ((buffer & ((1 << bits) - 1)) !== 0) {
+    throw new Error('That is not a recovery code this app made: its last character is not right. Please check it and try again.');
+  }
   return out;
 }
 
-async function aesKey(key) {
-  return subtle.importKey('raw', key, 'AES-GCM', false, ['encrypt', 'decrypt']);
+// ---- envelopes: AES-256-GCM, {v:1, iv, ct} --------------------------------
+
+function aesKey(keyBytes, usage) {
+  if (!(keyBytes instanceof Uint8Array) || keyBytes.length !== 32) throw new Error('an AES-256 key is 32 bytes');
+  return crypto.subtle.importKey('raw', keyBytes, 'AES-GCM', false, [usage]);
 }
 
-export async function sealBytes(key, aad, bytes, iv = randomBytes(12)) {
-  const ct = await subtle.encrypt({ name: 'AES-GCM', iv, additionalData: te.encode(aad) }, await aesKey(key), bytes);
-  return { v: 1, iv: b64u(iv), ct: b64u(new Uint8Array(ct)) };
+export async function sealBytes(keyBytes, aad, bytes, iv) {
+  const nonce = iv || randomBytes(12);
+  if (nonce.length !== 12) throw new Error('an iv is 12 bytes');
+  const key = await aesKey(keyBytes, 'encrypt');
+  const ct = await crypto.subtle.encrypt(
+    { name: 'AES-GCM', iv: nonce, additionalData: utf8.encode(aad), tagLength: 128 }, key, bytes);
+  return { v: 1, iv: b64u(nonce), ct: b64u(new Uint8Array(ct)) };
 }
 
-export async function openBytes(key, aad, env) {
-  if (!env || typeof env !== 'object' || env.v !== 1 || typeof env.iv !== 'string' || typeof env.ct !== 'string') {
-    throw new EnvelopeError('Not an envelope.');
+export async function openBytes(keyBytes, aad, envelope) {
+  if (!envelope || typeof envelope !== 'object' || envelope.v !== 1
+      || typeof envelope.iv !== 'string' || typeof envelope.ct !== 'string') {
+    throw new EnvelopeError('This is not a sealed envelope (expected {v:1, iv, ct}).');
   }
+  let iv;
+  let ct;
   try {
-    const pt = await subtle.decrypt({ name: 'AES-GCM', iv: unb64u(env.iv), additionalData: te.encode(aad) }, await aesKey(key), unb64u(env.ct));
-    return new Uint8Array(pt);
+    iv = unb64u(envelope.iv);
+    ct = unb64u(envelope.ct);
   } catch (e) {
-    throw new EnvelopeError();
+    throw new EnvelopeError('The envelope is damaged: its iv or ct is not base64url.', { cause: e });
+  }
+  if (iv.length !== 12) throw new EnvelopeError('The envelope is damaged: its iv is not 12 bytes.');
+  if (ct.length < 16) throw new EnvelopeError('The envelope is damaged: it is too short to hold a tag.');
+  const key = await aesKey(keyBytes, 'decrypt');
+  try {
+    const plain = await crypto.subtle.decrypt(
+      { name: 'AES-GCM', iv, additionalData: utf8.encode(aad), tagLength: 128 }, key, ct);
+    return new Uint8Array(plain);
+  } catch (e) {
+    // WebCrypto says only "OperationError"; GCM cannot tell a wrong key from a changed byte or a moved envelope.
+    throw new EnvelopeError(`The envelope does not open for "${aad}": wrong key, changed bytes, or it belongs to another item.`, { cause: e });
   }
 }
 
-export function sealJson(key, aad, obj) { return sealBytes(key, aad, te.encode(JSON.stringify(obj))); }
-
-export async function openJson(key, aad, env) {
-  const bytes = await openBytes(key, aad, env);
-  try { return JSON.parse(td.decode(bytes)); } catch { throw new EnvelopeError('Not JSON.'); }
+export function sealJson(keyBytes, aad, obj) {
+  return sealBytes(keyBytes, aad, utf8.encode(JSON.stringify(obj)));
 }
 
-const VAULT_AAD = 'bridgework/vault/v1';
+export async function openJson(keyBytes, aad, envelope) {
+  const bytes = await openBytes(keyBytes, aad, envelope);
+  try {
+    return JSON.parse(utf8Strict.decode(bytes));
+  } catch (e) {
+    throw new EnvelopeError(`The envelope for "${aad}" opened but does not hold JSON.`, { cause: e });
+  }
+}
 
-async function wrapFor(password, iterations, vaultKey, code) {
+// ---- account keys ---------------------------------------------------------
+
+/** A new kdf and a new recovery code around an existing vault key: password change, legacy upgrade, recovery. */
+export async function rewrapForPassword(password, iterations, vaultKey) {
+  if (!(vaultKey instanceof Uint8Array) || vaultKey.length !== 32) throw new Error('a vault key is 32 bytes');
   const kdf = newKdf(iterations);
   const stretched = await stretch(password, kdf);
-  const vault = {
-    wrapped: await sealBytes(await wrapKeyBytes(stretched), VAULT_AAD, vaultKey),
-    recovery: await sealBytes(await recoveryKeyBytes(code), VAULT_AAD, vaultKey),
-  };
-  return {
-    kdf, authKey: await authKey(stretched), vault, recoveryAuth: await recoveryAuth(code),
-    recoveryCode: code, recoveryCodeText: formatRecoveryCode(code),
-  };
+  const recoveryCode = randomBytes(16);
+  const wrapKey = await wrapKeyBytes(stretched);
+  const recoveryKey = await recoveryKeyBytes(recoveryCode);
+  try {
+    return {
+      kdf,
+      authKey: await authKey(stretched),
+      vault: {
+        wrapped: await sealBytes(wrapKey, VAULT_AAD, vaultKey),
+        recovery: await sealBytes(recoveryKey, VAULT_AAD, vaultKey),
+      },
+      recoveryAuth: await recoveryAuth(recoveryCode),
+      recoveryCode,
+      recoveryCodeText: formatRecoveryCode(recoveryCode),
+    };
+  } finally {
+    // Intermediate keys are not needed again; the caller holds only what it was given.
+    stretched.fill(0);
+    wrapKey.fill(0);
+    recoveryKey.fill(0);
+  }
 }
 
 export async function makeAccountKeys(password, iterations) {
   const vaultKey = randomBytes(32);
-  return { ...(await wrapFor(password, iterations, vaultKey, randomBytes(16))), vaultKey };
+  const keys = await rewrapForPassword(password, iterations, vaultKey);
+  return { ...keys, vaultKey };
 }
 
-export function rewrapForPassword(password, iterations, vaultKey) {
-  return wrapFor(password, iterations, vaultKey, randomBytes(16));
+function checkVaultKey(bytes) {
+  if (bytes.length !== 32) throw new EnvelopeError('The vault opened but does not hold a 32-byte key.');
+  return bytes;
 }
 
+/** Stretches once and returns both what signs in (authKey) and what opens the work (vaultKey). */
 export async function unlockWithPassword(password, kdf, vault) {
   const stretched = await stretch(password, kdf);
-  const vaultKey = await openBytes(await wrapKeyBytes(stretched), VAULT_AAD, vault.wrapped);
-  return { authKey: await authKey(stretched), vaultKey };
+  const wrapKey = await wrapKeyBytes(stretched);
+  try {
+    const auth = await authKey(stretched);
+    const vaultKey = checkVaultKey(await openBytes(wrapKey, VAULT_AAD, vault && vault.wrapped));
+    return { authKey: auth, vaultKey };
+  } finally {
+    stretched.fill(0);
+    wrapKey.fill(0);
+  }
 }
 
 export async function unlockWithRecoveryCode(codeBytes, recoveryEnvelope) {
-  return openBytes(await recoveryKeyBytes(codeBytes), VAULT_AAD, recoveryEnvelope);
+  const recoveryKey = await recoveryKeyBytes(codeBytes);
+  try {
+    return checkVaultKey(await openBytes(recoveryKey, VAULT_AAD, recoveryEnvelope));
+  } finally {
+    recoveryKey.fill(0);
+  }
 }

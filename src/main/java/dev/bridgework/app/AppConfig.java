@@ -35,7 +35,8 @@ public record AppConfig(
     String clusterHost,
     int clusterPort,
     List<String> clusterMembers,
-    String masterKey) {
+    String masterKey,
+    int minKdfIterations) {
 
   /** Every key with its default; the README lists the same table. */
   public static final Map<String, String> DEFAULTS = defaults();
@@ -57,6 +58,7 @@ public record AppConfig(
     d.put("cluster.port", "5701");
     d.put("cluster.members", "127.0.0.1:5701,127.0.0.1:5702");
     d.put("crypto.masterKey", "");
+    d.put("crypto.minKdfIterations", "600000");
     return Map.copyOf(d);
   }
 
@@ -109,7 +111,8 @@ public record AppConfig(
         v.get("cluster.host").trim(),
         Integer.parseInt(v.get("cluster.port").trim()),
         list(v.get("cluster.members")),
-        v.get("crypto.masterKey").trim());
+        v.get("crypto.masterKey").trim(),
+        Integer.parseInt(v.get("crypto.minKdfIterations").trim()));
   }
 
   private static Object lookup(JsonObject json, String dotted) {
@@ -145,6 +148,7 @@ public record AppConfig(
 
   public AppConfig withHttpPort(int port) {
     return new AppConfig(port, httpHost, allowedOrigins, httpInstances, mongoUri, mongoDb, dataDir, inviteTtl,
-        sessionIdleTimeout, sessionAbsoluteTimeout, clusterEnabled, clusterHost, clusterPort, clusterMembers, masterKey);
+        sessionIdleTimeout, sessionAbsoluteTimeout, clusterEnabled, clusterHost, clusterPort, clusterMembers, masterKey,
+        minKdfIterations);
   }
 }

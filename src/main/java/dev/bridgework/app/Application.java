@@ -26,6 +26,8 @@ import dev.bridgework.checkin.CheckinRoutes;
 import dev.bridgework.checkin.CheckinService;
 import dev.bridgework.exercise.ExerciseCatalog;
 import dev.bridgework.exercise.ExerciseRoutes;
+import dev.bridgework.kept.KeptRoutes;
+import dev.bridgework.kept.KeptService;
 import dev.bridgework.parts.PartsRoutes;
 import dev.bridgework.parts.PartsService;
 import dev.bridgework.reflection.ReflectionRoutes;
@@ -82,6 +84,7 @@ public final class Application {
   final PartsService parts;
   final ReflectionService reflections;
   final CheckinService checkins;
+  final KeptService kept;
   final RealtimeGateway realtime;
 
   private Application(Vertx vertx, AppConfig config, Clock clock, Database database, byte[] masterKey,
@@ -95,7 +98,8 @@ public final class Application {
     this.sessions = new SessionStore(mongo, clock, config.sessionIdleTimeout(), config.sessionAbsoluteTimeout());
     this.auth = new AuthService(users, sessions, new PasswordHasher(vertx),
         new Throttle(mongo, clock, 10, Duration.ofMinutes(15)),
-        new Throttle(mongo, clock, 100, Duration.ofMinutes(15)), clock, vertx.eventBus());
+        new Throttle(mongo, clock, 100, Duration.ofMinutes(15)), clock, vertx.eventBus(),
+        config.minKdfIterations(), AuthService.preloginSecret(masterKey));
     this.sessionAuth = new SessionAuth(sessions);
     this.vault = new Vault(mongo, masterKey);
     this.events = new EventLog(vertx, mongo, clock, vault);
@@ -104,13 +108,15 @@ public final class Application {
     this.reviews = new ReviewService(reviewRepository, jointSpace(), events, new BriefRenderer(), vertx, clock);
     // Withdrawals and dissolutions reach every feature that keeps something of the joint space.
     this.shares = new ShareService(mongo, coupleRepository, vault, events, clock, catalog, List.of(reviews));
+    this.kept = new KeptService(mongo, vault, events, clock);
     this.couples = new CoupleService(coupleRepository, users, vault, events,
-        new Throttle(mongo, clock, 10, Duration.ofMinutes(15)), clock, config.inviteTtl(), vertx.eventBus(), List.of(shares, reviews));
+        new Throttle(mongo, clock, 10, Duration.ofMinutes(15)), clock, config.inviteTtl(), vertx.eventBus(), List.of(shares, reviews),
+        new KeptWords(shares, reviews, kept, users, clock));
     this.catalog = catalog;
     this.parts = new PartsService(mongo, vault, events, clock);
-    this.reflections = new ReflectionService(mongo, vault, events, clock, catalog, parts);
+    this.reflections = new ReflectionService(mongo, vault, events, clock, catalog);
     this.checkins = new CheckinService(mongo, vault, events, clock);
-    this.accountData = new AccountData(couples, shares, reflections, parts, checkins, reviews, events, vault);
+    this.accountData = new AccountData(couples, shares, reflections, parts, checkins, kept, reviews, events, vault, users);
     this.realtime = new RealtimeGateway(vertx, sessionAuth, sessions, events, new CoupleMembership(couples),
         RealtimeLimits.defaults());
   }
@@ -144,7 +150,7 @@ public final class Application {
   private Future<Void> createIndexes() {
     return Future.all(List.of(users.createIndexes(), events.createIndexes(),
         coupleRepository.createIndexes(), shares.createIndexes(), reviewRepository.createIndexes(),
-        parts.createIndexes(), reflections.createIndexes(), checkins.createIndexes())).mapEmpty();
+        parts.createIndexes(), reflections.createIndexes(), checkins.createIndexes(), kept.createIndexes())).mapEmpty();
   }
 
   private List<FeatureRoutes> features() {
@@ -158,6 +164,7 @@ public final class Application {
     features.add(new FeatureRoutes("/api/reflections", new ReflectionRoutes(vertx, reflections, sessionAuth).router()));
     features.add(new FeatureRoutes("/api/parts", new PartsRoutes(vertx, parts, sessionAuth).router()));
     features.add(new FeatureRoutes("/api/checkins", new CheckinRoutes(vertx, checkins, sessionAuth).router()));
+    features.add(new FeatureRoutes("/api/kept", new KeptRoutes(vertx, kept, sessionAuth).router()));
     return features;
   }
 

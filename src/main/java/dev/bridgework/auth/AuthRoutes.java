@@ -1,6 +1,7 @@
 package dev.bridgework.auth;
 
 import dev.bridgework.web.ApiException;
+import dev.bridgework.web.Envelope;
 import dev.bridgework.web.JsonBody;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -10,11 +11,10 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.Set;
 import java.util.regex.Pattern;
 
-/** {@code /api/auth/*}: register, login, logout. */
+/** {@code /api/auth/*}: prelogin, register, login, recovery, logout (API.md "Account", revised). */
 public final class AuthRoutes {
   private static final Pattern EMAIL = Pattern.compile("^[^\\s@]{1,64}@[^\\s@.]+(\\.[^\\s@.]+)+$");
-  private static final int MIN_PASSWORD = 10;
-  private static final int MAX_PASSWORD = 1024;
+  private static final Set<String> KEY_FIELDS = Set.of("authKey", "kdf", "vault");
 
   private final Vertx vertx;
   private final AuthService auth;
@@ -30,28 +30,56 @@ public final class AuthRoutes {
 
   public Router router() {
     Router router = Router.router(vertx);
+    router.post("/prelogin").handler(this::prelogin);
     router.post("/register").handler(this::register);
     router.post("/login").handler(this::login);
+    router.post("/recover/start").handler(this::recoverStart);
+    router.post("/recover").handler(this::recover);
     router.post("/logout").handler(sessionAuth).handler(this::logout);
     return router;
   }
 
+  private void prelogin(RoutingContext ctx) {
+    JsonBody body = JsonBody.read(ctx, Set.of("email"), Set.of());
+    String email = body.string("email", true, 1, 254);
+    auth.prelogin(email).onSuccess(ctx::json).onFailure(ctx::fail);
+  }
+
   private void register(RoutingContext ctx) {
-    JsonBody body = JsonBody.read(ctx, Set.of("email", "password", "displayName"), Set.of());
+    JsonBody body = JsonBody.read(ctx, union(KEY_FIELDS, Set.of("email", "displayName", "recoveryAuth")), Set.of());
     String email = email(body);
-    String password = password(body);
     String displayName = body.string("displayName", true, 1, 80).trim();
     if (displayName.isEmpty()) throw ApiException.invalid("displayName", "'displayName' must not be blank.");
-    auth.register(email, password, displayName)
+    AuthService.NewKeys keys = KeysInput.read(body, auth.minKdfIterations(), "recoveryAuth");
+    auth.register(email, displayName, keys)
         .onSuccess(signedIn -> signedIn(ctx, 201, signedIn))
         .onFailure(ctx::fail);
   }
 
   private void login(RoutingContext ctx) {
-    JsonBody body = JsonBody.read(ctx, Set.of("email", "password"), Set.of());
+    JsonBody body = JsonBody.read(ctx, Set.of("email", "authKey", "password"), Set.of());
     String email = body.string("email", true, 1, 254);
-    String password = body.string("password", true, 1, MAX_PASSWORD);
-    auth.login(email, password, ctx.request().remoteAddress().hostAddress())
+    AuthService.Credential credential = KeysInput.credential(body, "authKey");
+    auth.login(email, credential, clientAddress(ctx))
+        .onSuccess(signedIn -> signedIn(ctx, 200, signedIn))
+        .onFailure(ctx::fail);
+  }
+
+  private void recoverStart(RoutingContext ctx) {
+    JsonBody body = JsonBody.read(ctx, Set.of("email", "recoveryAuth"), Set.of());
+    String email = body.string("email", true, 1, 254);
+    String recoveryAuth = Envelope.key32("recoveryAuth", body.raw().getValue("recoveryAuth"));
+    auth.recoverStart(email, recoveryAuth, clientAddress(ctx))
+        .onSuccess(recovery -> ctx.json(new JsonObject().put("vault", recovery)))
+        .onFailure(ctx::fail);
+  }
+
+  private void recover(RoutingContext ctx) {
+    JsonBody body = JsonBody.read(ctx, union(KEY_FIELDS, Set.of("email", "recoveryAuth", "recoveryAuth2")), Set.of());
+    String email = body.string("email", true, 1, 254);
+    String recoveryAuth = Envelope.key32("recoveryAuth", body.raw().getValue("recoveryAuth"));
+    AuthService.NewKeys keys = KeysInput.read(body, auth.minKdfIterations(), "recoveryAuth2");
+    auth.recover(email, recoveryAuth, keys, clientAddress(ctx))
         .onSuccess(signedIn -> signedIn(ctx, 200, signedIn))
         .onFailure(ctx::fail);
   }
@@ -66,7 +94,12 @@ public final class AuthRoutes {
   private void signedIn(RoutingContext ctx, int status, AuthService.SignedIn signedIn) {
     ctx.response().addCookie(SessionAuth.sessionCookie(ctx.request(), signedIn.token(), sessions.absoluteTimeout().toSeconds()));
     ctx.response().setStatusCode(status);
-    ctx.json(new JsonObject().put("user", signedIn.user().toJson()));
+    ctx.json(new JsonObject().put("user", signedIn.user().toJson()).put("vault", signedIn.user().vault()));
+  }
+
+  /** The address failed attempts are counted against. */
+  static String clientAddress(RoutingContext ctx) {
+    return ctx.request().remoteAddress().hostAddress();
   }
 
   static String email(JsonBody body) {
@@ -75,11 +108,9 @@ public final class AuthRoutes {
     return email;
   }
 
-  static String password(JsonBody body) {
-    String password = body.string("password", true, 1, MAX_PASSWORD);
-    if (password.codePointCount(0, password.length()) < MIN_PASSWORD) {
-      throw ApiException.invalid("password", "Choose a password of at least " + MIN_PASSWORD + " characters.");
-    }
-    return password;
+  private static Set<String> union(Set<String> a, Set<String> b) {
+    java.util.HashSet<String> all = new java.util.HashSet<>(a);
+    all.addAll(b);
+    return all;
   }
 }

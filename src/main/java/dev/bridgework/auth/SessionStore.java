@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collection;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -111,6 +112,13 @@ public final class SessionStore {
 
   public Future<Void> delete(String key) {
     return mongo.removeDocument(COLLECTION, new JsonObject().put("_id", key)).mapEmpty();
+  }
+
+  /** The keys of every session of a user (a password change ends all but one). */
+  public Future<List<String>> keysOf(String userId) {
+    return mongo.findWithOptions(COLLECTION, new JsonObject().put("userId", userId),
+            new io.vertx.ext.mongo.FindOptions().setFields(new JsonObject().put("_id", 1)))
+        .map(docs -> docs.stream().map(doc -> doc.getString("_id")).toList());
   }
 
   public Future<Void> deleteAllOf(String userId) {

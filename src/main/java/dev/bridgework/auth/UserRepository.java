@@ -40,6 +40,32 @@ public final class UserRepository {
         .map(doc -> doc == null ? null : User.fromDocument(doc));
   }
 
+  /** New keys (password change, recovery, legacy upgrade); a legacy password hash goes. */
+  public Future<User> setKeys(String id, Keys keys) {
+    JsonObject set = new JsonObject().put("authHash", keys.authHash()).put("kdf", keys.kdf()).put("vault", keys.vault())
+        .put("recoveryHash", keys.recoveryHash());
+    return mongo.findOneAndUpdateWithOptions(COLLECTION, new JsonObject().put("_id", id),
+            new JsonObject().put("$set", set).put("$unset", new JsonObject().put("passwordHash", "")),
+            new io.vertx.ext.mongo.FindOptions(), new io.vertx.ext.mongo.UpdateOptions().setReturningNewDocument(true))
+        .map(doc -> doc == null ? null : User.fromDocument(doc));
+  }
+
+  /** What a key change stores: hashes of the client's keys, its kdf parameters and its wrapped vault key. */
+  public record Keys(String authHash, JsonObject kdf, JsonObject vault, String recoveryHash) {}
+
+  public Future<Void> setUnsealed(String id, boolean unsealed) {
+    return mongo.updateCollection(COLLECTION, new JsonObject().put("_id", id),
+        new JsonObject().put("$set", new JsonObject().put("unsealed", unsealed))).mapEmpty();
+  }
+
+  /** The notice for a person whose partner left; null clears it. */
+  public Future<Void> setEnding(String id, JsonObject ending) {
+    JsonObject update = ending == null
+        ? new JsonObject().put("$unset", new JsonObject().put("ending", ""))
+        : new JsonObject().put("$set", new JsonObject().put("ending", ending));
+    return mongo.updateCollection(COLLECTION, new JsonObject().put("_id", id), update).mapEmpty();
+  }
+
   public Future<Boolean> delete(String id) {
     return mongo.removeDocument(COLLECTION, new JsonObject().put("_id", id)).map(r -> r != null && r.getRemovedCount() > 0);
   }

@@ -1,41 +1,31 @@
 package dev.bridgework.checkin;
 
-import dev.bridgework.web.ApiException;
+import dev.bridgework.web.Envelope;
 import dev.bridgework.web.JsonBody;
+import dev.bridgework.web.SealedBody;
 import dev.bridgework.web.Times;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
 
 import java.time.Instant;
 import java.util.Set;
 
 /**
- * The body of {@code PUT /api/checkins/{id}}: {@code emotions} (up to 30 words of 1–50 characters),
- * {@code intensity} 0..10, {@code note} optional text, {@code at} optional (when absent: the server's
- * time for a new check-in, the stored time for an existing one), {@code version} optional.
+ * The body of {@code PUT /api/checkins/{id}}: {@code at} optional (when absent: the server's time
+ * for a new check-in, the stored time for an existing one), the emotions, intensity and note sealed
+ * by the client in {@code sealed}, {@code version} optional.
  */
-record CheckinInput(JsonArray emotions, int intensity, String note, Instant at, Long version) {
-  static final Set<String> ALLOWED = Set.of("emotions", "intensity", "note", "at", "version");
-  static final Set<String> SERVER_FIELDS = Set.of("id", "createdAt", "updatedAt");
-  static final int MAX_EMOTIONS = 30;
-  static final int MAX_EMOTION_LENGTH = 50;
+record CheckinInput(Instant at, Envelope sealed, Long version) {
+  static final Set<String> CLEAR = Set.of("emotions", "intensity", "note");
 
-  static CheckinInput fromJson(JsonBody body) {
-    JsonArray emotions = body.array("emotions", true, 0, MAX_EMOTIONS);
-    for (Object item : emotions) {
-      if (!(item instanceof String word)) throw ApiException.invalid("emotions", "'emotions' must be a list of words.");
-      JsonBody.checkText("emotions", word, 1, MAX_EMOTION_LENGTH);
-      if (word.isBlank()) throw ApiException.invalid("emotions", "'emotions' has an empty word.");
-    }
-    int intensity = body.integer("intensity", true, 0, 10);
-    String note = body.string("note", false, 0, JsonBody.MAX_TEXT);
+  static CheckinInput fromJson(RoutingContext ctx) {
+    JsonBody body = SealedBody.read(ctx, Set.of("at"), CLEAR);
     String at = body.string("at", false, 1, 100);
-    return new CheckinInput(emotions.copy(), intensity, note, at == null ? null : Times.parse(at, "at"), body.version());
+    return new CheckinInput(at == null ? null : Times.parse(at, "at"), SealedBody.envelope(body), body.version());
   }
 
   /** The content as stored and compared, with {@code at} resolved. */
   JsonObject content(String resolvedAt) {
-    return new JsonObject().put("emotions", emotions.copy()).put("intensity", intensity).put("note", note)
-        .put("at", resolvedAt);
+    return new JsonObject().put("at", resolvedAt).put("sealed", sealed.json());
   }
 }

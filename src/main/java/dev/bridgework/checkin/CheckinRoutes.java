@@ -4,7 +4,6 @@ import dev.bridgework.auth.Principal;
 import dev.bridgework.auth.SessionAuth;
 import dev.bridgework.web.ApiException;
 import dev.bridgework.web.Ids;
-import dev.bridgework.web.JsonBody;
 import dev.bridgework.web.Times;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
@@ -35,7 +34,7 @@ public final class CheckinRoutes {
 
   private void saveCheckin(RoutingContext ctx) {
     String id = Ids.uuid(ctx.pathParam("id"), "id");
-    CheckinInput input = CheckinInput.fromJson(JsonBody.read(ctx, CheckinInput.ALLOWED, CheckinInput.SERVER_FIELDS));
+    CheckinInput input = CheckinInput.fromJson(ctx);
     checkins.saveCheckin(Principal.of(ctx).userId(), id, input).onSuccess(saved -> {
       ctx.response().setStatusCode(saved.created() ? 201 : 200);
       ctx.json(saved.resource());

@@ -1,7 +1,7 @@
 package dev.bridgework.checkin;
 
 import dev.bridgework.realtime.EventLog;
-import dev.bridgework.realtime.Stream;
+import dev.bridgework.realtime.SelfEvents;
 import dev.bridgework.storage.OwnedCollection;
 import dev.bridgework.storage.Vault;
 import dev.bridgework.web.Times;
@@ -9,37 +9,37 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.mongo.MongoClient;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import java.util.Set;
 import java.util.function.Predicate;
 
 /**
- * Quick check-ins (emotions and an intensity), logged any time. Emotions and note are sealed with
- * the owner's key; intensity and the time stay in clear so a range can be queried.
+ * Quick check-ins (emotions and an intensity), logged any time. Emotions, intensity and note are
+ * sealed in the owner's browser; only the time stays in clear, so a range can be queried.
  *
  * <p>Check-ins take {@code version} like the other private resources, but the contract does not ask
  * clients for it: without one, a change to an existing check-in simply replaces it (a check-in is a
  * small, single-author record); with one, a stale version is a 409.
  */
 public final class CheckinService {
-  private static final Logger LOG = LoggerFactory.getLogger(CheckinService.class);
   static final String COLLECTION = "checkins";
 
   private final OwnedCollection checkins;
-  private final EventLog events;
+  private final SelfEvents events;
   private final Clock clock;
 
   public CheckinService(MongoClient mongo, Vault vault, EventLog events, Clock clock) {
-    this.checkins = new OwnedCollection(mongo, vault, clock, COLLECTION,
-        List.of("emotions", "intensity", "note", "at"), Set.of("intensity", "at"));
-    this.events = events;
+    // Legacy check-ins kept their intensity in clear; sealing them again moves it into the envelope.
+    this.checkins = new OwnedCollection(mongo, vault, clock, COLLECTION, "checkin", List.of("at"), List.of("intensity"));
+    this.events = new SelfEvents(events);
     this.clock = clock;
+  }
+
+  public OwnedCollection collection() {
+    return checkins;
   }
 
   public Future<Void> createIndexes() {
@@ -53,7 +53,7 @@ public final class CheckinService {
           : Times.format(clock.instant());
       return Future.succeededFuture(input.content(at));
     }).compose(saved -> saved.changed()
-        ? announce(ownerId, "checkin.saved", saved.resource()).map(saved)
+        ? events.announce(ownerId, "checkin.saved", saved.resource()).map(saved)
         : Future.succeededFuture(saved));
   }
 
@@ -83,12 +83,5 @@ public final class CheckinService {
 
   public Future<Void> eraseAll(String userId) {
     return checkins.eraseAll(userId);
-  }
-
-  private Future<Void> announce(String ownerId, String kind, JsonObject data) {
-    return events.append(Stream.self(ownerId), kind, data).<Void>mapEmpty().recover(e -> {
-      LOG.warn("Could not append {} to a self stream: {}", kind, e.toString());
-      return Future.succeededFuture();
-    });
   }
 }

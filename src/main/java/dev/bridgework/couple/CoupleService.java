@@ -38,10 +38,12 @@ public final class CoupleService {
   private final Duration inviteTtl;
   private final EventBus bus;
   private final List<JointSpaceListener> listeners;
+  private final WordsKeeper keeper;
   private final InviteCodes codes = new InviteCodes();
 
   public CoupleService(CoupleRepository repo, UserRepository users, Vault vault, EventLog events, Throttle joinThrottle,
-                       Clock clock, Duration inviteTtl, EventBus bus, List<JointSpaceListener> listeners) {
+                       Clock clock, Duration inviteTtl, EventBus bus, List<JointSpaceListener> listeners,
+                       WordsKeeper keeper) {
     this.repo = repo;
     this.users = users;
     this.vault = vault;
@@ -51,7 +53,11 @@ public final class CoupleService {
     this.inviteTtl = inviteTtl;
     this.bus = bus;
     this.listeners = List.copyOf(listeners);
+    this.keeper = keeper;
   }
+
+  /** Who ended the joint space, and how: {@code left} (DELETE /api/couple) or {@code deleted} (their account). */
+  record Departure(String userId, String reason) {}
 
   static ApiException notPaired() {
     return ApiException.conflict("not_paired", "You are not in a joint space yet.");
@@ -212,7 +218,7 @@ public final class CoupleService {
       long now = clock.millis();
       if (couple.dissolvingAt() >= now - DISSOLUTION_TAKEOVER.toMillis()) return Future.succeededFuture(couple);
       return repo.startDissolving(couple.id(), now, now - DISSOLUTION_TAKEOVER.toMillis())
-          .compose(claimed -> claimed == null ? Future.succeededFuture() : erase(claimed))
+          .compose(claimed -> claimed == null ? Future.succeededFuture() : erase(claimed, null))
           .map((Couple) null);
     });
   }
@@ -221,35 +227,53 @@ public final class CoupleService {
   public Future<Void> dissolve(String userId) {
     return current(userId).compose(couple -> {
       if (couple == null) return Future.failedFuture(notPaired());
-      return dissolveCouple(couple);
+      return dissolveCouple(couple, new Departure(userId, "left"));
     });
   }
 
-  private Future<Void> dissolveCouple(Couple couple) {
+  private Future<Void> dissolveCouple(Couple couple, Departure departure) {
     long now = clock.millis();
     // Only one dissolution runs at a time (the partner may press "leave" at the same moment);
     // the other caller's request is answered once that one has been claimed.
     return repo.startDissolving(couple.id(), now, now - DISSOLUTION_TAKEOVER.toMillis())
-        .compose(claimed -> claimed == null ? Future.succeededFuture() : erase(claimed));
+        .compose(claimed -> claimed == null ? Future.succeededFuture() : erase(claimed, departure));
   }
 
   /**
    * The erasure, in an order that keeps every step retryable: the numbered {@code couple.dissolved}
-   * event first (the stream's last, so open sockets learn of it), then every feature's data, the
+   * event first (the stream's last, so open sockets learn of it), then each partner's own words are
+   * kept for them (not the words of one who deleted their account), then every feature's data, the
    * stream itself, the invites, the couple's data key (whatever a crash left behind is unreadable
-   * without it), and only then the memberships that let a member retry.
+   * without it), and only then the memberships that let a member retry. The partner who stays is
+   * told who left and when. {@code departure} is null when a dissolution that died half-way is finished.
    */
-  private Future<Void> erase(Couple couple) {
+  private Future<Void> erase(Couple couple, Departure departure) {
     String id = couple.id();
     Stream stream = Stream.couple(id);
-    return events.append(stream, "couple.dissolved", new JsonObject().put("id", id))
-        .compose(e -> inTurn(listeners, l -> l.coupleDissolved(id)))
+    String at = Times.format(clock.instant());
+    JsonObject by = departure == null ? null : couple.members().stream().filter(m -> m.id().equals(departure.userId()))
+        .findFirst().map(m -> new JsonObject().put("id", m.id()).put("displayName", m.displayName())).orElse(null);
+    JsonObject dissolved = new JsonObject().put("id", id).put("by", by)
+        .put("reason", departure == null ? null : departure.reason()).put("at", at);
+    java.util.Set<String> keepers = new java.util.HashSet<>(couple.memberIds());
+    if (departure != null && "deleted".equals(departure.reason())) keepers.remove(departure.userId());
+    return events.append(stream, "couple.dissolved", dissolved)
+        .compose(e -> keeper.keepOwnWords(couple, keepers))
+        .compose(v -> inTurn(listeners, l -> l.coupleDissolved(id)))
         .compose(v -> events.erase(stream))
         .compose(v -> repo.removeInvitesOf(id))
         .compose(v -> vault.destroyCoupleKey(id))
         .compose(v -> repo.removeMembershipsOf(id, couple.memberIds()))
         .compose(v -> repo.removeCouple(id))
+        .compose(v -> by == null ? Future.succeededFuture() : tellWhoStays(couple, departure, by, at))
         .onSuccess(v -> couple.memberIds().forEach(m -> publishMembership(m, null)));
+  }
+
+  private Future<Void> tellWhoStays(Couple couple, Departure departure, JsonObject by, String at) {
+    JsonObject ending = new JsonObject().put("partnerName", by.getString("displayName"))
+        .put("reason", departure.reason()).put("at", at);
+    return Future.all(couple.memberIds().stream().filter(m -> !m.equals(departure.userId()))
+        .map(m -> users.setEnding(m, ending)).toList()).mapEmpty();
   }
 
   static <T> Future<Void> inTurn(List<T> items, java.util.function.Function<T, Future<Void>> step) {
@@ -270,6 +294,7 @@ public final class CoupleService {
 
   /** For account deletion: dissolves the user's couple, if any. */
   public Future<Void> eraseAll(String userId) {
-    return current(userId).compose(couple -> couple == null ? Future.succeededFuture() : dissolveCouple(couple));
+    return current(userId).compose(couple -> couple == null ? Future.succeededFuture()
+        : dissolveCouple(couple, new Departure(userId, "deleted")));
   }
 }

@@ -3,7 +3,6 @@ package dev.bridgework.parts;
 import dev.bridgework.auth.Principal;
 import dev.bridgework.auth.SessionAuth;
 import dev.bridgework.web.Ids;
-import dev.bridgework.web.JsonBody;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -32,7 +31,7 @@ public final class PartsRoutes {
 
   private void savePart(RoutingContext ctx) {
     String id = Ids.uuid(ctx.pathParam("id"), "id");
-    PartInput input = PartInput.fromJson(JsonBody.read(ctx, PartInput.allowedFields(), PartInput.serverFields()));
+    PartInput input = PartInput.fromJson(ctx);
     parts.savePart(Principal.of(ctx).userId(), id, input)
         .onSuccess(saved -> {
           ctx.response().setStatusCode(saved.created() ? 201 : 200);

@@ -30,8 +30,12 @@ import java.util.function.BiFunction;
  * exact ids so replay stays fast on the embedded server, which ignores secondary indexes), then
  * publishes it on the event bus. A taken number is always filled: the insert is retried.
  *
- * <p>Event payloads carry people's text, so they are stored sealed with the stream owner's data key
- * (the user's for {@code self}, the couple's for {@code couple}); only the bus carries plaintext.
+ * <p>Payloads of the {@code couple} stream carry shared text, so they are stored sealed with the
+ * couple's data key; only the bus carries plaintext. Payloads of the {@code self} stream are the
+ * owner's private items as their client sealed them (API.md "End-to-end encryption"), stored as
+ * they are: the server has nothing to add to an envelope it cannot open. Self events written before
+ * end-to-end encryption were sealed with the user's server-side key; {@link #cutLegacySelfHistory}
+ * cuts them down to ids before that key is destroyed.
  */
 public final class EventLog {
   private static final Logger LOG = LoggerFactory.getLogger(EventLog.class);
@@ -52,8 +56,13 @@ public final class EventLog {
     this.vault = vault;
   }
 
+  /** The key that opens the stream's stored payloads; for a self stream only its legacy ones, and null when gone. */
   private Future<DataKey> keyOf(Stream stream) {
-    return Stream.SELF.equals(stream.type()) ? vault.userKey(stream.key()) : vault.coupleKey(stream.key());
+    return isSelf(stream) ? vault.existingUserKey(stream.key()) : vault.coupleKey(stream.key());
+  }
+
+  private static boolean isSelf(Stream stream) {
+    return Stream.SELF.equals(stream.type());
   }
 
   public Future<Void> createIndexes() {
@@ -64,12 +73,14 @@ public final class EventLog {
 
   /** Appends and publishes; answers the event as sent to clients. */
   public Future<JsonObject> append(Stream stream, String kind, JsonObject data) {
-    return keyOf(stream).compose(key -> nextSeq(stream).compose(seq -> {
+    Future<DataKey> sealing = isSelf(stream) ? Future.succeededFuture(null) : keyOf(stream);
+    return sealing.compose(key -> nextSeq(stream).compose(seq -> {
       JsonObject event = new JsonObject().put("type", "event").put("stream", stream.type()).put("seq", seq)
           .put("kind", kind).put("data", data).put("at", Times.format(clock.instant()));
       JsonObject doc = new JsonObject().put("_id", stream.eventId(seq)).put("stream", stream.type())
-          .put("key", stream.key()).put("seq", seq).put("kind", kind).put("sealed", key.sealJson(data))
-          .put("at", event.getString("at"));
+          .put("key", stream.key()).put("seq", seq).put("kind", kind).put("at", event.getString("at"));
+      if (key == null) doc.put("data", data);
+      else doc.put("sealed", key.sealJson(data));
       return insert(doc, INSERT_ATTEMPTS).map(v -> {
         vertx.eventBus().publish(stream.address(), event);
         return event;
@@ -126,6 +137,50 @@ public final class EventLog {
   }
 
   private Future<List<JsonObject>> read(Stream stream, DataKey key, long from, long to) {
+    return rawRead(stream, from, to).map(docs -> {
+      List<JsonObject> events = new ArrayList<>();
+      for (JsonObject doc : docs) events.add(toEvent(doc, key));
+      events.sort(Comparator.comparingLong(e -> e.getLong("seq")));
+      return events;
+    });
+  }
+
+  private static JsonObject toEvent(JsonObject doc, DataKey key) {
+    return new JsonObject().put("type", "event").put("stream", doc.getString("stream")).put("seq", doc.getLong("seq"))
+        .put("kind", doc.getString("kind")).put("data", payload(doc, key)).put("at", doc.getString("at"));
+  }
+
+  private static JsonObject payload(JsonObject doc, DataKey key) {
+    if (doc.getValue("data") instanceof JsonObject data) return data;
+    String sealed = doc.getString("sealed");
+    // A legacy self event whose key is gone has been cut to its id already; nothing else can be shown.
+    return sealed == null || key == null ? new JsonObject() : key.openJson(sealed);
+  }
+
+  /**
+   * Rewrites the self events written before end-to-end encryption (sealed with the user's
+   * server-side key, carrying private text) down to the id of what they announced, stored as plain
+   * data, so that the key can be destroyed and the stream stays gapless. A client replaying them
+   * sees {@code {id}} and reloads that item.
+   */
+  public Future<Void> cutLegacySelfHistory(String userId) {
+    Stream stream = Stream.self(userId);
+    return vault.existingUserKey(userId).compose(key -> key == null ? Future.succeededFuture() : head(stream)
+        .compose(head -> head == 0 ? Future.succeededFuture(List.<JsonObject>of()) : rawRead(stream, 1, head))
+        .compose(docs -> {
+          List<Future<?>> writes = new ArrayList<>();
+          for (JsonObject doc : docs) {
+            if (doc.getString("sealed") == null) continue;
+            JsonObject opened = key.openJson(doc.getString("sealed"));
+            JsonObject cut = opened.containsKey("id") ? new JsonObject().put("id", opened.getValue("id")) : new JsonObject();
+            writes.add(mongo.updateCollection(EVENTS, new JsonObject().put("_id", doc.getString("_id")),
+                new JsonObject().put("$set", new JsonObject().put("data", cut)).put("$unset", new JsonObject().put("sealed", ""))));
+          }
+          return Future.all(writes).mapEmpty();
+        }));
+  }
+
+  private Future<List<JsonObject>> rawRead(Stream stream, long from, long to) {
     List<Future<List<JsonObject>>> batches = new ArrayList<>();
     for (long start = from; start <= to; start += BATCH) {
       long end = Math.min(to, start + BATCH - 1);
@@ -134,18 +189,10 @@ public final class EventLog {
       batches.add(mongo.find(EVENTS, new JsonObject().put("_id", new JsonObject().put("$in", ids))));
     }
     return Future.all(batches).map(all -> {
-      List<JsonObject> events = new ArrayList<>();
-      for (int i = 0; i < batches.size(); i++) {
-        for (JsonObject doc : batches.get(i).result()) events.add(toEvent(doc, key));
-      }
-      events.sort(Comparator.comparingLong(e -> e.getLong("seq")));
-      return events;
+      List<JsonObject> docs = new ArrayList<>();
+      for (int i = 0; i < batches.size(); i++) docs.addAll(batches.get(i).result());
+      return docs;
     });
-  }
-
-  private static JsonObject toEvent(JsonObject doc, DataKey key) {
-    return new JsonObject().put("type", "event").put("stream", doc.getString("stream")).put("seq", doc.getLong("seq"))
-        .put("kind", doc.getString("kind")).put("data", key.openJson(doc.getString("sealed"))).put("at", doc.getString("at"));
   }
 
   /**

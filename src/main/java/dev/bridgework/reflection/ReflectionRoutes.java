@@ -3,7 +3,6 @@ package dev.bridgework.reflection;
 import dev.bridgework.auth.Principal;
 import dev.bridgework.auth.SessionAuth;
 import dev.bridgework.web.Ids;
-import dev.bridgework.web.JsonBody;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -32,8 +31,7 @@ public final class ReflectionRoutes {
 
   private void saveReflection(RoutingContext ctx) {
     String id = Ids.uuid(ctx.pathParam("id"), "id");
-    JsonBody body = JsonBody.read(ctx, ReflectionInput.ALLOWED, ReflectionInput.SERVER_FIELDS);
-    ReflectionInput input = ReflectionInput.fromJson(body, reflections.catalog());
+    ReflectionInput input = ReflectionInput.fromJson(ctx, reflections.catalog());
     reflections.saveReflection(Principal.of(ctx).userId(), id, input).onSuccess(saved -> {
       ctx.response().setStatusCode(saved.created() ? 201 : 200);
       ctx.json(saved.resource());

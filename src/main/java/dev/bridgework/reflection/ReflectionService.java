@@ -1,9 +1,8 @@
 package dev.bridgework.reflection;
 
 import dev.bridgework.exercise.ExerciseCatalog;
-import dev.bridgework.parts.PartsService;
 import dev.bridgework.realtime.EventLog;
-import dev.bridgework.realtime.Stream;
+import dev.bridgework.realtime.SelfEvents;
 import dev.bridgework.storage.OwnedCollection;
 import dev.bridgework.storage.Vault;
 import dev.bridgework.web.ApiException;
@@ -11,36 +10,28 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.mongo.MongoClient;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 
 /**
- * A person's reflections: their answers to an exercise, saved as they type (autosave) and synced
- * to their own devices through the {@code self} stream. Answers are sealed with the owner's key;
- * exerciseId and status stay in clear so lists can filter on them.
+ * A person's reflections: their answers to an exercise, sealed in their browser and saved as they
+ * type (autosave), synced to their own devices through the {@code self} stream. Only exerciseId and
+ * status stay in clear, so lists can filter on them.
  */
 public final class ReflectionService {
-  private static final Logger LOG = LoggerFactory.getLogger(ReflectionService.class);
   static final String COLLECTION = "reflections";
 
   private final OwnedCollection reflections;
   private final ExerciseCatalog catalog;
-  private final PartsService parts;
-  private final EventLog events;
+  private final SelfEvents events;
 
-  public ReflectionService(MongoClient mongo, Vault vault, EventLog events, Clock clock,
-                           ExerciseCatalog catalog, PartsService parts) {
-    this.reflections = new OwnedCollection(mongo, vault, clock, COLLECTION,
-        List.of("exerciseId", "answers", "status"), Set.of("exerciseId", "status"));
+  public ReflectionService(MongoClient mongo, Vault vault, EventLog events, Clock clock, ExerciseCatalog catalog) {
+    this.reflections = new OwnedCollection(mongo, vault, clock, COLLECTION, "reflection",
+        List.of("exerciseId", "status"), List.of());
     this.catalog = catalog;
-    this.parts = parts;
-    this.events = events;
+    this.events = new SelfEvents(events);
   }
 
   public Future<Void> createIndexes() {
@@ -54,46 +45,28 @@ public final class ReflectionService {
     return catalog;
   }
 
+  public OwnedCollection collection() {
+    return reflections;
+  }
+
   Future<OwnedCollection.Saved> saveReflection(String ownerId, String id, ReflectionInput input) {
-    return reflections.save(ownerId, id, input.version(), true, stored -> prepare(ownerId, input, stored))
-        .compose(saved -> saved.changed()
-            ? announce(ownerId, "reflection.saved", saved.resource()).map(saved)
-            : Future.succeededFuture(saved));
-  }
-
-  /**
-   * Checks what depends on the stored state: a reflection stays with its exercise, and every part
-   * answer names one of the caller's parts. A part answer that is unchanged from what is stored is
-   * accepted even if that part has been deleted since, so autosave keeps working in an old reflection.
-   */
-  private Future<JsonObject> prepare(String ownerId, ReflectionInput input, JsonObject stored) {
-    if (stored != null && !stored.getString("exerciseId").equals(input.exercise().id())) {
-      throw ApiException.invalid("exerciseId", "A reflection cannot move to another exercise.");
-    }
-    JsonObject storedAnswers = stored == null ? new JsonObject() : stored.getJsonObject("answers");
-    List<Map.Entry<String, String>> toCheck = new ArrayList<>();
-    for (Map.Entry<String, String> answer : input.partAnswers().entrySet()) {
-      if (!answer.getValue().equals(storedAnswers.getValue(answer.getKey()))) toCheck.add(answer);
-    }
-    if (toCheck.isEmpty()) return Future.succeededFuture(input.content());
-    return parts.ownedIds(ownerId, toCheck.stream().map(Map.Entry::getValue).toList()).map(owned -> {
-      for (Map.Entry<String, String> answer : toCheck) {
-        if (!owned.contains(answer.getValue())) {
-          throw ApiException.invalid("answers." + answer.getKey(), "Choose one of your own parts (or none).");
-        }
+    return reflections.save(ownerId, id, input.version(), true, stored -> {
+      if (stored != null && !input.exerciseId().equals(stored.getString("exerciseId"))) {
+        throw ApiException.invalid("exerciseId", "A reflection cannot move to another exercise.");
       }
-      return input.content();
-    });
+      return Future.succeededFuture(input.content());
+    }).compose(saved -> saved.changed()
+        ? events.announce(ownerId, "reflection.saved", saved.resource()).map(saved)
+        : Future.succeededFuture(saved));
   }
 
   /**
-   * The caller's own reflection (decrypted), or null when it does not exist or is someone else's.
-   * For other features, such as a share quoting a reflection's steps.
+   * The caller's own reflection (sealed), or null when it does not exist or is someone else's.
+   * For other features, such as a share naming the reflection it came from.
    */
   public Future<JsonObject> findOwn(String ownerId, String id) {
     return reflections.find(ownerId, id);
   }
-
   Future<JsonObject> reflection(String ownerId, String id) {
     return reflections.find(ownerId, id).map(reflection -> {
       if (reflection == null) throw ApiException.notFound();
@@ -118,7 +91,7 @@ public final class ReflectionService {
   Future<Void> deleteReflection(String ownerId, String id) {
     return reflections.delete(ownerId, id).compose(deleted -> {
       if (!deleted) return Future.failedFuture(ApiException.notFound());
-      return announce(ownerId, "reflection.deleted", new JsonObject().put("id", id));
+      return events.announce(ownerId, "reflection.deleted", new JsonObject().put("id", id));
     });
   }
 
@@ -128,16 +101,5 @@ public final class ReflectionService {
 
   public Future<Void> eraseAll(String userId) {
     return reflections.eraseAll(userId);
-  }
-
-  /**
-   * Tells the owner's other devices. The change is already stored: if the event cannot be, the
-   * answer still reports the saved reflection and the devices catch up through a stream reset.
-   */
-  private Future<Void> announce(String ownerId, String kind, JsonObject data) {
-    return events.append(Stream.self(ownerId), kind, data).<Void>mapEmpty().recover(e -> {
-      LOG.warn("Could not append {} to a self stream: {}", kind, e.toString());
-      return Future.succeededFuture();
-    });
   }
 }

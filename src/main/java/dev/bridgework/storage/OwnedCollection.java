@@ -24,8 +24,10 @@ import java.util.function.Predicate;
 
 /**
  * A collection of private, versioned resources with client-chosen ids, each visible to its owner
- * only: reflections, parts, check-ins. It is the one place where their text is sealed and opened,
- * and where the contract's {@code PUT} rules live (API.md "General" and "Private work"):
+ * only: reflections, parts, check-ins, kept words. Their content is sealed in the owner's browser
+ * (API.md "End-to-end encryption of private work"): the server stores the envelope ({@code sealed})
+ * next to the few plain fields it needs, and can open none of it. This is where the contract's
+ * {@code PUT} rules live (API.md "General" and "Private work"):
  * <ul>
  *   <li>create by id: 201 with version 1; a {@code PUT} whose content equals what is stored answers
  *       the stored resource, whatever version it carries, and changes nothing;</li>
@@ -37,9 +39,11 @@ import java.util.function.Predicate;
  * </ul>
  *
  * <p>Stored shape: {@code {_id, ownerId, version, createdAt, updatedAt, <plain fields>, sealed}}.
- * Plain fields are ids, enums, numbers and times (they are filtered and sorted on); every other
- * content field is people's text and lives in {@code sealed}, one AES-GCM value under the owner's
- * data key.
+ * Documents written before end-to-end encryption ("legacy") hold {@code sealed} as a string sealed
+ * with the owner's server-side data key, and some content fields in clear ({@code legacyClearFields},
+ * such as a part's role). Until the owner's client seals them again ({@link #unsealed}) they are
+ * served with {@code "sealed": null, "legacy": true}; the update that seals them removes those clear
+ * fields.
  *
  * <p>Lookups go by {@code _id} alone and the owner is compared here, because the embedded database
  * answers a query from an index only when the query's fields are exactly an index's fields. For the
@@ -48,32 +52,39 @@ import java.util.function.Predicate;
  * (collection {@code <name>_lists}) and are filtered, sorted and cut here.
  */
 public final class OwnedCollection {
-  private static final Set<String> META = Set.of("id", "version", "createdAt", "updatedAt");
+  private static final Set<String> META = Set.of("id", "version", "createdAt", "updatedAt", "legacy");
+  public static final String SEALED = "sealed";
+  /** Marks a document held for its owner under a key of its own ({@link Vault#heldKey}). */
+  private static final String HELD = "held";
 
   private final MongoClient mongo;
   private final Vault vault;
   private final Clock clock;
   private final String collection;
-  /** Content fields in the order resources show them. */
-  private final List<String> fields;
-  private final Set<String> plainFields;
+  private final String kind;
+  /** Content fields stored in clear, in display order ({@code sealed} comes after them). */
+  private final List<String> plainFields;
+  /** Content fields legacy documents kept in clear that now belong inside the envelope. */
+  private final List<String> legacyClearFields;
   private final Directory directory;
 
   /** The answer to a {@code PUT}: the stored resource, whether it was created, and whether anything changed. */
   public record Saved(JsonObject resource, boolean created, boolean changed) {}
 
   /**
-   * @param fields      the resource's content fields, in display order (without id, version and times)
-   * @param plainFields those of them stored in clear; all others are sealed
+   * @param kind              the envelope kind ({@code reflection}, {@code part}, ...), for unsealed items
+   * @param plainFields       the content fields stored in clear besides {@code sealed}
+   * @param legacyClearFields fields legacy documents stored in clear that belong inside the envelope now
    */
-  public OwnedCollection(MongoClient mongo, Vault vault, Clock clock, String collection,
-                         List<String> fields, Set<String> plainFields) {
+  public OwnedCollection(MongoClient mongo, Vault vault, Clock clock, String collection, String kind,
+                         List<String> plainFields, List<String> legacyClearFields) {
     this.mongo = mongo;
     this.vault = vault;
     this.clock = clock;
     this.collection = collection;
-    this.fields = List.copyOf(fields);
-    this.plainFields = Set.copyOf(plainFields);
+    this.kind = kind;
+    this.plainFields = List.copyOf(plainFields);
+    this.legacyClearFields = List.copyOf(legacyClearFields);
     this.directory = new Directory(mongo, collection + "_lists");
   }
 
@@ -102,29 +113,27 @@ public final class OwnedCollection {
     return Future.all(all).compose(v -> directory.build(collection, "ownerId"));
   }
 
-  // ---- sealing: the only place this collection's text is encrypted or decrypted ----
+  // ---- shapes ----
 
-  private JsonObject storedFields(DataKey key, JsonObject content) {
+  private JsonObject storedFields(JsonObject content) {
     JsonObject stored = new JsonObject();
-    JsonObject secret = new JsonObject();
-    for (String field : fields) {
-      if (plainFields.contains(field)) {
-        stored.put(field, content.getValue(field));
-      } else {
-        secret.put(field, content.getValue(field));
-      }
-    }
-    return stored.put("sealed", key.sealJson(secret));
+    for (String field : plainFields) stored.put(field, content.getValue(field));
+    return stored.put(SEALED, content.getJsonObject(SEALED));
   }
 
-  private JsonObject toResource(DataKey key, JsonObject doc) {
-    JsonObject secret = doc.getString("sealed") == null ? new JsonObject() : key.openJson(doc.getString("sealed"));
+  private JsonObject toResource(JsonObject doc) {
     JsonObject resource = new JsonObject().put("id", doc.getString("_id"));
-    for (String field : fields) {
-      resource.put(field, plainFields.contains(field) ? doc.getValue(field) : secret.getValue(field));
-    }
-    return resource.put("version", doc.getLong("version")).put("createdAt", doc.getString("createdAt"))
+    for (String field : plainFields) resource.put(field, doc.getValue(field));
+    Object sealed = doc.getValue(SEALED);
+    resource.put(SEALED, sealed instanceof JsonObject envelope ? envelope : null);
+    resource.put("version", doc.getLong("version")).put("createdAt", doc.getString("createdAt"))
         .put("updatedAt", doc.getString("updatedAt"));
+    if (isLegacy(doc)) resource.put("legacy", true);
+    return resource;
+  }
+
+  private static boolean isLegacy(JsonObject doc) {
+    return doc.getValue(SEALED) instanceof String;
   }
 
   /** The content part of a resource: what a {@code PUT} body sets, compared to decide "identical". */
@@ -138,8 +147,7 @@ public final class OwnedCollection {
 
   /** The owner's resource, or null when absent or someone else's. */
   public Future<JsonObject> find(String ownerId, String id) {
-    return vault.userKey(ownerId).compose(key -> mongo.findOne(collection, byId(id), null)
-        .map(doc -> isOwned(doc, ownerId) ? toResource(key, doc) : null));
+    return mongo.findOne(collection, byId(id), null).map(doc -> isOwned(doc, ownerId) ? toResource(doc) : null);
   }
 
   /** Which of these ids are the owner's (anything else, someone else's or absent, is left out). */
@@ -162,8 +170,8 @@ public final class OwnedCollection {
    * sealed text of only that page is read: first the owner's documents without it, then the page.
    */
   public Future<List<JsonObject>> list(String ownerId, Predicate<JsonObject> where, Comparator<JsonObject> order, int limit) {
-    JsonObject withoutText = limit > 0 ? new JsonObject().put("sealed", 0) : null;
-    return vault.userKey(ownerId).compose(key -> directory.documents(collection, "ownerId", ownerId, withoutText)
+    JsonObject withoutText = limit > 0 ? new JsonObject().put(SEALED, 0) : null;
+    return directory.documents(collection, "ownerId", ownerId, withoutText)
         .compose(docs -> {
           List<JsonObject> chosen = docs.stream().filter(where).sorted(order).limit(limit > 0 ? limit : Long.MAX_VALUE).toList();
           if (withoutText == null) return Future.succeededFuture(chosen);
@@ -176,7 +184,7 @@ public final class OwnedCollection {
             return chosen.stream().map(doc -> byId.get(doc.getString("_id"))).filter(doc -> doc != null).toList();
           });
         })
-        .map(docs -> docs.stream().map(doc -> toResource(key, doc)).toList()));
+        .map(docs -> docs.stream().map(this::toResource).toList());
   }
 
   // ---- writes ----
@@ -192,20 +200,20 @@ public final class OwnedCollection {
    */
   public Future<Saved> save(String ownerId, String id, Long version, boolean versionRequired,
                             Function<JsonObject, Future<JsonObject>> prepare) {
-    return vault.userKey(ownerId).compose(key -> attempt(key, ownerId, id, version, versionRequired, prepare, true));
+    return attempt(ownerId, id, version, versionRequired, prepare, true);
   }
 
-  private Future<Saved> attempt(DataKey key, String ownerId, String id, Long version, boolean versionRequired,
+  private Future<Saved> attempt(String ownerId, String id, Long version, boolean versionRequired,
                                 Function<JsonObject, Future<JsonObject>> prepare, boolean mayRetry) {
     return mongo.findOne(collection, byId(id), null).compose(doc -> {
       if (doc != null && !isOwned(doc, ownerId)) return Future.failedFuture(ApiException.notFound());
-      JsonObject current = doc == null ? null : toResource(key, doc);
+      JsonObject current = doc == null ? null : toResource(doc);
       return prepare.apply(current == null ? null : contentOf(current)).compose(content -> {
         if (doc == null) {
           // A version means the client saw it stored once: it has been deleted since, so do not revive it.
           if (version != null && version > 0) return Future.failedFuture(ApiException.notFound());
-          return insert(key, ownerId, id, content).recover(e -> {
-            if (mayRetry && isDuplicateKey(e)) return attempt(key, ownerId, id, version, versionRequired, prepare, false);
+          return insert(ownerId, id, content).recover(e -> {
+            if (mayRetry && isDuplicateKey(e)) return attempt(ownerId, id, version, versionRequired, prepare, false);
             return Future.failedFuture(e);
           });
         }
@@ -213,10 +221,14 @@ public final class OwnedCollection {
         long stored = doc.getLong("version");
         boolean stale = version == null ? versionRequired : version != stored;
         if (stale) return Future.failedFuture(ApiException.versionConflict(current));
-        return compareAndSet(key, ownerId, id, stored, content).compose(updated -> {
-          if (updated != null) return Future.succeededFuture(new Saved(updated, false, true));
+        return compareAndSet(ownerId, id, stored, content).compose(updated -> {
+          if (updated != null) {
+            // The owner's client sealed what the server held for them: its key goes at once.
+            Future<Void> erased = doc.getBoolean(HELD, false) ? vault.destroyHeldKey(id) : Future.succeededFuture();
+            return erased.map(new Saved(updated, false, true));
+          }
           // Changed or deleted in between: decide again against what is stored now.
-          if (mayRetry) return attempt(key, ownerId, id, version, versionRequired, prepare, false);
+          if (mayRetry) return attempt(ownerId, id, version, versionRequired, prepare, false);
           return find(ownerId, id).compose(now -> now == null
               ? Future.failedFuture(ApiException.notFound())
               : Future.failedFuture(ApiException.versionConflict(now)));
@@ -225,21 +237,76 @@ public final class OwnedCollection {
     });
   }
 
-  private Future<Saved> insert(DataKey key, String ownerId, String id, JsonObject content) {
-    String now = Times.format(clock.instant());
-    JsonObject doc = new JsonObject().put("_id", id).put("ownerId", ownerId).put("version", 1L)
-        .put("createdAt", now).put("updatedAt", now).mergeIn(storedFields(key, content));
-    return directory.add(ownerId, id)
-        .compose(v -> mongo.insert(collection, doc))
-        .map(v -> new Saved(toResource(key, doc), true, true));
+  private Future<Saved> insert(String ownerId, String id, JsonObject content) {
+    return insertDocument(ownerId, id, storedFields(content)).map(doc -> new Saved(toResource(doc), true, true));
   }
 
-  private Future<JsonObject> compareAndSet(DataKey key, String ownerId, String id, long version, JsonObject content) {
-    JsonObject set = storedFields(key, content).put("updatedAt", Times.format(clock.instant()));
+  private Future<JsonObject> insertDocument(String ownerId, String id, JsonObject fields) {
+    String now = Times.format(clock.instant());
+    JsonObject doc = new JsonObject().put("_id", id).put("ownerId", ownerId).put("version", 1L)
+        .put("createdAt", now).put("updatedAt", now).mergeIn(fields);
+    return directory.add(ownerId, id).compose(v -> mongo.insert(collection, doc)).map(doc);
+  }
+
+  private Future<JsonObject> compareAndSet(String ownerId, String id, long version, JsonObject content) {
+    JsonObject set = storedFields(content).put("updatedAt", Times.format(clock.instant()));
     JsonObject update = new JsonObject().put("$set", set).put("$inc", new JsonObject().put("version", 1L));
+    // Sealing a legacy or held document takes its last clear content fields and its marker away.
+    JsonObject unset = new JsonObject().put(HELD, "");
+    legacyClearFields.forEach(field -> unset.put(field, ""));
+    update.put("$unset", unset);
     return mongo.findOneAndUpdateWithOptions(collection, casFilter(id, ownerId, version), update,
             new FindOptions(), new UpdateOptions().setReturningNewDocument(true))
-        .map(doc -> doc == null ? null : toResource(key, doc));
+        .map(doc -> doc == null ? null : toResource(doc));
+  }
+
+  // ---- content the server still holds readable: legacy work, kept words ----
+
+  /**
+   * The owner's items not yet sealed by their client, opened with their server-side data key, as
+   * {@code GET /api/me/unsealed} lists them: {@code {kind, id, version, createdAt, updatedAt,
+   * <plain fields>, content}}. Empty when there are none (and then no key is created).
+   */
+  public Future<List<JsonObject>> unsealed(String ownerId) {
+    return directory.documents(collection, "ownerId", ownerId, null).compose(docs -> {
+      List<JsonObject> legacy = docs.stream().filter(OwnedCollection::isLegacy).sorted(newestFirst("createdAt")).toList();
+      if (legacy.isEmpty()) return Future.succeededFuture(List.of());
+      List<Future<DataKey>> keys = legacy.stream().map(doc -> doc.getBoolean(HELD, false)
+          ? vault.existingHeldKey(doc.getString("_id")) : vault.existingUserKey(ownerId)).toList();
+      return Future.all(keys).map(opened -> {
+        List<JsonObject> items = new java.util.ArrayList<>();
+        for (int i = 0; i < legacy.size(); i++) {
+          JsonObject doc = legacy.get(i);
+          DataKey key = keys.get(i).result();
+          // Its key is gone (the item outlived a finished migration): nothing can open it any more.
+          if (key == null) continue;
+          JsonObject content = key.openJson(doc.getString(SEALED));
+          for (String field : legacyClearFields) content.put(field, doc.getValue(field));
+          JsonObject item = new JsonObject().put("kind", kind).put("id", doc.getString("_id"));
+          for (String field : plainFields) item.put(field, doc.getValue(field));
+          items.add(item.put("version", doc.getLong("version")).put("createdAt", doc.getString("createdAt"))
+              .put("updatedAt", doc.getString("updatedAt")).put("content", content));
+        }
+        return items;
+      });
+    });
+  }
+
+  /** How many of the owner's items are still unsealed. */
+  public Future<Integer> unsealedCount(String ownerId) {
+    return directory.documents(collection, "ownerId", ownerId, null)
+        .map(docs -> (int) docs.stream().filter(OwnedCollection::isLegacy).count());
+  }
+
+  /**
+   * Stores content for the owner that their client will seal at its next sign-in (words kept from a
+   * dissolved joint space), sealed meanwhile with the owner's server-side data key.
+   */
+  public Future<Void> holdForOwner(String ownerId, String id, JsonObject plain, JsonObject content) {
+    return vault.heldKey(id).compose(key -> {
+      JsonObject fields = plain.copy().put(SEALED, key.sealJson(content)).put(HELD, true);
+      return insertDocument(ownerId, id, fields);
+    }).recover(e -> isDuplicateKey(e) ? Future.succeededFuture() : Future.failedFuture(e)).mapEmpty();
   }
 
   /** Deletes the owner's resource; false when it is absent or someone else's (nothing changes then). */
@@ -259,14 +326,17 @@ public final class OwnedCollection {
     });
   }
 
-  /** Everything the owner has here, decrypted, newest first (for the data export). */
+  /** Everything the owner has here, as stored (sealed), newest first (for the data export). */
   public Future<JsonArray> exportOf(String ownerId) {
     return list(ownerId, doc -> true, newestFirst("createdAt"), 0).map(JsonArray::new);
   }
 
   /** Erases everything the owner has here (by owner, not by directory: nothing of theirs may stay behind). */
   public Future<Void> eraseAll(String ownerId) {
-    return mongo.removeDocuments(collection, new JsonObject().put("ownerId", ownerId))
+    return directory.documents(collection, "ownerId", ownerId, new JsonObject().put(SEALED, 0))
+        .compose(docs -> Future.all(docs.stream().filter(doc -> doc.getBoolean(HELD, false))
+            .map(doc -> vault.destroyHeldKey(doc.getString("_id"))).toList()))
+        .compose(v -> mongo.removeDocuments(collection, new JsonObject().put("ownerId", ownerId)))
         .compose(v -> directory.drop(ownerId));
   }
 

@@ -51,6 +51,38 @@ public final class Vault {
     return key("u:" + userId);
   }
 
+  /**
+   * The user's server-side data key if it exists, else null; never creates one. Since end-to-end
+   * encryption it opens only what the server still holds for the user until their client seals it
+   * (legacy private work, words kept from a dissolved joint space), and is destroyed after that.
+   */
+  public Future<DataKey> existingUserKey(String userId) {
+    return existing("u:" + userId);
+  }
+
+  /**
+   * A key of its own for one item the server holds for its owner until their client seals it (words
+   * kept from a dissolved joint space), destroyed as soon as the item is sealed.
+   */
+  public Future<DataKey> heldKey(String itemId) {
+    return key("h:" + itemId);
+  }
+
+  public Future<DataKey> existingHeldKey(String itemId) {
+    return existing("h:" + itemId);
+  }
+
+  public Future<Void> destroyHeldKey(String itemId) {
+    return destroy("h:" + itemId);
+  }
+
+  private Future<DataKey> existing(String id) {
+    DataKey cached = cache.get(id);
+    if (cached != null) return Future.succeededFuture(cached);
+    return mongo.findOne(COLLECTION, new JsonObject().put("_id", id), null)
+        .map(doc -> doc == null ? null : unwrap(id, doc));
+  }
+
   public Future<DataKey> coupleKey(String coupleId) {
     return key("c:" + coupleId);
   }

@@ -128,14 +128,18 @@ public final class ClientCrypto {
 
   /** Reads a code back, ignoring case, spaces and dashes; fails on anything else. */
   public static byte[] parseRecoveryCode(String text) {
-    String clean = text.replaceAll("[\\s-]", "").toUpperCase();
+    // (?U): Unicode white space, as JavaScript's \\s, so a pasted no-break space is ignored on both sides.
+    String clean = text.replaceAll("(?U)[\\s-]", "");
     if (clean.length() != 26) throw new IllegalArgumentException("a recovery code has 26 characters");
     byte[] out = new byte[16];
     int buffer = 0;
     int bits = 0;
     int n = 0;
     for (char c : clean.toCharArray()) {
-      int v = BASE32.indexOf(c);
+      // Fold only ASCII a-z: String.toUpperCase() follows the default locale (in Turkish a lower-case
+      // i becomes a dotted capital I and a valid code is refused) and maps look-alikes (dotless i,
+      // long s) to letters.
+      int v = BASE32.indexOf(c >= 'a' && c <= 'z' ? (char) (c - 32) : c);
       if (v < 0) throw new IllegalArgumentException("not a base32 character: " + c);
       buffer = (buffer << 5) | v;
       bits += 5;
@@ -166,11 +170,19 @@ public final class ClientCrypto {
 
   /** Opens an envelope; throws {@link IllegalArgumentException} when it does not open (wrong key, AAD or a flipped bit). */
   public static byte[] openBytes(byte[] key, String aad, JsonObject envelope) {
+    // The same shape rules as crypto.js: Java's GCM would accept an iv of any length, WebCrypto's
+    // callers here do not, and a missing field must fail as "does not open", not as a NullPointerException.
+    if (envelope == null || !(envelope.getValue("v") instanceof Number v && v.doubleValue() == 1)
+        || !(envelope.getValue("iv") instanceof String iv64) || !(envelope.getValue("ct") instanceof String ct64)) {
+      throw new IllegalArgumentException("not an envelope {v:1, iv, ct}");
+    }
+    byte[] iv = unb64(iv64);
+    if (iv.length != 12) throw new IllegalArgumentException("an envelope's iv is 12 bytes");
     try {
       Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-      cipher.init(Cipher.DECRYPT_MODE, new SecretKeySpec(key, "AES"), new GCMParameterSpec(128, unb64(envelope.getString("iv"))));
+      cipher.init(Cipher.DECRYPT_MODE, new SecretKeySpec(key, "AES"), new GCMParameterSpec(128, iv));
       cipher.updateAAD(aad.getBytes(StandardCharsets.UTF_8));
-      return cipher.doFinal(unb64(envelope.getString("ct")));
+      return cipher.doFinal(unb64(ct64));
     } catch (GeneralSecurityException e) {
       throw new IllegalArgumentException("the envelope does not open", e);
     }
