@@ -6,6 +6,7 @@ import { session, refreshSession } from './store.js';
 import { navigate, setRouter, endSession, unsavedGuards, lockNow, secureIfNeeded } from './app.js';
 import { announce } from './ui.js';
 import { vault } from './vault.js';
+import { requireSecureContext } from './secure.js';
 import { signin, signup, forgot } from './views/auth.js';
 import unlock from './views/unlock.js';
 import kept from './views/kept.js';
@@ -186,6 +187,7 @@ function wire() {
 }
 
 async function boot() {
+  if (!requireSecureContext(main)) return;
   wire();
   updateConnection();
   try {

@@ -1,5 +1,6 @@
 package dev.bridgework.app;
 
+import dev.bridgework.web.TrustedProxies;
 import io.vertx.config.ConfigRetriever;
 import io.vertx.config.ConfigRetrieverOptions;
 import io.vertx.config.ConfigStoreOptions;
@@ -25,6 +26,9 @@ public record AppConfig(
     String httpHost,
     List<String> allowedOrigins,
     int httpInstances,
+    String tlsCertPath,
+    String tlsKeyPath,
+    List<String> trustedProxies,
     String mongoUri,
     String mongoDb,
     Path dataDir,
@@ -38,6 +42,17 @@ public record AppConfig(
     String masterKey,
     int minKdfIterations) {
 
+  public AppConfig {
+    // Half a TLS setup would silently serve plain HTTP; refuse to start instead.
+    if (tlsCertPath.isEmpty() != tlsKeyPath.isEmpty()) {
+      throw new IllegalArgumentException("http.tls.certPath and http.tls.keyPath must be set together (a PEM "
+          + "certificate chain and its PEM private key), but only " + (tlsCertPath.isEmpty() ? "http.tls.keyPath" : "http.tls.certPath")
+          + " is set");
+    }
+    // A malformed entry is a start-up error naming it, not a proxy silently left untrusted.
+    TrustedProxies.parse(trustedProxies);
+  }
+
   /** Every key with its default; the README lists the same table. */
   public static final Map<String, String> DEFAULTS = defaults();
 
@@ -47,6 +62,9 @@ public record AppConfig(
     d.put("http.host", "0.0.0.0");
     d.put("http.allowedOrigins", "");
     d.put("http.instances", "0");
+    d.put("http.tls.certPath", "");
+    d.put("http.tls.keyPath", "");
+    d.put("http.trustedProxies", "");
     d.put("mongo.uri", "");
     d.put("mongo.db", "bridgework");
     d.put("data.dir", "data");
@@ -101,6 +119,9 @@ public record AppConfig(
         v.get("http.host").trim(),
         list(v.get("http.allowedOrigins")),
         Integer.parseInt(v.get("http.instances").trim()),
+        v.get("http.tls.certPath").trim(),
+        v.get("http.tls.keyPath").trim(),
+        list(v.get("http.trustedProxies")),
         v.get("mongo.uri").trim(),
         v.get("mongo.db").trim(),
         Path.of(v.get("data.dir").trim()),
@@ -146,9 +167,14 @@ public record AppConfig(
     return mongoUri.isEmpty();
   }
 
+  /** True when the server serves HTTPS itself (both PEM files configured). */
+  public boolean tls() {
+    return !tlsCertPath.isEmpty();
+  }
+
   public AppConfig withHttpPort(int port) {
-    return new AppConfig(port, httpHost, allowedOrigins, httpInstances, mongoUri, mongoDb, dataDir, inviteTtl,
-        sessionIdleTimeout, sessionAbsoluteTimeout, clusterEnabled, clusterHost, clusterPort, clusterMembers, masterKey,
-        minKdfIterations);
+    return new AppConfig(port, httpHost, allowedOrigins, httpInstances, tlsCertPath, tlsKeyPath, trustedProxies,
+        mongoUri, mongoDb, dataDir, inviteTtl, sessionIdleTimeout, sessionAbsoluteTimeout, clusterEnabled, clusterHost,
+        clusterPort, clusterMembers, masterKey, minKdfIterations);
   }
 }

@@ -39,19 +39,25 @@ import dev.bridgework.storage.Vault;
 import dev.bridgework.web.FeatureRoutes;
 import dev.bridgework.web.HealthRoutes;
 import dev.bridgework.web.HttpVerticle;
+import dev.bridgework.web.ClientRequestInfo;
 import dev.bridgework.web.OriginGuard;
+import dev.bridgework.web.TrustedProxies;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.mongo.MongoClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Wires the features together: database, repositories, services, routes, and the HTTP verticles.
@@ -139,12 +145,26 @@ public final class Application {
 
   public static Future<Application> start(Vertx vertx, AppConfig config, Clock clock) {
     boolean inMemory = Database.IN_MEMORY.equals(config.dataDir().toString());
-    return vertx.executeBlocking(() -> Vault.loadMasterKey(config.masterKey(), config.dataDir(), inMemory))
+    return vertx.executeBlocking(() -> {
+          requireReadableTls(config);
+          return Vault.loadMasterKey(config.masterKey(), config.dataDir(), inMemory);
+        })
         // A broken exercise file stops start-up here, before the database opens, naming the file.
         .compose(masterKey -> vertx.executeBlocking(ExerciseCatalog::loadFromClasspath)
             .compose(catalog -> Database.start(vertx, config.mongoUri(), config.mongoDb(), config.dataDir())
                 .map(db -> new Application(vertx, config, clock, db, masterKey, catalog))))
         .compose(app -> app.createIndexes().compose(v -> app.realtime.start()).compose(v -> app.deployHttp()).map(app));
+  }
+
+  /** A missing or unreadable PEM file stops start-up naming its key, before the database opens. */
+  private static void requireReadableTls(AppConfig config) {
+    if (!config.tls()) return;
+    Map<String, String> files = Map.of("http.tls.certPath", config.tlsCertPath(), "http.tls.keyPath", config.tlsKeyPath());
+    files.forEach((key, file) -> {
+      if (!Files.isReadable(Path.of(file))) {
+        throw new IllegalArgumentException(key + ": cannot read the PEM file '" + file + "'");
+      }
+    });
   }
 
   private Future<Void> createIndexes() {
@@ -173,10 +193,15 @@ public final class Application {
     // Port 0 with several instances would give each its own random port; -1 asks Vert.x for one shared random port.
     int port = config.httpPort() == 0 && instances > 1 ? -1 : config.httpPort();
     OriginGuard originGuard = new OriginGuard(config.allowedOrigins());
+    ClientRequestInfo clientInfo = new ClientRequestInfo(TrustedProxies.parse(config.trustedProxies()));
+    PemKeyCertOptions tls = config.tls()
+        ? new PemKeyCertOptions().setCertPath(config.tlsCertPath()).setKeyPath(config.tlsKeyPath())
+        : null;
     HealthRoutes health = new HealthRoutes(database);
     List<HttpVerticle> deployed = new ArrayList<>();
     return vertx.deployVerticle(() -> {
-          HttpVerticle verticle = new HttpVerticle(config.httpHost(), port, originGuard, health, realtime, this::features, "webroot");
+          HttpVerticle verticle = new HttpVerticle(config.httpHost(), port, tls, clientInfo, originGuard, health, realtime,
+              this::features, "webroot");
           synchronized (deployed) {
             deployed.add(verticle);
           }
@@ -185,7 +210,8 @@ public final class Application {
         .map(id -> {
           deployments.add(id);
           this.port = deployed.get(0).actualPort();
-          LOG.info("Bridgework listening on http://{}:{} ({} event-loop instance(s))", config.httpHost(), this.port, instances);
+          LOG.info("Bridgework listening on {}://{}:{} ({} event-loop instance(s))", config.tls() ? "https" : "http",
+              config.httpHost(), this.port, instances);
           return null;
         });
   }

@@ -1,6 +1,7 @@
 package dev.bridgework.auth;
 
 import dev.bridgework.web.ApiException;
+import dev.bridgework.web.ClientRequestInfo;
 import dev.bridgework.web.Envelope;
 import dev.bridgework.web.JsonBody;
 import io.vertx.core.Vertx;
@@ -97,9 +98,9 @@ public final class AuthRoutes {
     ctx.json(new JsonObject().put("user", signedIn.user().toJson()).put("vault", signedIn.user().vault()));
   }
 
-  /** The address failed attempts are counted against. */
+  /** The address failed attempts are counted against (behind a trusted proxy, the one it forwarded for). */
   static String clientAddress(RoutingContext ctx) {
-    return ctx.request().remoteAddress().hostAddress();
+    return ClientRequestInfo.clientAddress(ctx);
   }
 
   static String email(JsonBody body) {

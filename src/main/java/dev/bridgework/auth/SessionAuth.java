@@ -1,6 +1,7 @@
 package dev.bridgework.auth;
 
 import dev.bridgework.web.ApiException;
+import dev.bridgework.web.ClientRequestInfo;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.http.Cookie;
@@ -50,7 +51,8 @@ public final class SessionAuth implements Handler<RoutingContext> {
         .setSecure(isSecure(request)).setMaxAge(0);
   }
 
+  /** Secure when the browser reached us over HTTPS, directly or through a trusted proxy. */
   private static boolean isSecure(HttpServerRequest request) {
-    return request.isSSL();
+    return ClientRequestInfo.isSecure(request);
   }
 }

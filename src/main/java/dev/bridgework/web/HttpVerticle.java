@@ -6,6 +6,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -26,6 +27,8 @@ public final class HttpVerticle extends VerticleBase {
 
   private final String host;
   private final int port;
+  private final PemKeyCertOptions tls;
+  private final ClientRequestInfo clientInfo;
   private final OriginGuard originGuard;
   private final HealthRoutes health;
   private final Handler<RoutingContext> webSocket;
@@ -33,10 +36,14 @@ public final class HttpVerticle extends VerticleBase {
   private final String webroot;
   private HttpServer server;
 
-  public HttpVerticle(String host, int port, OriginGuard originGuard, HealthRoutes health,
-                      Handler<RoutingContext> webSocket, Supplier<List<FeatureRoutes>> features, String webroot) {
+  /** {@code tls}: the certificate and key to serve HTTPS with, or null for plain HTTP. */
+  public HttpVerticle(String host, int port, PemKeyCertOptions tls, ClientRequestInfo clientInfo, OriginGuard originGuard,
+                      HealthRoutes health, Handler<RoutingContext> webSocket, Supplier<List<FeatureRoutes>> features,
+                      String webroot) {
     this.host = host;
     this.port = port;
+    this.tls = tls;
+    this.clientInfo = clientInfo;
     this.originGuard = originGuard;
     this.health = health;
     this.webSocket = webSocket;
@@ -47,6 +54,8 @@ public final class HttpVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     Router router = Router.router(vertx);
+    // First: everything after it asks ClientRequestInfo whether the request is secure and whose it is.
+    router.route().handler(clientInfo);
     router.route().handler(new SecurityHeaders());
     router.route().handler(originGuard);
     router.get("/health").handler(health::health);
@@ -70,6 +79,7 @@ public final class HttpVerticle extends VerticleBase {
         .setMaxWebSocketFrameSize(64 * 1024)
         .setMaxWebSocketMessageSize(64 * 1024)
         .setCompressionSupported(true);
+    if (tls != null) options.setSsl(true).setKeyCertOptions(tls);
     server = vertx.createHttpServer(options).requestHandler(router).invalidRequestHandler(HttpVerticle::invalidRequest);
     return server.listen();
   }
@@ -96,6 +106,7 @@ public final class HttpVerticle extends VerticleBase {
         .putHeader("X-Content-Type-Options", "nosniff")
         .putHeader("Cache-Control", "no-store")
         .putHeader("Connection", "close");
+    if (request.isSSL()) response.putHeader("Strict-Transport-Security", SecurityHeaders.HSTS);
     response.end(error.toJson().encode()).onComplete(done -> request.connection().close());
   }
 

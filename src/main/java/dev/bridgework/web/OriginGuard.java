@@ -12,7 +12,8 @@ import java.util.Set;
 /**
  * API.md: a state-changing request or a WebSocket upgrade whose {@code Origin} is present and not
  * allowed is refused with 403 {@code forbidden_origin}. Allowed: the configured origins plus the
- * server's own origin (scheme + Host of the request). Comparison is exact, so look-alikes such as
+ * server's own origin as the client sees it (scheme + host from {@link ClientRequestInfo}, so behind
+ * a trusted proxy that is {@code https://} + the forwarded host). Comparison is exact, so look-alikes such as
  * {@code http://localhost:8080.evil.test} and {@code null} are refused.
  */
 public final class OriginGuard implements Handler<RoutingContext> {
@@ -39,10 +40,8 @@ public final class OriginGuard implements Handler<RoutingContext> {
     if (origin == null) return true;
     String normalized = normalize(origin);
     if (allowed.contains(normalized)) return true;
-    String host = request.getHeader("Host");
-    if (host == null) return false;
-    String own = (request.isSSL() ? "https://" : "http://") + host;
-    return normalize(own).equals(normalized);
+    String own = ClientRequestInfo.origin(request);
+    return own != null && normalize(own).equals(normalized);
   }
 
   private static String normalize(String origin) {

@@ -4,8 +4,15 @@ import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
 import io.vertx.ext.web.RoutingContext;
 
-/** Headers on every response; the CSP has no 'unsafe-inline' so injected markup cannot run. */
+/**
+ * Headers on every response; the CSP has no 'unsafe-inline' so injected markup cannot run. HSTS goes
+ * on every response to a secure request (TLS here, or HTTPS at a trusted proxy, as
+ * {@link ClientRequestInfo} decides); browsers ignore it over plain HTTP anyway (RFC 6797 §8.1).
+ */
 public final class SecurityHeaders implements Handler<RoutingContext> {
+  /** One year, the usual minimum; no includeSubDomains, since other hosts of the domain are not ours. */
+  static final String HSTS = "max-age=31536000";
+
   static final String CSP = String.join("; ",
       "default-src 'self'",
       "script-src 'self'",
@@ -28,7 +35,7 @@ public final class SecurityHeaders implements Handler<RoutingContext> {
     headers.set("Cross-Origin-Opener-Policy", "same-origin");
     headers.set("Cross-Origin-Resource-Policy", "same-origin");
     headers.set("Permissions-Policy", "camera=(), microphone=(), geolocation=()");
-    if (ctx.request().isSSL()) headers.set("Strict-Transport-Security", "max-age=31536000");
+    if (ClientRequestInfo.isSecure(ctx)) headers.set("Strict-Transport-Security", HSTS);
     if (ctx.request().path().startsWith("/api/")) headers.set("Cache-Control", "no-store");
     ctx.next();
   }

@@ -44,8 +44,14 @@ public final class TestServer implements AutoCloseable {
     settings.putAll(overrides);
     TestClock clock = new TestClock();
     Vertx vertx = Vertx.vertx();
-    Application app = Application.start(vertx, AppConfig.fromMap(settings), clock).await();
-    return new TestServer(vertx, app, clock);
+    try {
+      Application app = Application.start(vertx, AppConfig.fromMap(settings), clock).await();
+      return new TestServer(vertx, app, clock);
+    } catch (Throwable e) {
+      // A test of a start-up failure must not leave this Vert.x instance running.
+      vertx.close().await();
+      throw e;
+    }
   }
 
   /** Wraps an application started elsewhere (for example one node of a cluster test). */

@@ -1,0 +1,186 @@
+package dev.bridgework.web;
+
+import dev.bridgework.testing.TestServer;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.PemTrustOptions;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.cert.X509v3CertificateBuilder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.Writer;
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The server serving HTTPS itself from PEM files ({@code http.tls.certPath}, {@code http.tls.keyPath}):
+ * a client that trusts only the test's self-signed certificate (host name verified) talks to it.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class HttpsTest {
+  @TempDir
+  static Path dir;
+  static Path certFile;
+  static Path keyFile;
+  static TestServer server;
+  static WebClient https;
+
+  @BeforeAll
+  static void start() throws Exception {
+    certFile = dir.resolve("cert.pem");
+    keyFile = dir.resolve("key.pem");
+    writeSelfSigned(certFile, keyFile);
+    server = TestServer.start(Map.of("http.tls.certPath", certFile.toString(), "http.tls.keyPath", keyFile.toString()));
+    https = WebClient.create(server.vertx, new WebClientOptions()
+        .setSsl(true).setVerifyHost(true).setTrustOptions(new PemTrustOptions().addCertPath(certFile.toString()))
+        .setDefaultHost("localhost").setDefaultPort(server.port()).setUserAgent("bridgework-test"));
+  }
+
+  @AfterAll
+  static void stop() {
+    if (https != null) https.close();
+    if (server != null) server.close();
+  }
+
+  /** A self-signed certificate for localhost and 127.0.0.1, and its key as PKCS#8, both PEM. */
+  static void writeSelfSigned(Path cert, Path key) throws Exception {
+    KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+    generator.initialize(256);
+    KeyPair pair = generator.generateKeyPair();
+    X500Name name = new X500Name("CN=localhost");
+    Instant now = Instant.now();
+    X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(name, BigInteger.valueOf(now.toEpochMilli()),
+        Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(Duration.ofDays(1))), name, pair.getPublic())
+        .addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
+            new GeneralName(GeneralName.dNSName, "localhost"), new GeneralName(GeneralName.iPAddress, "127.0.0.1")}));
+    X509Certificate certificate = new JcaX509CertificateConverter()
+        .getCertificate(builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(pair.getPrivate())));
+    try (Writer out = Files.newBufferedWriter(cert); JcaPEMWriter pem = new JcaPEMWriter(out)) {
+      pem.writeObject(certificate);
+    }
+    try (Writer out = Files.newBufferedWriter(key); JcaPEMWriter pem = new JcaPEMWriter(out)) {
+      pem.writeObject(new JcaPKCS8Generator(pair.getPrivate(), null));
+    }
+  }
+
+  private static HttpResponse<Buffer> logoutFrom(String origin) {
+    return https.post("/api/auth/logout").putHeaders(MultiMap.caseInsensitiveMultiMap().add("Origin", origin))
+        .send().await();
+  }
+
+  private static String errorCode(HttpResponse<Buffer> response) {
+    return response.bodyAsJsonObject().getJsonObject("error").getString("code");
+  }
+
+  @Test
+  void servesHttpsWithHsts() {
+    HttpResponse<Buffer> health = https.get("/health").send().await();
+    assertEquals(200, health.statusCode());
+    assertEquals("UP", health.bodyAsJsonObject().getString("status"));
+    assertEquals("max-age=31536000", health.getHeader("Strict-Transport-Security"));
+    // Also on an error answer and on a static file.
+    assertEquals("max-age=31536000", https.get("/api/nothing-here").send().await().getHeader("Strict-Transport-Security"));
+    assertEquals("max-age=31536000", https.get("/").send().await().getHeader("Strict-Transport-Security"));
+  }
+
+  @Test
+  void ownHttpsOriginPassesTheOriginCheckAndTheHttpOneDoesNot() {
+    // No session: 401 means the Origin check let the request through, 403 forbidden_origin that it did not.
+    HttpResponse<Buffer> own = logoutFrom("https://localhost:" + server.port());
+    assertEquals(401, own.statusCode(), own.bodyAsString());
+    assertEquals("unauthenticated", errorCode(own));
+    HttpResponse<Buffer> plain = logoutFrom("http://localhost:" + server.port());
+    assertEquals(403, plain.statusCode(), plain.bodyAsString());
+    assertEquals("forbidden_origin", errorCode(plain));
+  }
+
+  @Test
+  void plainHttpOnTheTlsPortGetsNoAnswer() {
+    WebClient plain = WebClient.create(server.vertx, new WebClientOptions().setDefaultHost("localhost")
+        .setDefaultPort(server.port()).setConnectTimeout(5000).setIdleTimeout(10));
+    try {
+      Future<HttpResponse<Buffer>> response = plain.get("/health").send();
+      response.transform(done -> Future.succeededFuture()).await();
+      assertTrue(response.failed(), () -> "plain HTTP was answered: " + response.result().statusCode());
+    } finally {
+      plain.close();
+    }
+  }
+
+  @Test
+  void sessionCookieIsSecureOverHttps() {
+    // The one test here that needs an account: the session cookie is only set by register/login.
+    JsonObject registration = new JsonObject().put("email", "tls-" + System.nanoTime() + "@example.test")
+        .put("password", "correct horse battery staple").put("displayName", "Tess");
+    HttpResponse<Buffer> response = https.post("/api/auth/register").sendJsonObject(registration).await();
+    assertEquals(201, response.statusCode(), response.bodyAsString());
+    String cookie = response.cookies().stream().filter(c -> c.startsWith("bw_session=")).findFirst().orElse(null);
+    assertNotNull(cookie, "no session cookie");
+    assertTrue(cookie.contains("; Secure"), cookie);
+    assertTrue(cookie.contains("; HTTPOnly") || cookie.contains("; HttpOnly"), cookie);
+  }
+
+  @Test
+  void certificateWithoutKeyOrKeyWithoutCertificateStopsStartUp() {
+    for (Map<String, String> half : new Map[] {
+        Map.of("http.tls.certPath", certFile.toString()), Map.of("http.tls.keyPath", keyFile.toString())}) {
+      Throwable failure = assertThrows(Throwable.class, () -> TestServer.start(half).close());
+      assertTrue(failure.getMessage().contains("http.tls.certPath") && failure.getMessage().contains("http.tls.keyPath"),
+          failure.getMessage());
+    }
+  }
+
+  @Test
+  void unreadablePemFileStopsStartUpNamingItsKey() {
+    Throwable failure = assertThrows(Throwable.class, () -> TestServer.start(Map.of(
+        "http.tls.certPath", dir.resolve("missing.pem").toString(), "http.tls.keyPath", keyFile.toString())).close());
+    assertTrue(failure.getMessage().contains("http.tls.certPath"), failure.getMessage());
+    assertFalse(failure.getMessage().contains("http.tls.keyPath"), failure.getMessage());
+  }
+
+  @Test
+  void plainServerSendsNoHsts() {
+    try (TestServer plain = TestServer.start()) {
+      WebClient client = WebClient.create(plain.vertx);
+      try {
+        HttpResponse<Buffer> health = client.get(plain.port(), "localhost", "/health").send().await();
+        assertEquals(200, health.statusCode());
+        assertEquals(null, health.getHeader("Strict-Transport-Security"));
+      } finally {
+        client.close();
+      }
+    }
+  }
+}
