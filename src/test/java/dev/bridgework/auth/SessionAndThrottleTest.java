@@ -57,7 +57,8 @@ class SessionAndThrottleTest {
   @Test
   void repeatedFailedLoginsAreThrottledPerAccountThenReleased() {
     Api alice = server.register("Alice");
-    JsonObject wrong = new JsonObject().put("email", alice.email()).put("password", "not the password");
+    JsonObject wrong = new JsonObject().put("email", alice.email())
+        .put("authKey", dev.bridgework.testing.ClientCrypto.b64(dev.bridgework.testing.ClientCrypto.random(32)));
     for (int i = 0; i < 10; i++) {
       assertEquals(401, server.client().post("/api/auth/login", wrong).statusCode(), "attempt " + (i + 1));
     }
@@ -66,17 +67,15 @@ class SessionAndThrottleTest {
     assertEquals("rate_limited", blocked.bodyAsJsonObject().getJsonObject("error").getString("code"));
     long retryAfter = Long.parseLong(blocked.getHeader("Retry-After"));
     assertTrue(retryAfter > 0 && retryAfter <= 15 * 60, "Retry-After " + retryAfter);
-    // Even the right password waits: an attacker learns nothing from the answer.
-    var right = server.client().post("/api/auth/login", new JsonObject().put("email", alice.email()).put("password", Api.PASSWORD));
+    // Even the right key waits: an attacker learns nothing from the answer.
+    var right = server.client().post("/api/auth/login", alice.loginBody());
     assertEquals(429, right.statusCode());
     // Another account is not affected.
     Api bob = server.register("Bob");
-    assertEquals(200, server.client().post("/api/auth/login",
-        new JsonObject().put("email", bob.email()).put("password", Api.PASSWORD)).statusCode());
+    assertEquals(200, server.client().post("/api/auth/login", bob.loginBody()).statusCode());
     // The owner gets back in once the window has passed.
     server.clock.advance(Duration.ofSeconds(retryAfter + 1));
-    assertEquals(200, server.client().post("/api/auth/login",
-        new JsonObject().put("email", alice.email()).put("password", Api.PASSWORD)).statusCode());
+    assertEquals(200, server.client().post("/api/auth/login", alice.loginBody()).statusCode());
   }
 
   @Test

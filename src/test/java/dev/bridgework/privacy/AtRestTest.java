@@ -37,13 +37,18 @@ class AtRestTest {
   static List<String> writeEverywhere(Api alice, Api bob, String tag) {
     String m1 = tag + "-answer", m2 = tag + "-part", m3 = tag + "-checkin", m4 = tag + "-title", m5 = tag + "-excerpt",
         m6 = tag + "-note", m7 = tag + "-comment", m8 = tag + "-reviewnote";
-    assertEquals(201, alice.put("/api/reflections/" + UUID.randomUUID(), new JsonObject().put("exerciseId", "mirror-recent-moment")
-        .put("status", "draft").put("answers", new JsonObject().put("what-happened", m1 + XSS))).statusCode());
-    var part = alice.put("/api/parts/" + UUID.randomUUID(), new JsonObject().put("name", m2 + " name")
-        .put("belief", m2 + XSS).put("fears", m2).put("needs", m2).put("notes", m2));
+    var reflection = alice.saveReflection(UUID.randomUUID().toString(), "mirror-recent-moment",
+        new JsonObject().put("what-happened", m1 + XSS), "draft", null);
+    assertEquals(201, reflection.statusCode(), reflection.bodyAsString());
+    assertEquals(m1 + XSS, alice.openReflection(reflection.bodyAsJsonObject()).getJsonObject("answers").getString("what-happened"),
+        "markup comes back verbatim, sealed");
+    var part = alice.savePart(UUID.randomUUID().toString(), new JsonObject().put("name", m2 + " name")
+        .put("belief", m2 + XSS).put("fears", m2).put("needs", m2).put("notes", m2), null);
     assertEquals(201, part.statusCode(), part.bodyAsString());
-    assertEquals(201, alice.put("/api/checkins/" + UUID.randomUUID(), new JsonObject().put("emotions", new JsonArray().add("calm " + tag.substring(tag.length() - 12)))
-        .put("intensity", 5).put("note", m3 + XSS)).statusCode());
+    var checkin = alice.saveCheckin(UUID.randomUUID().toString(), null, new JsonObject()
+        .put("emotions", new JsonArray().add("calm " + tag.substring(tag.length() - 12))).put("intensity", 5).put("note", m3 + XSS), null);
+    assertEquals(201, checkin.statusCode(), checkin.bodyAsString());
+    assertEquals(m3 + XSS, alice.openCheckin(checkin.bodyAsJsonObject()).getString("note"));
     String shareId = UUID.randomUUID().toString();
     var share = alice.put("/api/shares/" + shareId, new JsonObject().put("title", m4 + XSS).put("intent", "discuss")
         .put("note", m6 + XSS).put("excerpts", new JsonArray().add(new JsonObject().put("text", m5 + XSS))));
@@ -84,7 +89,8 @@ class AtRestTest {
     List<String> markers;
     try {
       Application app = Application.start(vertx, AppConfig.fromMap(Map.of("http.port", "0", "http.host", "127.0.0.1",
-          "http.instances", "1", "data.dir", dataDir.toString())), Clock.systemUTC()).await();
+          "http.instances", "1", "data.dir", dataDir.toString(),
+          "crypto.minKdfIterations", String.valueOf(TestServer.TEST_MIN_KDF_ITERATIONS))), Clock.systemUTC()).await();
       try {
         Api alice = TestServer.clientFor(vertx, app.port());
         Api bob = TestServer.clientFor(vertx, app.port());

@@ -102,25 +102,48 @@ class AuthorizationMatrixTest {
 
   // ---- resources -------------------------------------------------------------------------------
 
+  /** Every private item made here, by id: no one but the owner may ever see one of these ids. */
+  static final Set<String> PRIVATE_IDS = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
   static String reflection(Api owner) {
     String id = UUID.randomUUID().toString();
-    var r = owner.put("/api/reflections/" + id, new JsonObject().put("exerciseId", "mirror-recent-moment")
-        .put("status", "draft").put("answers", new JsonObject().put("what-happened", SECRET + " reflection")));
+    var r = owner.saveReflection(id, "mirror-recent-moment", new JsonObject().put("what-happened", SECRET + " reflection"), "draft", null);
     assertEquals(201, r.statusCode(), r.bodyAsString());
+    PRIVATE_IDS.add(id);
     return id;
   }
 
   static String part(Api owner) {
     String id = UUID.randomUUID().toString();
-    assertEquals(201, owner.put("/api/parts/" + id, new JsonObject().put("name", SECRET + " part")).statusCode());
+    assertEquals(201, owner.savePart(id, new JsonObject().put("name", SECRET + " part"), null).statusCode());
+    PRIVATE_IDS.add(id);
     return id;
   }
 
   static String checkin(Api owner) {
     String id = UUID.randomUUID().toString();
-    assertEquals(201, owner.put("/api/checkins/" + id, new JsonObject().put("emotions", new JsonArray().add("tired"))
-        .put("intensity", 4).put("note", SECRET + " checkin")).statusCode());
+    assertEquals(201, owner.saveCheckin(id, null, new JsonObject().put("emotions", new JsonArray().add("tired"))
+        .put("intensity", 4).put("note", SECRET + " checkin"), null).statusCode());
+    PRIVATE_IDS.add(id);
     return id;
+  }
+
+  static String kept(Api owner) {
+    String id = UUID.randomUUID().toString();
+    assertEquals(201, owner.saveKept(id, new JsonObject().put("source", "share").put("title", SECRET + " kept")
+        .put("excerpts", new JsonArray()), null).statusCode());
+    PRIVATE_IDS.add(id);
+    return id;
+  }
+
+  /** Who seals a body: the caller, or (for the caller without an account) the owner, whose key is as good as any. */
+  static Api sealer(Api caller) {
+    return caller.keys() != null ? caller : world.owner;
+  }
+
+  /** A key change body with a wrong current key: every caller is refused, whoever they are. */
+  static JsonObject wrongKeyChange() {
+    return Api.freshKeys().body().put("currentAuthKey", Api.freshKeys().authKey());
   }
 
   static JsonObject shareBody(String title) {
@@ -233,17 +256,36 @@ class AuthorizationMatrixTest {
     // Account
     // Registering signs the client in as the new person, so it runs on a fresh cookie jar.
     rows.add(new Row("POST /api/auth/register", "public", none, (c, t) -> server.client().post("/api/auth/register",
-        new JsonObject().put("email", "m-" + UUID.randomUUID() + "@example.test").put("password", Api.PASSWORD).put("displayName", "New")),
+        TestServer.registration("m-" + UUID.randomUUID() + "@example.test", "New", Api.freshKeys())),
         expect(201, 201, 201, 201, 201)));
-    rows.add(new Row("POST /api/auth/login", "wrong password", none, (c, t) -> c.post("/api/auth/login",
-        new JsonObject().put("email", "nobody-" + UUID.randomUUID() + "@example.test").put("password", "wrong password")),
+    rows.add(new Row("POST /api/auth/prelogin", "public", none, (c, t) -> c.post("/api/auth/prelogin",
+        new JsonObject().put("email", world.owner.email())), expect(200, 200, 200, 200, 200)));
+    rows.add(new Row("POST /api/auth/login", "wrong key", none, (c, t) -> c.post("/api/auth/login",
+        new JsonObject().put("email", "nobody-" + UUID.randomUUID() + "@example.test").put("authKey", Api.freshKeys().authKey())),
         expect(401, 401, 401, 401, 401)));
+    // Recovery with someone's email but not their code: refused for everyone, and nothing changes.
+    rows.add(new Row("POST /api/auth/recover/start", "wrong code", none, (c, t) -> c.post("/api/auth/recover/start",
+        new JsonObject().put("email", world.owner.email()).put("recoveryAuth", Api.freshKeys().recoveryAuth())),
+        expect(401, 401, 401, 401, 401)));
+    rows.add(new Row("POST /api/auth/recover", "wrong code", none, (c, t) -> {
+      var keys = Api.freshKeys();
+      JsonObject body = keys.body().put("email", world.owner.email()).put("recoveryAuth2", keys.recoveryAuth())
+          .put("recoveryAuth", Api.freshKeys().recoveryAuth());
+      return c.post("/api/auth/recover", body);
+    }, expect(401, 401, 401, 401, 401)));
+    rows.add(new Row("PUT /api/me/keys", "wrong current key", none, (c, t) -> c.put("/api/me/keys", wrongKeyChange()),
+        expect(401, 401, 401, 401, 401)));
+    rows.add(new Row("GET /api/me/session-key", "own", none, (c, t) -> c.get("/api/me/session-key"), expect(200, 200, 200, 200, 401)));
+    rows.add(new Row("GET /api/me/unsealed", "own", none, (c, t) -> c.get("/api/me/unsealed"), expect(200, 200, 200, 200, 401)));
+    rows.add(new Row("POST /api/me/unsealed/finish", "nothing unsealed", none, (c, t) -> c.post("/api/me/unsealed/finish",
+        new JsonObject()), expect(204, 204, 204, 204, 401)));
+    rows.add(new Row("DELETE /api/me/ending", "own", none, (c, t) -> c.delete("/api/me/ending"), expect(204, 204, 204, 204, 401)));
     rows.add(new Row("POST /api/auth/logout", "own session", none, (c, t) -> c == world.anonymous
         ? c.post("/api/auth/logout", null) : c.anotherDevice().post("/api/auth/logout", null), expect(204, 204, 204, 204, 401)));
     rows.add(new Row("GET /api/me", "own", none, (c, t) -> c.get("/api/me"), expect(200, 200, 200, 200, 401)));
     rows.add(new Row("GET /api/me/export", "own", none, (c, t) -> c.get("/api/me/export"), expect(200, 200, 200, 200, 401)));
-    rows.add(new Row("DELETE /api/me", "wrong password", none, (c, t) -> c.delete("/api/me",
-        new JsonObject().put("password", "not the password")), expect(401, 401, 401, 401, 401)));
+    rows.add(new Row("DELETE /api/me", "wrong key", none, (c, t) -> c.delete("/api/me",
+        new JsonObject().put("authKey", Api.freshKeys().authKey())), expect(401, 401, 401, 401, 401)));
     // The couple
     rows.add(new Row("POST /api/couple", "already paired", none, (c, t) -> (c == world.stranger ? server.register("Newcomer") : c)
         .post("/api/couple", new JsonObject()),
@@ -316,21 +358,29 @@ class AuthorizationMatrixTest {
     rows.add(new Row("GET /api/reflections", "draft", draft, (c, t) -> c.get("/api/reflections"), expect(200, 200, 200, 200, 401)));
     rows.add(new Row("GET /api/reflections/:id", "draft", draft, (c, t) -> c.get("/api/reflections/" + t.id("reflection")), PRIVATE_READ));
     rows.add(new Row("PUT /api/reflections/:id", "draft", draft, (c, t) -> c.put("/api/reflections/" + t.id("reflection"),
-        new JsonObject().put("exerciseId", "mirror-recent-moment").put("status", "draft").put("version", 1)
-            .put("answers", new JsonObject().put("what-happened", "overwritten"))), PRIVATE_READ));
+        sealer(c).reflectionBody(t.id("reflection"), "mirror-recent-moment", new JsonObject().put("what-happened", "overwritten"),
+            "draft", 1)), PRIVATE_READ));
     rows.add(new Row("DELETE /api/reflections/:id", "draft", draft, (c, t) -> c.delete("/api/reflections/" + t.id("reflection")),
         expect(204, 404, 404, 404, 401)));
     Function<World, Target> aPart = w -> ids("part", part(w.owner));
     rows.add(new Row("GET /api/parts", "own", aPart, (c, t) -> c.get("/api/parts"), expect(200, 200, 200, 200, 401)));
     rows.add(new Row("GET /api/parts/:id", "own", aPart, (c, t) -> c.get("/api/parts/" + t.id("part")), PRIVATE_READ));
     rows.add(new Row("PUT /api/parts/:id", "own", aPart, (c, t) -> c.put("/api/parts/" + t.id("part"),
-        new JsonObject().put("name", "renamed").put("version", 1)), PRIVATE_READ));
+        sealer(c).partBody(t.id("part"), new JsonObject().put("name", "renamed"), 1)), PRIVATE_READ));
     rows.add(new Row("DELETE /api/parts/:id", "own", aPart, (c, t) -> c.delete("/api/parts/" + t.id("part")),
         expect(204, 404, 404, 404, 401)));
     Function<World, Target> aCheckin = w -> ids("checkin", checkin(w.owner));
     rows.add(new Row("GET /api/checkins", "own", aCheckin, (c, t) -> c.get("/api/checkins"), expect(200, 200, 200, 200, 401)));
     rows.add(new Row("PUT /api/checkins/:id", "own", aCheckin, (c, t) -> c.put("/api/checkins/" + t.id("checkin"),
-        new JsonObject().put("emotions", new JsonArray()).put("intensity", 9).put("note", "overwritten")), PRIVATE_READ));
+        sealer(c).checkinBody(t.id("checkin"), null, new JsonObject().put("emotions", new JsonArray()).put("intensity", 9)
+            .put("note", "overwritten"), 1)), PRIVATE_READ));
+    Function<World, Target> aKept = w -> ids("kept", kept(w.owner));
+    rows.add(new Row("GET /api/kept", "own", aKept, (c, t) -> c.get("/api/kept"), expect(200, 200, 200, 200, 401)));
+    rows.add(new Row("GET /api/kept/:id", "own", aKept, (c, t) -> c.get("/api/kept/" + t.id("kept")), PRIVATE_READ));
+    rows.add(new Row("PUT /api/kept/:id", "own", aKept, (c, t) -> c.put("/api/kept/" + t.id("kept"),
+        sealer(c).keptBody(t.id("kept"), new JsonObject().put("source", "share").put("title", "overwritten"), 1)), PRIVATE_READ));
+    rows.add(new Row("DELETE /api/kept/:id", "own", aKept, (c, t) -> c.delete("/api/kept/" + t.id("kept")),
+        expect(204, 404, 404, 404, 401)));
     return rows;
   }
 
@@ -376,8 +426,9 @@ class AuthorizationMatrixTest {
           if (error == null || error.getString("code") == null) failures.add(where + ": no error body");
           if (!before.equals(snapshot())) failures.add(where + ": a refused request changed the database");
         }
-        if (role != Role.OWNER && r.bodyAsString() != null && r.bodyAsString().contains(SECRET + " reflection")) {
-          failures.add(where + ": saw the owner's private reflection");
+        if (role != Role.OWNER && r.bodyAsString() != null) {
+          String body = r.bodyAsString();
+          if (PRIVATE_IDS.stream().anyMatch(body::contains)) failures.add(where + ": saw one of the owner's private items");
         }
       }
     }
@@ -390,13 +441,12 @@ class AuthorizationMatrixTest {
     reflection(world.owner);
     part(world.owner);
     checkin(world.owner);
+    kept(world.owner);
     for (Api caller : List.of(world.partner, world.other, world.stranger)) {
-      for (String path : List.of("/api/reflections", "/api/parts", "/api/checkins", "/api/me/export")) {
+      for (String path : List.of("/api/reflections", "/api/parts", "/api/checkins", "/api/kept", "/api/me/export", "/api/me/unsealed")) {
         var r = caller.get(path);
-        assertEquals(200, r.statusCode());
-        for (String kind : List.of(" reflection", " part", " checkin")) {
-          assertFalse(r.bodyAsString().contains(SECRET + kind), path + " leaked" + kind + " to another person");
-        }
+        assertEquals(200, r.statusCode(), path + " " + r.bodyAsString());
+        for (String id : PRIVATE_IDS) assertFalse(r.bodyAsString().contains(id), path + " leaked " + id + " to another person");
       }
     }
   }

@@ -43,6 +43,7 @@ class HostileInputTest {
   static String reflectionId;
   static String partId;
   static String checkinId;
+  static String keptId;
   static final Random RANDOM = new Random(20261125L);
 
   record Attack(HttpMethod method, String path, Buffer body, String contentType, String label) {}
@@ -59,11 +60,13 @@ class HostileInputTest {
     shareId = UUID.randomUUID().toString();
     assertEquals(201, alice.put("/api/shares/" + shareId, share()).statusCode());
     reflectionId = UUID.randomUUID().toString();
-    assertEquals(201, alice.put("/api/reflections/" + reflectionId, reflection()).statusCode());
+    assertEquals(201, alice.put("/api/reflections/" + reflectionId, reflection(reflectionId)).statusCode());
     partId = UUID.randomUUID().toString();
-    assertEquals(201, alice.put("/api/parts/" + partId, new JsonObject().put("name", "The critic")).statusCode());
+    assertEquals(201, alice.put("/api/parts/" + partId, part(partId)).statusCode());
     checkinId = UUID.randomUUID().toString();
-    assertEquals(201, alice.put("/api/checkins/" + checkinId, checkin()).statusCode());
+    assertEquals(201, alice.put("/api/checkins/" + checkinId, checkin(checkinId)).statusCode());
+    keptId = UUID.randomUUID().toString();
+    assertEquals(201, alice.put("/api/kept/" + keptId, kept(keptId)).statusCode());
   }
 
   @AfterAll
@@ -76,32 +79,52 @@ class HostileInputTest {
         .put("excerpts", new JsonArray().add(new JsonObject().put("text", "some words")));
   }
 
-  static JsonObject reflection() {
-    return new JsonObject().put("exerciseId", "mirror-recent-moment").put("status", "draft")
-        .put("answers", new JsonObject().put("what-happened", "it rained").put("how-strong", 3));
+  static JsonObject reflection(String id) {
+    return alice.reflectionBody(id, "mirror-recent-moment", new JsonObject().put("what-happened", "it rained").put("how-strong", 3),
+        "draft", null);
   }
 
-  static JsonObject checkin() {
-    return new JsonObject().put("emotions", new JsonArray().add("calm")).put("intensity", 3).put("note", "ok");
+  static JsonObject part(String id) {
+    return alice.partBody(id, new JsonObject().put("name", "The critic").put("role", "manager"), null);
+  }
+
+  static JsonObject checkin(String id) {
+    return alice.checkinBody(id, null, new JsonObject().put("emotions", new JsonArray().add("calm")).put("intensity", 3).put("note", "ok"), null);
+  }
+
+  static JsonObject kept(String id) {
+    return alice.keptBody(id, new JsonObject().put("source", "share").put("title", "kept"), null);
+  }
+
+  /** The keys body of a new password: what register, a recovery and a key change carry. */
+  static JsonObject newKeys() {
+    return Api.freshKeys().body();
   }
 
   static List<Template> templates() {
     String fresh = UUID.randomUUID().toString();
     return List.of(
-        new Template(HttpMethod.POST, "/api/auth/register", new JsonObject().put("email", "x@example.test")
-            .put("password", Api.PASSWORD).put("displayName", "X")),
-        new Template(HttpMethod.POST, "/api/auth/login", new JsonObject().put("email", "x@example.test").put("password", Api.PASSWORD)),
-        new Template(HttpMethod.DELETE, "/api/me", new JsonObject().put("password", Api.PASSWORD)),
+        // An email that is taken: a mutation the server happened to accept still could not create anything.
+        new Template(HttpMethod.POST, "/api/auth/register", newKeys().put("email", alice.email()).put("displayName", "X")),
+        new Template(HttpMethod.POST, "/api/auth/prelogin", new JsonObject().put("email", "x@example.test")),
+        new Template(HttpMethod.POST, "/api/auth/login", alice.loginBody()),
+        // Recovery and a key change with a wrong code or current key: refused whatever else is wrong.
+        new Template(HttpMethod.POST, "/api/auth/recover/start", new JsonObject().put("email", alice.email())
+            .put("recoveryAuth", Api.freshKeys().recoveryAuth())),
+        new Template(HttpMethod.POST, "/api/auth/recover", newKeys().put("email", alice.email())
+            .put("recoveryAuth2", Api.freshKeys().recoveryAuth())),
+        new Template(HttpMethod.PUT, "/api/me/keys", newKeys().put("currentAuthKey", Api.freshKeys().authKey())),
+        new Template(HttpMethod.DELETE, "/api/me", new JsonObject().put("authKey", alice.keys().authKey())),
         new Template(HttpMethod.POST, "/api/couple/join", new JsonObject().put("code", "ABCD-EFGH-JK")),
         new Template(HttpMethod.PUT, "/api/shares/" + fresh, share()),
         new Template(HttpMethod.PUT, "/api/shares/" + shareId, share().put("version", 1)),
         new Template(HttpMethod.PUT, "/api/shares/" + shareId + "/counseling", new JsonObject().put("flag", true)),
         new Template(HttpMethod.PUT, "/api/shares/" + shareId + "/responses/" + fresh, new JsonObject().put("kind", "comment").put("text", "hi")),
-        new Template(HttpMethod.PUT, "/api/reflections/" + fresh, reflection()),
-        new Template(HttpMethod.PUT, "/api/reflections/" + reflectionId, reflection().put("version", 1)),
-        new Template(HttpMethod.PUT, "/api/parts/" + partId, new JsonObject().put("name", "The critic").put("role", "manager")
-            .put("belief", "b").put("version", 1)),
-        new Template(HttpMethod.PUT, "/api/checkins/" + checkinId, checkin()));
+        new Template(HttpMethod.PUT, "/api/reflections/" + fresh, reflection(fresh)),
+        new Template(HttpMethod.PUT, "/api/reflections/" + reflectionId, reflection(reflectionId).put("version", 1)),
+        new Template(HttpMethod.PUT, "/api/parts/" + partId, part(partId).put("version", 1)),
+        new Template(HttpMethod.PUT, "/api/checkins/" + checkinId, checkin(checkinId).put("version", 1)),
+        new Template(HttpMethod.PUT, "/api/kept/" + keptId, kept(keptId).put("version", 1)));
   }
 
   /** Values of the wrong JSON type for a field whose valid value is {@code valid}. */
@@ -186,14 +209,14 @@ class HostileInputTest {
     List<String> idRoutes = List.of("GET /api/shares/%s", "PUT /api/shares/%s", "DELETE /api/shares/%s", "PUT /api/shares/%s/counseling",
         "PUT /api/shares/" + "SHARE" + "/responses/%s", "DELETE /api/shares/SHARE/responses/%s", "GET /api/reflections/%s",
         "PUT /api/reflections/%s", "DELETE /api/reflections/%s", "GET /api/parts/%s", "PUT /api/parts/%s", "DELETE /api/parts/%s",
-        "PUT /api/checkins/%s");
+        "PUT /api/checkins/%s", "GET /api/kept/%s", "PUT /api/kept/%s", "DELETE /api/kept/%s");
     for (String route : idRoutes) {
       String[] parts = route.split(" ", 2);
       for (String id : HOSTILE_IDS) {
         // Spaces would make the request line itself invalid: see brokenRequestLinesGetTheContractsError.
         String path = String.format(parts[1].replace("SHARE", shareId), id.replace(" ", "%20"));
-        JsonObject body = path.contains("/reflections/") ? reflection() : path.contains("/parts/") ? new JsonObject().put("name", "n")
-            : path.contains("/checkins/") ? checkin() : path.endsWith("/counseling") ? new JsonObject().put("flag", true)
+        JsonObject body = path.contains("/reflections/") ? reflection(reflectionId) : path.contains("/parts/") ? part(partId)
+            : path.contains("/checkins/") ? checkin(checkinId) : path.contains("/kept/") ? kept(keptId) : path.endsWith("/counseling") ? new JsonObject().put("flag", true)
             : path.contains("/responses/") ? new JsonObject().put("kind", "comment").put("text", "t") : share();
         HttpMethod method = HttpMethod.valueOf(parts[0]);
         attacks.add(new Attack(method, path, method == HttpMethod.GET || method == HttpMethod.DELETE ? null : body.toBuffer(),

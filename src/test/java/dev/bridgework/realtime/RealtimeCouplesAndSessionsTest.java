@@ -62,7 +62,7 @@ class RealtimeCouplesAndSessionsTest {
     Api phone = alice.anotherDevice();
     Api bob = server.register("Bob");
     try (Ws a = Ws.live(alice); Ws p = Ws.live(phone); Ws b = Ws.live(bob)) {
-      var deleted = alice.delete("/api/me", new JsonObject().put("password", Api.PASSWORD));
+      var deleted = alice.delete("/api/me", new JsonObject().put("authKey", alice.keys().authKey()));
       assertEquals(204, deleted.statusCode(), deleted.bodyAsString());
       assertEquals(4401, a.awaitClose());
       assertEquals(4401, p.awaitClose());

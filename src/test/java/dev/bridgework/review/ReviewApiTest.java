@@ -423,8 +423,8 @@ class ReviewApiTest {
   void theBriefInEveryFormatHoldsExactlyTheAgendaInOrder() throws Exception {
     Couple c = couple();
     // Private work that must never appear.
-    var reflection = c.alice().put("/api/reflections/" + UUID.randomUUID(), new JsonObject().put("exerciseId", "free-blank-page")
-        .put("answers", new JsonObject().put("on-your-mind", "PRIVATE-REFLECTION-TEXT")).put("status", "draft"));
+    var reflection = c.alice().saveReflection(UUID.randomUUID().toString(), "free-blank-page",
+        new JsonObject().put("on-your-mind", "PRIVATE-REFLECTION-TEXT"), "draft", null);
     assertEquals(201, reflection.statusCode(), reflection.bodyAsString());
     String first = share(c.alice(), "First: dinner", "respond", "Author note on dinner", "I felt alone.", WORLD);
     String second = share(c.bob(), "Second " + XSS, "discuss", null, XSS, "**bold?** # heading?");

@@ -94,9 +94,8 @@ class ShareApiTest {
 
   static String insertReflection(Api owner, String exerciseId) {
     String id = newId();
-    server.mongo().insert("reflections", new JsonObject().put("_id", id).put("ownerId", owner.id())
-        .put("exerciseId", exerciseId).put("status", "draft").put("version", 1)
-        .put("answers", "e1:not-really-sealed-in-this-test")).await();
+    var r = owner.saveReflection(id, exerciseId, new JsonObject(), "draft", null);
+    assertEquals(201, r.statusCode(), r.bodyAsString());
     return id;
   }
 
@@ -311,7 +310,8 @@ class ShareApiTest {
 
     // Later private edits (and even deleting the reflection) never reach the share.
     server.mongo().updateCollection("reflections", new JsonObject().put("_id", reflectionId),
-        new JsonObject().put("$set", new JsonObject().put("answers", "e1:changed").put("exerciseId", "parts-meet-the-loudest"))
+        new JsonObject().put("$set", new JsonObject().put("sealed", new JsonObject().put("v", 1).put("iv", "changed").put("ct", "changed"))
+            .put("exerciseId", "parts-meet-the-loudest"))
             .put("$inc", new JsonObject().put("version", 1))).await();
     assertEquals(s, p.bob().get("/api/shares/" + id).bodyAsJsonObject());
     server.mongo().removeDocument("reflections", new JsonObject().put("_id", reflectionId)).await();

@@ -1,6 +1,9 @@
 package dev.bridgework.soak;
 
+import dev.bridgework.testing.Api;
+import dev.bridgework.testing.ClientCrypto;
 import dev.bridgework.testing.ServerProcess;
+import dev.bridgework.testing.TestServer;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -53,7 +56,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(value = 30, unit = TimeUnit.MINUTES)
 class SoakTest {
   private static final Logger LOG = LoggerFactory.getLogger(SoakTest.class);
-  private static final String PASSWORD = "correct horse battery staple";
   private static final int COUPLES = Integer.getInteger("soak.couples", 12);
   private static final int SECONDS = Integer.getInteger("soak.seconds", 20);
   private static final int WORKERS = 6;
@@ -65,6 +67,8 @@ class SoakTest {
     final WebClientSession http;
     String userId;
     String cookie;
+    /** The person's client-side keys: login sends their authKey. */
+    ClientCrypto.Keys keys;
     volatile WebSocket socket;
     final Map<String, JsonObject> view = new ConcurrentHashMap<>();
     final AtomicLong lastSeq = new AtomicLong();
@@ -267,15 +271,15 @@ class SoakTest {
         .setDefaultHost("localhost").setDefaultPort(port)));
     Client c = new Client(name, http);
     String email = "soak-" + name.toLowerCase() + "-" + UUID.randomUUID() + "@example.test";
-    JsonObject user = post(c, "/api/auth/register", new JsonObject().put("email", email).put("password", PASSWORD)
-        .put("displayName", name), 201).getJsonObject("user");
+    c.keys = Api.freshKeys();
+    JsonObject user = post(c, "/api/auth/register", TestServer.registration(email, name, c.keys), 201).getJsonObject("user");
     c.userId = user.getString("id");
     c.cookie = email;
     return c;
   }
 
   private static void login(Client c) {
-    post(c, "/api/auth/login", new JsonObject().put("email", c.cookie).put("password", PASSWORD), 200);
+    post(c, "/api/auth/login", new JsonObject().put("email", c.cookie).put("authKey", c.keys.authKey()), 200);
   }
 
   private static void connect(WebSocketClient ws, int port, Client c, long fromSeq) {

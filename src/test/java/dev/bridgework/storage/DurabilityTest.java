@@ -2,6 +2,8 @@ package dev.bridgework.storage;
 
 import dev.bridgework.app.AppConfig;
 import dev.bridgework.app.Application;
+import dev.bridgework.testing.Api;
+import dev.bridgework.testing.ClientCrypto;
 import dev.bridgework.testing.ServerProcess;
 import dev.bridgework.testing.TestServer;
 import io.vertx.core.Vertx;
@@ -23,7 +25,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 /** Data survives restarts, and an acknowledged write survives kill -9 of the server process. */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class DurabilityTest {
-  private static final String PASSWORD = "correct horse battery staple";
 
   @Test
   void anAcknowledgedRegistrationSurvivesSigkill() throws Exception {
@@ -33,16 +34,17 @@ class DurabilityTest {
     WebClient http = WebClient.create(vertx);
     try {
       String email = "killed-" + System.nanoTime() + "@example.test";
+      ClientCrypto.Keys keys = Api.freshKeys();
       try (ServerProcess server = ServerProcess.start(dataDir, port, Map.of()).awaitHealthy(http)) {
         var registered = http.post(port, "127.0.0.1", "/api/auth/register")
-            .sendJsonObject(new JsonObject().put("email", email).put("password", PASSWORD).put("displayName", "Kim")).await();
+            .sendJsonObject(TestServer.registration(email, "Kim", keys)).await();
         assertEquals(201, registered.statusCode());
         // SIGKILL right after the 201: no shutdown hook, no background commit gets a chance.
         server.kill();
       }
       try (ServerProcess restarted = ServerProcess.start(dataDir, port, Map.of()).awaitHealthy(http)) {
         var login = http.post(port, "127.0.0.1", "/api/auth/login")
-            .sendJsonObject(new JsonObject().put("email", email).put("password", PASSWORD)).await();
+            .sendJsonObject(new JsonObject().put("email", email).put("authKey", keys.authKey())).await();
         assertEquals(200, login.statusCode(), login.bodyAsString());
         assertEquals("Kim", login.bodyAsJsonObject().getJsonObject("user").getString("displayName"));
       }
@@ -55,20 +57,21 @@ class DurabilityTest {
   void dataSurvivesACleanRestart() throws Exception {
     Path dataDir = Files.createTempDirectory("bw-restart");
     Map<String, String> settings = Map.of("http.port", "0", "http.host", "127.0.0.1", "http.instances", "1",
-        "data.dir", dataDir.toString());
+        "data.dir", dataDir.toString(), "crypto.minKdfIterations", String.valueOf(TestServer.TEST_MIN_KDF_ITERATIONS));
     Vertx vertx = Vertx.vertx();
     try {
       Application first = Application.start(vertx, AppConfig.fromMap(settings), Clock.systemUTC()).await();
       WebClient http = WebClient.create(vertx);
       String email = "restart-" + System.nanoTime() + "@example.test";
+      ClientCrypto.Keys keys = Api.freshKeys();
       assertEquals(201, http.post(first.port(), "127.0.0.1", "/api/auth/register")
-          .sendJsonObject(new JsonObject().put("email", email).put("password", PASSWORD).put("displayName", "Ren")).await().statusCode());
+          .sendJsonObject(TestServer.registration(email, "Ren", keys)).await().statusCode());
       first.close().await();
 
       Application second = Application.start(vertx, AppConfig.fromMap(settings), Clock.systemUTC()).await();
       try {
         HttpResponse<Buffer> login = http.post(second.port(), "127.0.0.1", "/api/auth/login")
-            .sendJsonObject(new JsonObject().put("email", email).put("password", PASSWORD)).await();
+            .sendJsonObject(new JsonObject().put("email", email).put("authKey", keys.authKey())).await();
         assertEquals(200, login.statusCode());
       } finally {
         second.close().await();

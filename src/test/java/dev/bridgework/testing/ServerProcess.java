@@ -26,6 +26,7 @@ public final class ServerProcess implements AutoCloseable {
     pb.environment().put("BRIDGEWORK_HTTP_PORT", String.valueOf(port));
     pb.environment().put("BRIDGEWORK_HTTP_HOST", "127.0.0.1");
     pb.environment().put("BRIDGEWORK_DATA_DIR", dataDir.toString());
+    pb.environment().put("BRIDGEWORK_CRYPTO_MINKDFITERATIONS", String.valueOf(TestServer.TEST_MIN_KDF_ITERATIONS));
     pb.environment().putAll(env);
     pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(dataDir.resolve("server.log").toFile()));
     return new ServerProcess(pb.start(), port);

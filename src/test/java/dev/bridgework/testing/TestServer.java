@@ -20,6 +20,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class TestServer implements AutoCloseable {
   private static final AtomicInteger USERS = new AtomicInteger();
+  /** {@code crypto.minKdfIterations} of test servers: real PBKDF2, cheap enough for hundreds of accounts. */
+  public static final int TEST_MIN_KDF_ITERATIONS = 1000;
 
   public final Vertx vertx;
   public final Application app;
@@ -41,6 +43,7 @@ public final class TestServer implements AutoCloseable {
     settings.put("http.host", "127.0.0.1");
     settings.put("http.instances", "1");
     settings.put("data.dir", Database.IN_MEMORY);
+    settings.put("crypto.minKdfIterations", String.valueOf(TEST_MIN_KDF_ITERATIONS));
     settings.putAll(overrides);
     TestClock clock = new TestClock();
     Vertx vertx = Vertx.vertx();
@@ -85,13 +88,28 @@ public final class TestServer implements AutoCloseable {
   /** Registers a fresh user on this client and signs it in. */
   public static Api registerWith(Api api, String name) {
     String email = name.toLowerCase().replaceAll("[^a-z0-9]", "") + "-" + USERS.incrementAndGet() + "-" + System.nanoTime() + "@example.test";
-    var response = api.post("/api/auth/register", new JsonObject().put("email", email)
-        .put("password", Api.PASSWORD).put("displayName", name));
+    return registerWith(api, name, email, Api.freshKeys());
+  }
+
+  /** Registers {@code {email, displayName} + keys.body()} on this client and signs it in. */
+  public static Api registerWith(Api api, String name, String email, ClientCrypto.Keys keys) {
+    var response = api.post("/api/auth/register", registration(email, name, keys));
     if (response.statusCode() != 201) {
       throw new AssertionError("register failed: " + response.statusCode() + " " + response.bodyAsString());
     }
-    api.signedIn(response.bodyAsJsonObject().getJsonObject("user"), email);
+    api.signedIn(response.bodyAsJsonObject().getJsonObject("user"), email, keys);
     return api;
+  }
+
+  /** A client that registered or signed in by hand is this person from now on (its cookie jar holds the session). */
+  public static Api signedIn(Api api, JsonObject user, String email, ClientCrypto.Keys keys) {
+    api.signedIn(user, email, keys);
+    return api;
+  }
+
+  /** The register body a client sends: {@code {email, displayName, authKey, kdf, vault, recoveryAuth}}. */
+  public static JsonObject registration(String email, String name, ClientCrypto.Keys keys) {
+    return new JsonObject().put("email", email).put("displayName", name).mergeIn(keys.body());
   }
 
   /** Direct database access, for asserting what was stored. */
