@@ -51,14 +51,13 @@ class AccessibilityBrowserTest extends BrowserTestSupport {
     Api b = server.register("Sam");
     Pairing.pair(a, b);
     String reflectionId = UUID.randomUUID().toString();
-    put(a, "/api/reflections/" + reflectionId, new JsonObject().put("exerciseId", "mirror-recent-moment")
-        .put("answers", new JsonObject().put("what-happened", "We planned a quiet evening and I ended up alone.")
-            .put("what-you-felt", new JsonArray().add("lonely").add("hurt")).put("how-strong", 7))
-        .put("status", "draft"));
-    put(a, "/api/parts/" + UUID.randomUUID(), new JsonObject().put("name", "The Worrier").put("role", "manager")
-        .put("belief", "I am too much.").put("needs", "Rest."));
-    put(a, "/api/checkins/" + UUID.randomUUID(), new JsonObject().put("emotions", new JsonArray().add("tender"))
-        .put("intensity", 6).put("note", "Calmer after the walk."));
+    assertEquals(201, a.saveReflection(reflectionId, "mirror-recent-moment", new JsonObject()
+        .put("what-happened", "We planned a quiet evening and I ended up alone.")
+        .put("what-you-felt", new JsonArray().add("lonely").add("hurt")).put("how-strong", 7), "draft", null).statusCode());
+    assertEquals(201, a.savePart(UUID.randomUUID().toString(), new JsonObject().put("name", "The Worrier").put("role", "manager")
+        .put("belief", "I am too much.").put("needs", "Rest."), null).statusCode());
+    assertEquals(201, a.saveCheckin(UUID.randomUUID().toString(), java.time.Instant.now().toString(), new JsonObject()
+        .put("emotions", new JsonArray().add("tender")).put("intensity", 6).put("note", "Calmer after the walk."), null).statusCode());
     String mine = UUID.randomUUID().toString();
     put(a, "/api/shares/" + mine, new JsonObject().put("title", "A quiet evening").put("reflectionId", reflectionId)
         .put("excerpts", new JsonArray().add(new JsonObject().put("stepId", "what-happened").put("text", "We planned a quiet evening and I ended up alone.")))

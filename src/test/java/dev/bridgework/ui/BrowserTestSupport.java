@@ -13,8 +13,7 @@ abstract class BrowserTestSupport {
   @BeforeAll
   static void startServerAndBrowser() {
     PlaywrightAssertions.setDefaultAssertionTimeout(15_000);
-    // PBKDF2 at the production 600,000 iterations would make every sign-up and sign-in slow here.
-    server = TestServer.start(java.util.Map.of("crypto.minKdfIterations", "1000"));
+    server = TestServer.start();
     browser = Browser.launch();
   }
 
