@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -129,6 +130,12 @@ class RealtimeCouplesAndSessionsTest {
         JsonObject dissolved = ws.next("event");
         assertEquals(3L, dissolved.getLong("seq"));
         assertEquals("couple.dissolved", dissolved.getString("kind"));
+        // ENCRYPTION.md: who ended it, why and when, so the partner who stays is told.
+        JsonObject data = dissolved.getJsonObject("data");
+        assertEquals(new JsonObject().put("id", alice.id()).put("displayName", "Alice"), data.getJsonObject("by"));
+        assertEquals("left", data.getString("reason"));
+        assertNotNull(data.getString("at"));
+        assertNotNull(data.getString("id"));
       }
       // Nothing of that couple follows its dissolution (no reset either: the client saw it end).
       a.send(new JsonObject().put("type", "focus").put("reviewId", "r1").put("shareId", "s1"));
