@@ -77,12 +77,23 @@ class VaultTest {
   }
 
   @Test
-  void eventPayloadsAreStoredSealed() {
-    Stream stream = Stream.self(UUID.randomUUID().toString());
-    JsonObject event = server.app.events().append(stream, "reflection.saved", new JsonObject().put("text", "planted-sentence-42")).await();
+  void coupleEventPayloadsAreStoredSealed() {
+    Stream stream = Stream.couple(UUID.randomUUID().toString());
+    JsonObject event = server.app.events().append(stream, "share.created", new JsonObject().put("text", "planted-sentence-42")).await();
     assertEquals(1L, event.getLong("seq"));
     assertFalse(server.dumpDatabase().contains("planted-sentence-42"));
     assertEquals("planted-sentence-42", server.app.events().read(stream, 1, 1).await().get(0).getJsonObject("data").getString("text"));
+  }
+
+  @Test
+  void selfEventPayloadsAreStoredAsTheClientSealedThem() {
+    // A self event carries the owner's item with its client-made envelope: nothing for the server to seal or open.
+    Stream stream = Stream.self(UUID.randomUUID().toString());
+    JsonObject sealed = new JsonObject().put("v", 1).put("iv", "AAAAAAAAAAAAAAAA").put("ct", "client-ciphertext-" + UUID.randomUUID());
+    JsonObject data = new JsonObject().put("id", UUID.randomUUID().toString()).put("sealed", sealed).put("version", 1);
+    server.app.events().append(stream, "reflection.saved", data).await();
+    assertEquals(data, server.app.events().read(stream, 1, 1).await().get(0).getJsonObject("data"));
+    assertTrue(server.dumpDatabase().contains(sealed.getString("ct")), "stored as it came");
   }
 
   @Test
