@@ -115,7 +115,7 @@ public final class AuthService {
   /** A new password (and recovery code) from the recovery code: every other session ends. */
   public Future<SignedIn> recover(String email, String recoveryAuth, NewKeys keys, String address) {
     return throttled("recover", email, address, user -> verifyRecovery(user, recoveryAuth), RECOVERY_MISMATCH)
-        .compose(user -> hashKeys(keys).compose(hashed -> users.setKeys(user.id(), hashed)))
+        .compose(user -> hashKeys(keys).compose(hashed -> users.setKeys(user.id(), hashed, user.isLegacy())))
         .compose(user -> endAllSessions(user.id()).compose(v -> sessions.create(user.id())).map(token -> new SignedIn(user, token)));
   }
 
@@ -124,7 +124,7 @@ public final class AuthService {
   /** A password change, or a legacy account's upgrade: new keys; every other session of the person ends. */
   public Future<User> changeKeys(Principal principal, Credential current, NewKeys keys) {
     return confirm(principal.userId(), current)
-        .compose(user -> hashKeys(keys).compose(hashed -> users.setKeys(user.id(), hashed)))
+        .compose(user -> hashKeys(keys).compose(hashed -> users.setKeys(user.id(), hashed, user.isLegacy())))
         .compose(user -> endOtherSessions(user.id(), principal.sessionKey()).map(user));
   }
 

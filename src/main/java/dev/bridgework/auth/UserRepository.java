@@ -40,10 +40,14 @@ public final class UserRepository {
         .map(doc -> doc == null ? null : User.fromDocument(doc));
   }
 
-  /** New keys (password change, recovery, legacy upgrade); a legacy password hash goes. */
-  public Future<User> setKeys(String id, Keys keys) {
+  /**
+   * New keys (password change, recovery, legacy upgrade); a legacy password hash goes, and a legacy
+   * account is marked as holding work its client must seal now.
+   */
+  public Future<User> setKeys(String id, Keys keys, boolean wasLegacy) {
     JsonObject set = new JsonObject().put("authHash", keys.authHash()).put("kdf", keys.kdf()).put("vault", keys.vault())
         .put("recoveryHash", keys.recoveryHash());
+    if (wasLegacy) set.put("unsealed", true);
     return mongo.findOneAndUpdateWithOptions(COLLECTION, new JsonObject().put("_id", id),
             new JsonObject().put("$set", set).put("$unset", new JsonObject().put("passwordHash", "")),
             new io.vertx.ext.mongo.FindOptions(), new io.vertx.ext.mongo.UpdateOptions().setReturningNewDocument(true))

@@ -15,7 +15,6 @@ import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -160,12 +159,29 @@ class LegacyMigrationTest {
     JsonObject share = bob.get("/api/shares/" + SHARE).bodyAsJsonObject();
     assertEquals("LEGACY-SHARED-TEXT", share.getJsonArray("excerpts").getJsonObject(0).getString("text"));
 
-    // After a clean stop, the data directory holds no readable trace of Alice's private words,
-    // and her server-side key is gone: the events that carried them were cut to ids first.
+    // With the server stopped and its data directory and master key in hand: Alice's server-side key
+    // is gone, and her self events that carried readable private work were cut to ids first.
+    String aliceId = alice.get("/api/me").bodyAsJsonObject().getJsonObject("user").getString("id");
     server.kill();
     server = null;
-    String raw = new String(Files.readAllBytes(dataDir.resolve("bridgework.mv.db")), StandardCharsets.ISO_8859_1);
-    assertFalse(raw.contains("\"u:" + alice.get("/api/me").statusCode()), "sanity");
+    var app = dev.bridgework.app.Application.start(vertx, dev.bridgework.app.AppConfig.fromMap(Map.of(
+        "http.port", "0", "http.host", "127.0.0.1", "http.instances", "1", "data.dir", dataDir.toString())),
+        java.time.Clock.systemUTC()).await();
+    try {
+      assertNull(app.database().client().findOne("keys", new JsonObject().put("_id", "u:" + aliceId), null).await());
+      assertNull(app.vault().existingUserKey(aliceId).await());
+      var events = app.database().client().find("events", new JsonObject().put("key", aliceId)).await();
+      assertFalse(events.isEmpty());
+      for (JsonObject event : events) {
+        assertFalse(event.containsKey("sealed"), "a legacy self event still carries sealed text: " + event.encode());
+      }
+      String everything = app.database().client().find("reflections", new JsonObject()).await().toString()
+          + app.database().client().find("parts", new JsonObject()).await()
+          + app.database().client().find("checkins", new JsonObject()).await();
+      assertFalse(everything.contains("LEGACY-ALICE"));
+    } finally {
+      app.close().await();
+    }
   }
 
   private static Map<String, JsonObject> byId(JsonArray items) {
