@@ -38,6 +38,8 @@ class CounselorPanel {
     this.linkBox = h('div', { 'data-testid': 'counselor-link-box', hidden: true });
     this.list = h('ul', { class: 'item-list', 'data-testid': 'counselor-grants' });
     this.form = this.buildForm();
+    // Shown once the reviews are known, so nothing can be proposed for no review.
+    this.form.hidden = true;
     this.el = h('section', { class: 'card', 'aria-labelledby': 'counselor-title', 'data-testid': 'counselor-panel' },
       h('h2', { id: 'counselor-title' }, 'Counselor access'),
       h('p', { class: 'hint' }, 'You can let your counselor read one review — the agenda, what was shared, the responses and both of your notes — through a private link, for a limited time. It starts only when you both agree, and either of you can end it at any time. Nothing private is ever in it.'),

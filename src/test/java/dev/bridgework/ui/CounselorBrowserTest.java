@@ -139,6 +139,7 @@ class CounselorBrowserTest extends BrowserTestSupport {
     assertEquals(201, a.post("/api/reviews", new JsonObject()).statusCode());
     try (Person robin = Person.phone(browser, server, "Robin").signInAs(a)) {
       robin.go("#/review");
+      assertThat(robin.id("counselor-review").locator("option")).hasCount(1);
       robin.id("counselor-propose").click();
       assertThat(robin.id("counselor-link")).isVisible();
       assertThat(grant(robin)).hasAttribute("data-status", "pending");
