@@ -40,7 +40,8 @@ public record AppConfig(
     int clusterPort,
     List<String> clusterMembers,
     String masterKey,
-    int minKdfIterations) {
+    int minKdfIterations,
+    Path helpFile) {
 
   public AppConfig {
     // Half a TLS setup would silently serve plain HTTP; refuse to start instead.
@@ -77,6 +78,7 @@ public record AppConfig(
     d.put("cluster.members", "127.0.0.1:5701,127.0.0.1:5702");
     d.put("crypto.masterKey", "");
     d.put("crypto.minKdfIterations", "600000");
+    d.put("help.file", "config/help.yaml");
     return Map.copyOf(d);
   }
 
@@ -133,7 +135,8 @@ public record AppConfig(
         Integer.parseInt(v.get("cluster.port").trim()),
         list(v.get("cluster.members")),
         v.get("crypto.masterKey").trim(),
-        Integer.parseInt(v.get("crypto.minKdfIterations").trim()));
+        Integer.parseInt(v.get("crypto.minKdfIterations").trim()),
+        Path.of(v.get("help.file").trim()));
   }
 
   private static Object lookup(JsonObject json, String dotted) {
@@ -175,6 +178,6 @@ public record AppConfig(
   public AppConfig withHttpPort(int port) {
     return new AppConfig(port, httpHost, allowedOrigins, httpInstances, tlsCertPath, tlsKeyPath, trustedProxies,
         mongoUri, mongoDb, dataDir, inviteTtl, sessionIdleTimeout, sessionAbsoluteTimeout, clusterEnabled, clusterHost,
-        clusterPort, clusterMembers, masterKey, minKdfIterations);
+        clusterPort, clusterMembers, masterKey, minKdfIterations, helpFile);
   }
 }

@@ -29,6 +29,8 @@ import dev.bridgework.checkin.CheckinRoutes;
 import dev.bridgework.checkin.CheckinService;
 import dev.bridgework.exercise.ExerciseCatalog;
 import dev.bridgework.exercise.ExerciseRoutes;
+import dev.bridgework.help.HelpDirectory;
+import dev.bridgework.help.HelpRoutes;
 import dev.bridgework.kept.KeptRoutes;
 import dev.bridgework.kept.KeptService;
 import dev.bridgework.parts.PartsRoutes;
@@ -101,9 +103,10 @@ public final class Application {
   final CheckinService checkins;
   final KeptService kept;
   final RealtimeGateway realtime;
+  final HelpDirectory help;
 
   private Application(Vertx vertx, AppConfig config, Clock clock, Database database, byte[] masterKey,
-                      ExerciseCatalog catalog) {
+                      ExerciseCatalog catalog, HelpDirectory help) {
     this.vertx = vertx;
     this.config = config;
     this.clock = clock;
@@ -131,6 +134,7 @@ public final class Application {
         new Throttle(mongo, clock, 10, Duration.ofMinutes(15)), clock, config.inviteTtl(), vertx.eventBus(), List.of(shares, reviews, counselors),
         new KeptWords(shares, reviews, kept, users, clock));
     this.catalog = catalog;
+    this.help = help;
     this.parts = new PartsService(mongo, vault, events, clock);
     this.reflections = new ReflectionService(mongo, vault, events, clock, catalog);
     this.checkins = new CheckinService(mongo, vault, events, clock);
@@ -152,6 +156,11 @@ public final class Application {
       public Future<List<JsonObject>> sharesOf(String coupleId) {
         return shares.sharesOf(coupleId).map(list -> list.stream().map(Share::toJson).toList());
       }
+
+      @Override
+      public Future<Void> reviewClosed(String coupleId, List<String> discussed, List<String> carriedOver, String at) {
+        return shares.reviewClosed(coupleId, discussed, carriedOver, at);
+      }
     };
   }
 
@@ -162,9 +171,11 @@ public final class Application {
           return Vault.loadMasterKey(config.masterKey(), config.dataDir(), inMemory);
         })
         // A broken exercise file stops start-up here, before the database opens, naming the file.
+        // So does a broken help file (config/help.yaml), naming the entry.
         .compose(masterKey -> vertx.executeBlocking(ExerciseCatalog::loadFromClasspath)
-            .compose(catalog -> Database.start(vertx, config.mongoUri(), config.mongoDb(), config.dataDir())
-                .map(db -> new Application(vertx, config, clock, db, masterKey, catalog))))
+            .compose(catalog -> vertx.executeBlocking(() -> HelpDirectory.load(config.helpFile()))
+            .compose(help -> Database.start(vertx, config.mongoUri(), config.mongoDb(), config.dataDir())
+                .map(db -> new Application(vertx, config, clock, db, masterKey, catalog, help)))))
         .compose(app -> app.createIndexes().compose(v -> app.realtime.start()).compose(v -> app.deployHttp())
             .map(v -> app.startSweeps()));
   }
@@ -207,6 +218,7 @@ public final class Application {
     features.add(new FeatureRoutes("/api/parts", new PartsRoutes(vertx, parts, sessionAuth).router()));
     features.add(new FeatureRoutes("/api/checkins", new CheckinRoutes(vertx, checkins, sessionAuth).router()));
     features.add(new FeatureRoutes("/api/kept", new KeptRoutes(vertx, kept, sessionAuth).router()));
+    features.add(new FeatureRoutes("/api/help", new HelpRoutes(vertx, help).router()));
     return features;
   }
 

@@ -22,6 +22,12 @@ public interface JointSpace {
    */
   Future<List<JsonObject>> sharesOf(String coupleId);
 
+  /**
+   * A review was closed at {@code at}: the {@code discussed} shares are marked discussed and
+   * unflagged, the {@code carriedOver} ones stay flagged (shares gone meanwhile are skipped).
+   */
+  Future<Void> reviewClosed(String coupleId, List<String> discussed, List<String> carriedOver, String at);
+
   record Couple(String id, List<Brief.Member> members) {
     public Couple {
       members = List.copyOf(members);

@@ -146,15 +146,33 @@ public final class ReviewService implements JointSpaceListener {
 
   /** POST /api/reviews/{id}/close: the closed review (closing again answers it unchanged). */
   public Future<Review> close(JointSpace.Couple couple, String reviewId) {
-    return close(couple.id(), reviewId, ATTEMPTS);
+    return close(couple, reviewId, List.of());
   }
 
-  private Future<Review> close(String coupleId, String reviewId, int attempts) {
+  /**
+   * POST /api/reviews/{id}/close with {@code carryOver}: the closed review. Its agenda items are
+   * marked discussed and unflagged, except those carried over, which stay flagged for the next
+   * review (docs/REVIEW.md "Closing"). Carried-over ids must be on the agenda (400 otherwise);
+   * closing a closed review answers it unchanged and changes no share.
+   */
+  public Future<Review> close(JointSpace.Couple couple, String reviewId, List<String> carryOver) {
+    return close(couple.id(), reviewId, List.copyOf(new java.util.LinkedHashSet<>(carryOver)), ATTEMPTS);
+  }
+
+  private Future<Review> close(String coupleId, String reviewId, List<String> carryOver, int attempts) {
     return get(coupleId, reviewId).compose(review -> {
       if (!review.isOpen()) return Future.succeededFuture(review);
+      for (String id : carryOver) {
+        if (!review.hasItem(id)) {
+          return Future.failedFuture(ApiException.invalid("carryOver", "'" + id + "' is not on this review's agenda."));
+        }
+      }
       return repo.replace(review.closed(Times.format(clock.instant()))).compose(stored -> {
-        if (stored == null) return retry(() -> close(coupleId, reviewId, attempts - 1), attempts);
+        if (stored == null) return retry(() -> close(coupleId, reviewId, carryOver, attempts - 1), attempts);
+        List<String> discussed = stored.agenda().stream().map(Review.AgendaItem::shareId)
+            .filter(id -> !carryOver.contains(id)).toList();
         return repo.releaseSlot(coupleId, reviewId)
+            .compose(v -> joint.reviewClosed(coupleId, discussed, carryOver, stored.closedAt()))
             .compose(v -> events.append(Stream.couple(coupleId), CLOSED, stored.toJson()))
             .map(stored);
       });

@@ -17,10 +17,13 @@ import java.util.List;
  * {@code version} counts the author's edits only (optimistic concurrency for {@code PUT}):
  * responses and the flag, which either partner may add at any time, are single guarded atomic
  * updates of their own and never make the author's next edit conflict.
+ *
+ * <p>{@code discussedAt} (null until then) is set when a joint review that had the share on its
+ * agenda is closed without carrying the share over (docs/REVIEW.md "Closing").
  */
 public record Share(String id, String coupleId, String authorId, String reflectionId, String exerciseId, String title,
                     List<Excerpt> excerpts, String note, String intent, boolean counseling, List<Response> responses,
-                    String createdAt, String updatedAt, long version) {
+                    String createdAt, String updatedAt, long version, String discussedAt) {
 
   public record Excerpt(String stepId, String text) {
     JsonObject toJson() {
@@ -67,7 +70,7 @@ public record Share(String id, String coupleId, String authorId, String reflecti
     responses.forEach(r -> rs.add(r.toJson()));
     return new JsonObject().put("id", id).put("authorId", authorId).put("reflectionId", reflectionId).put("title", title)
         .put("excerpts", ex).put("note", note).put("intent", intent).put("counseling", counseling).put("responses", rs)
-        .put("createdAt", createdAt).put("updatedAt", updatedAt).put("version", version);
+        .put("createdAt", createdAt).put("updatedAt", updatedAt).put("version", version).put("discussedAt", discussedAt);
   }
 
   static JsonArray excerptsJson(List<Excerpt> excerpts) {
@@ -94,7 +97,7 @@ public record Share(String id, String coupleId, String authorId, String reflecti
     return contentDocument(reflectionId, exerciseId, title, excerpts, note, intent, key)
         .put("_id", id).put("coupleId", coupleId).put("authorId", authorId).put("counseling", counseling)
         .put("responses", responsesDocument(responses, key)).put("createdAt", createdAt).put("updatedAt", updatedAt)
-        .put("version", version);
+        .put("version", version).put("discussedAt", discussedAt);
   }
 
   static Share fromDocument(JsonObject doc, DataKey key) {
@@ -108,6 +111,6 @@ public record Share(String id, String coupleId, String authorId, String reflecti
     return new Share(doc.getString("_id"), doc.getString("coupleId"), doc.getString("authorId"), doc.getString("reflectionId"),
         doc.getString("exerciseId"), key.open(doc.getString("title")), List.copyOf(excerpts), key.open(doc.getString("note")),
         doc.getString("intent"), doc.getBoolean("counseling", false), List.copyOf(responses), doc.getString("createdAt"),
-        doc.getString("updatedAt"), doc.getLong("version", 1L));
+        doc.getString("updatedAt"), doc.getLong("version", 1L), doc.getString("discussedAt"));
   }
 }

@@ -2,6 +2,7 @@ package dev.bridgework.share;
 
 import dev.bridgework.storage.Directory;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.mongo.FindOptions;
 import io.vertx.ext.mongo.IndexOptions;
@@ -106,6 +107,14 @@ final class ShareRepository {
   Future<JsonObject> setCounseling(String shareId, String coupleId, boolean flag) {
     return update(id(shareId).put("coupleId", coupleId).put("counseling", new JsonObject().put("$ne", flag)),
         new JsonObject().put("$set", new JsonObject().put("counseling", flag)));
+  }
+
+  /** Marks the share discussed and clears its flag; null when nothing changed (or the share is gone). */
+  Future<JsonObject> markDiscussed(String shareId, String coupleId, String at) {
+    JsonObject query = id(shareId).put("coupleId", coupleId).put("$or", new JsonArray()
+        .add(new JsonObject().put("counseling", true))
+        .add(new JsonObject().put("discussedAt", new JsonObject().put("$ne", at))));
+    return update(query, new JsonObject().put("$set", new JsonObject().put("counseling", false).put("discussedAt", at)));
   }
 
   Future<Boolean> remove(String shareId, String coupleId, String authorId) {

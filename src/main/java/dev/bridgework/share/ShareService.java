@@ -115,7 +115,7 @@ public final class ShareService implements JointSpaceListener {
     return sources.exerciseOf(draft, userId, null).compose(exerciseId -> vault.coupleKey(couple.id()).compose(key -> {
       String now = Times.format(clock.instant());
       Share share = new Share(shareId, couple.id(), userId, draft.reflectionId(), exerciseId, draft.title(), draft.excerpts(),
-          draft.note(), draft.intent(), false, List.of(), now, now, 1);
+          draft.note(), draft.intent(), false, List.of(), now, now, 1, null);
       return repo.list(couple.id(), shareId)
           .compose(v -> repo.insert(share.toDocument(key)))
           .compose(v -> events.append(Stream.couple(couple.id()), "share.created", share.toJson()))
@@ -253,6 +253,22 @@ public final class ShareService implements JointSpaceListener {
           "share.flagged", false, () -> flag(couple, shareId, flag, attempts - 1).map(s -> new Saved(s, false)), attempts))
           .map(Saved::share);
     });
+  }
+
+  /**
+   * A joint review was closed (docs/REVIEW.md "Closing"): each share in {@code discussed} is marked
+   * discussed at {@code at} and its counseling flag cleared; each in {@code carriedOver} keeps (or
+   * gets) the flag for the next review. Every share that changed goes out as {@code share.flagged}
+   * with the whole share; a share withdrawn meanwhile is skipped.
+   */
+  public Future<Void> reviewClosed(String coupleId, List<String> discussed, List<String> carriedOver, String at) {
+    return vault.coupleKey(coupleId).compose(key -> inTurn(discussed, id -> afterClose(coupleId, repo.markDiscussed(id, coupleId, at), key))
+        .compose(v -> inTurn(carriedOver, id -> afterClose(coupleId, repo.setCounseling(id, coupleId, true), key))));
+  }
+
+  private Future<Void> afterClose(String coupleId, Future<JsonObject> write, DataKey key) {
+    return write.compose(updated -> updated == null ? Future.succeededFuture()
+        : events.append(Stream.couple(coupleId), "share.flagged", Share.fromDocument(updated, key).toJson()).mapEmpty());
   }
 
   /**

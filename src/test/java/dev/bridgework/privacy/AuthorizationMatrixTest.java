@@ -382,6 +382,7 @@ class AuthorizationMatrixTest {
     rows.add(new Row("DELETE /api/kept/:id", "own", aKept, (c, t) -> c.delete("/api/kept/" + t.id("kept")),
         expect(204, 404, 404, 404, 401)));
     counselorRows(rows);
+    careRows(rows);
     return rows;
   }
 
@@ -448,6 +449,21 @@ class AuthorizationMatrixTest {
         (c, t) -> asCounselor(c, "/api/counselor/brief.pdf", t.id("token")), expect(404, 404, 404, 404, 404)));
     rows.add(new Row("GET /api/counselor/events", "revoked, its token", AuthorizationMatrixTest::revokedGrant,
         (c, t) -> asCounselor(c, "/api/counselor/events", t.id("token")), expect(404, 404, 404, 404, 404)));
+  }
+
+  // ---- care and safety (#15: docs/SAFETY.md, docs/REVIEW.md "Closing") -------------------------
+  // The help page's resources are for everyone, signed in or not. Closing with carryOver is the
+  // close route with a body: the couple only, and a share not on the agenda is refused unchanged.
+
+  static void careRows(List<Row> rows) {
+    Function<World, Target> none = w -> ids();
+    rows.add(new Row("GET /api/help", "public", none, (c, t) -> c.get("/api/help"), expect(200, 200, 200, 200, 200)));
+    rows.add(new Row("POST /api/reviews/:id/close", "open, carrying over", AuthorizationMatrixTest::openReview,
+        (c, t) -> c.post("/api/reviews/" + t.id("review") + "/close",
+            new JsonObject().put("carryOver", new JsonArray().add(t.id("share")))), expect(200, 200, 404, 404, 401)));
+    rows.add(new Row("POST /api/reviews/:id/close", "open, carrying over a share not on it", AuthorizationMatrixTest::openReview,
+        (c, t) -> c.post("/api/reviews/" + t.id("review") + "/close",
+            new JsonObject().put("carryOver", new JsonArray().add(UUID.randomUUID().toString()))), expect(400, 400, 404, 404, 401)));
   }
 
   static Api freshlyPaired() {
