@@ -77,7 +77,8 @@ export const api = {
   setAgenda: (id, shareIds) => request('PUT', `/api/reviews/${enc(id)}/agenda`, { shareIds }),
   setNote: (id, shareId, text) => request('PUT', `/api/reviews/${enc(id)}/notes/${enc(shareId)}`, { text }),
   setReady: (id, ready) => request('PUT', `/api/reviews/${enc(id)}/ready`, { ready }),
-  closeReview: (id) => request('POST', `/api/reviews/${enc(id)}/close`, {}),
+  /** carryOver: agenda items that stay flagged for the next review (docs/REVIEW.md "Closing"). */
+  closeReview: (id, carryOver) => request('POST', `/api/reviews/${enc(id)}/close`, carryOver && carryOver.length ? { carryOver } : {}),
   briefUrl: (id, format) => `/api/reviews/${enc(id)}/brief?format=${enc(format)}`,
 };
 

@@ -21,10 +21,13 @@ import joint from './views/joint.js';
 import share from './views/share.js';
 import review from './views/review.js';
 import account from './views/account.js';
+import help from './views/help.js';
+import { wireCare, bounceIfAway } from './care.js';
 
 const ROUTES = {
   signin, signup, forgot, home, exercises, run: runner, reflections, parts, checkins, kept,
   couple, joint, share, review, account,
+  help,
 };
 // Which nav entry is "current" for routes that are not in the nav themselves.
 const NAV_FOR = { run: 'exercises', share: 'joint' };
@@ -65,7 +68,8 @@ function route() {
   let view = ROUTES[name];
   if (!view) { navigate(signedIn ? '#/home' : '#/signin', true); return; }
   if (!view.public && !signedIn) { navigate('#/signin', true); return; }
-  if (view.public && signedIn && !(locked && WHILE_LOCKED.has(name))) {
+  // view.always: a page for everyone, signed in, locked or not (Get help).
+  if (view.public && !view.always && signedIn && !(locked && WHILE_LOCKED.has(name))) {
     if (!locked) { navigate('#/home', true); return; }
     view = unlock;
   }
@@ -123,6 +127,7 @@ function updateConnection() {
 }
 
 function wire() {
+  wireCare();
   setRouter(route);
   window.addEventListener('hashchange', route);
   navToggle.addEventListener('click', () => setNavOpen(navToggle.getAttribute('aria-expanded') !== 'true'));
@@ -187,6 +192,8 @@ function wire() {
 }
 
 async function boot() {
+  // Back to Bridgework after a quick exit: straight to the neutral page again (care.js).
+  if (bounceIfAway()) return;
   if (!requireSecureContext(main)) return;
   wire();
   updateConnection();

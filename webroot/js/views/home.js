@@ -3,6 +3,7 @@ import { h, replaceChildren, fmtDateTime } from '../dom.js';
 import { api, listOf } from '../api.js';
 import { session, catalog, partnerName } from '../store.js';
 import { pageHeader, privacyNote, endingNotice } from '../ui.js';
+import { welcomeTour } from './welcome.js';
 
 export default {
   title: 'Home',
@@ -33,6 +34,7 @@ export default {
     root.appendChild(h('div', { class: 'stack' },
       pageHeader(`Hello, ${(user && user.displayName) || 'there'}`,
         'Disconnection is not only a verdict on your relationship. It is also information, and an invitation to turn inward.'),
+      welcomeTour(), // the first-day tour until it is finished or skipped (welcome.js)
       h('section', { class: 'card' },
         h('h2', null, 'Your private space'),
         privacyNote('Only you can see this. Your partner cannot see it, or even tell that it exists.'),
