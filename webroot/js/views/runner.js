@@ -163,6 +163,9 @@ class Runner {
       step.hint ? h('p', { class: 'hint step-hint' }, step.hint) : null,
       this.control(step, controlId));
     this.stepBox.setAttribute('data-step-id', step.id);
+    // After the first step a phone shows the question first: title, note and progress compact (care.css).
+    const runnerEl = this.root.querySelector('[data-testid="runner"]');
+    if (runnerEl) runnerEl.toggleAttribute('data-compact', this.stepIndex > 0);
     this.stepBox.setAttribute('data-step-kind', step.kind);
   }
 
@@ -173,7 +176,8 @@ class Runner {
       case 'emotions': {
         const options = Array.isArray(step.options) && step.options.length ? step.options : COMMON_EMOTIONS;
         return emotionPicker({
-          label: 'Choose any that fit, or add your own.',
+          // The step's hint already says how to choose; the group only needs a name (no instruction twice).
+          label: 'Feelings',
           options,
           selected: Array.isArray(value) ? value : [],
           testid: 'step-emotions',
