@@ -175,10 +175,18 @@ function wire() {
     if (msg.kind === 'couple.joined') {
       refreshSession().then(() => announce('Your partner joined your joint space.')).catch(() => {});
     } else if (msg.kind === 'couple.dissolved') {
-      session.set({ couple: null, partnerOnline: false });
-      announce('The joint space was closed.');
+      // The partner who stays sees who left and when at once, from the event itself (the server
+      // records the same notice for GET /api/me a moment later; docs/SAFETY.md "Endings").
+      const d = msg.data || {};
+      const me = session.state.user;
+      const ending = d.by && me && d.by.id !== me.id ? { partnerName: d.by.displayName, reason: d.reason || 'left', at: d.at } : null;
+      session.set({ couple: null, partnerOnline: false, ...(ending ? { ending } : {}) });
+      announce(ending ? `${ending.partnerName} left the joint space.` : 'The joint space was closed.');
       // What each partner keeps arrives unsealed: seal it now (docs/ENCRYPTION.md).
-      refreshSession().catch(() => {}).then(() => secureIfNeeded(true));
+      refreshSession().catch(() => {}).then(() => {
+        if (ending && !session.state.ending && !session.state.couple) session.set({ ending });
+        return secureIfNeeded(true);
+      });
     }
   });
   realtime.addEventListener('resync', (e) => {

@@ -65,7 +65,7 @@ function region(r) {
         x.phone ? h('a', { href: `tel:${x.phone.replace(/[^0-9+]/g, '')}`, 'data-testid': 'help-phone' }, `Call ${x.phone}`) : null,
         x.sms ? [x.phone ? ' · ' : null, h('a', { href: `sms:${x.sms.replace(/[^0-9+]/g, '')}` }, `Text ${x.sms}`)] : null,
         x.url ? [(x.phone || x.sms) ? ' · ' : null, h('a', { href: x.url, rel: 'noopener noreferrer', target: '_blank' }, 'Website', h('span', { class: 'visually-hidden' }, ` of ${x.name} (opens in a new tab)`))] : null,
-        x.hours ? h('span', { class: 'muted' }, ` · ${x.hours}`) : null))));
+        x.hours ? h('span', { class: 'muted' }, ` · ${x.hours}`) : null)))));
 }
 
 function notTheRightTool() {
@@ -73,7 +73,7 @@ function notTheRightTool() {
     h('h2', { id: 'help-not-safe' }, 'When couples work is not safe'),
     h('p', null, 'Bridgework is for two people who both feel safe with each other and want to reconnect. It is not the right tool, and it can make things more dangerous, if any of these are true for you:'),
     h('ul', { class: 'plain-list' },
-      h('li', null, 'your partner has hurt you, threatened you, or frightened you;'),
+      h('li', null, 'you are afraid of your partner, or your partner has hurt you, threatened you or frightened you;'),
       h('li', null, 'your partner controls your money, your phone, who you see or where you go;'),
       h('li', null, 'you hold back what you really think because you fear how your partner will react;'),
       h('li', null, 'you feel pressured to share, to stay, or to agree.')),

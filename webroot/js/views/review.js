@@ -46,7 +46,9 @@ class ReviewSpace {
     this.fetching = new Set();
     this.error = formError('review-error');
     this.current = h('div', { class: 'stack', 'data-testid': 'review-current' }, loading());
-    this.past = h('section', { class: 'card', 'aria-labelledby': 'past-title', 'data-testid': 'review-past' });
+    // With its heading from the start: a section named by a heading not there yet is an ARIA error.
+    this.past = h('section', { class: 'card', 'aria-labelledby': 'past-title', 'data-testid': 'review-past' },
+      h('h2', { id: 'past-title' }, 'Past reviews'));
     this.counselor = counselorPanel();
     replaceChildren(container, this.error.el, this.current, this.past, this.counselor.el);
     this.unsubs = [
