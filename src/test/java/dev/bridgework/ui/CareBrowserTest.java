@@ -82,6 +82,7 @@ class CareBrowserTest extends BrowserTestSupport {
       }
       assertThat(alex.id("welcome-again")).isVisible();
       // Locked: help is still there, and opens without the password.
+      alex.go("#/home");
       alex.id("lock-now").click();
       assertThat(alex.page.locator("main[data-route='unlock']")).isVisible();
       alex.id("get-help").click();
