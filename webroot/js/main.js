@@ -21,10 +21,12 @@ import joint from './views/joint.js';
 import share from './views/share.js';
 import review from './views/review.js';
 import account from './views/account.js';
+import prompts from './views/prompts.js';
+import held from './views/held.js';
 
 const ROUTES = {
   signin, signup, forgot, home, exercises, run: runner, reflections, parts, checkins, kept,
-  couple, joint, share, review, account,
+  couple, joint, share, review, account, prompts, held,
 };
 // Which nav entry is "current" for routes that are not in the nav themselves.
 const NAV_FOR = { run: 'exercises', share: 'joint' };

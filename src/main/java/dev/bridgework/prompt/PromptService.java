@@ -37,9 +37,13 @@ import java.util.List;
  * or reads "revealed" and answers 409 {@code prompt_revealed}.
  */
 public final class PromptService implements JointSpaceListener {
-  /** Every held answer is sealed at exactly this many bytes of plaintext, so its size says nothing. */
-  static final int PADDED_BYTES = 128 * 1024;
-  /** All answers of one person to one prompt, together (the padding is sized for this). */
+  /**
+   * Every held answer is sealed at exactly this many bytes of plaintext, so its size says nothing:
+   * 20,000 UTF-16 characters are at most 60,000 bytes of UTF-8 (control characters other than tab
+   * and line breaks are refused, so JSON escapes at most double a character), plus the question ids.
+   */
+  static final int PADDED_BYTES = 64 * 1024;
+  /** All answers of one person to one prompt, together, in UTF-16 characters (the padding is sized for this). */
   static final int MAX_ANSWER_CHARS = 20_000;
   static final int MAX_OPEN = 50;
   private static final int ATTEMPTS = 8;
