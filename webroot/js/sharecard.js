@@ -30,6 +30,11 @@ export function shareHeader(share, { level = 'h2', authorName, titleId } = {}) {
     h('p', { class: 'badges' }, intentBadge(share.intent), counselingBadge(share)));
 }
 
+function answerOf(userId) {
+  const name = nameOf(userId);
+  return name === 'You' ? 'Your answer' : `${name}'s answer`;
+}
+
 /** The shared words: excerpts (with the question they answered, when known) and the note. */
 export function shareBody(share) {
   const excerpts = Array.isArray(share.excerpts) ? share.excerpts : [];
@@ -40,7 +45,7 @@ export function shareBody(share) {
     excerpts.map((x) => {
       // A pair's answers each name their writer (and the question, once the prompt catalog is here).
       const prompt = pair
-        ? [promptCatalog.questionText(share.title, x.stepId), `${nameOf(x.authorId)}'s answer`].filter(Boolean).join(' · ')
+        ? [promptCatalog.questionText(share.title, x.stepId), answerOf(x.authorId)].filter(Boolean).join(' · ')
         : prompts.get(x.stepId);
       return h('figure', { class: 'excerpt', 'data-testid': 'share-excerpt' },
         prompt ? h('figcaption', { class: 'excerpt-prompt' }, prompt) : null,
