@@ -28,6 +28,8 @@ import dev.bridgework.exercise.ExerciseCatalog;
 import dev.bridgework.exercise.ExerciseRoutes;
 import dev.bridgework.kept.KeptRoutes;
 import dev.bridgework.kept.KeptService;
+import dev.bridgework.notify.NotificationService;
+import dev.bridgework.notify.NotifyRoutes;
 import dev.bridgework.parts.PartsRoutes;
 import dev.bridgework.parts.PartsService;
 import dev.bridgework.reflection.ReflectionRoutes;
@@ -92,6 +94,7 @@ public final class Application {
   final CheckinService checkins;
   final KeptService kept;
   final RealtimeGateway realtime;
+  final NotificationService notifications;
 
   private Application(Vertx vertx, AppConfig config, Clock clock, Database database, byte[] masterKey,
                       ExerciseCatalog catalog) {
@@ -115,8 +118,10 @@ public final class Application {
     // Withdrawals and dissolutions reach every feature that keeps something of the joint space.
     this.shares = new ShareService(mongo, coupleRepository, vault, events, clock, catalog, List.of(reviews));
     this.kept = new KeptService(mongo, vault, events, clock);
+    this.notifications = new NotificationService(vertx, mongo, config.notifications(), events, coupleRepository, shares, users, clock,
+        masterKey);
     this.couples = new CoupleService(coupleRepository, users, vault, events,
-        new Throttle(mongo, clock, 10, Duration.ofMinutes(15)), clock, config.inviteTtl(), vertx.eventBus(), List.of(shares, reviews),
+        new Throttle(mongo, clock, 10, Duration.ofMinutes(15)), clock, config.inviteTtl(), vertx.eventBus(), List.of(shares, reviews, notifications),
         new KeptWords(shares, reviews, kept, users, clock));
     this.catalog = catalog;
     this.parts = new PartsService(mongo, vault, events, clock);
@@ -153,7 +158,11 @@ public final class Application {
         .compose(masterKey -> vertx.executeBlocking(ExerciseCatalog::loadFromClasspath)
             .compose(catalog -> Database.start(vertx, config.mongoUri(), config.mongoDb(), config.dataDir())
                 .map(db -> new Application(vertx, config, clock, db, masterKey, catalog))))
-        .compose(app -> app.createIndexes().compose(v -> app.realtime.start()).compose(v -> app.deployHttp()).map(app));
+        .compose(app -> app.createIndexes().compose(v -> app.realtime.start()).compose(v -> app.deployHttp())
+            .map(v -> {
+              app.notifications.start();
+              return app;
+            }));
   }
 
   /** A missing or unreadable PEM file stops start-up naming its key, before the database opens. */
@@ -170,12 +179,15 @@ public final class Application {
   private Future<Void> createIndexes() {
     return Future.all(List.of(users.createIndexes(), events.createIndexes(),
         coupleRepository.createIndexes(), shares.createIndexes(), reviewRepository.createIndexes(),
-        parts.createIndexes(), reflections.createIndexes(), checkins.createIndexes(), kept.createIndexes())).mapEmpty();
+        parts.createIndexes(), reflections.createIndexes(), checkins.createIndexes(), kept.createIndexes(),
+        notifications.createIndexes())).mapEmpty();
   }
 
   private List<FeatureRoutes> features() {
     List<FeatureRoutes> features = new ArrayList<>();
     features.add(new FeatureRoutes("/api/auth", new AuthRoutes(vertx, auth, sessionAuth, sessions).router()));
+    // Before /api/me: these are mounted on their own longer prefixes (/api/me/notifications, ...).
+    features.addAll(new NotifyRoutes(vertx, notifications, couples, sessionAuth).features());
     features.add(new FeatureRoutes("/api/me", new AccountRoutes(vertx, auth, sessionAuth, accountData).router()));
     features.add(new FeatureRoutes("/api/couple", new CoupleRoutes(vertx, couples, sessionAuth).router()));
     features.add(new FeatureRoutes("/api/shares", new ShareRoutes(vertx, shares, couples, sessionAuth).router()));
@@ -257,12 +269,16 @@ public final class Application {
     return vertx;
   }
 
+  public NotificationService notifications() {
+    return notifications;
+  }
+
   public RealtimeGateway realtime() {
     return realtime;
   }
 
   public Future<Void> close() {
-    return realtime.close().transform(ignored -> undeployAll());
+    return notifications.close().transform(n -> realtime.close()).transform(ignored -> undeployAll());
   }
 
   private Future<Void> undeployAll() {
