@@ -258,7 +258,11 @@ public final class NotificationService implements JointSpaceListener {
 
   /** {@code PUT /api/me/reminders/{id}}: a due date the client chose to tell, and nothing else. */
   public Future<JsonObject> saveReminder(String userId, String id, Instant dueAt, String channel) {
-    return store.person(userId).compose(person -> {
+    // Ids are chosen by clients, so they are claimed once (unique _id): someone else's id is a 404.
+    return store.claimReminderId(id, userId).compose(mine -> {
+      if (!mine) throw ApiException.notFound();
+      return store.person(userId);
+    }).compose(person -> {
       JsonObject reminders = person.getJsonObject("reminders", new JsonObject());
       if (!reminders.containsKey(id) && reminders.size() >= NotifyStore.MAX_REMINDERS) {
         throw ApiException.invalid("id", "You have " + NotifyStore.MAX_REMINDERS + " reminders, the most there can be.");
@@ -289,6 +293,7 @@ public final class NotificationService implements JointSpaceListener {
     return store.person(userId).compose(person -> {
       if (!person.getJsonObject("reminders", new JsonObject()).containsKey(id)) throw ApiException.notFound();
       return store.updatePerson(userId, new JsonObject().put("$unset", new JsonObject().put("reminders." + id, "")))
+          .compose(v -> store.releaseReminderId(id, userId))
           .compose(v -> outbox.cancel("reminder:" + userId + ":" + id));
     });
   }
@@ -315,7 +320,9 @@ public final class NotificationService implements JointSpaceListener {
     return store.person(userId).compose(person -> {
       JsonObject reminders = person.getJsonObject("reminders", new JsonObject());
       Future<Void> chain = outbox.cancel("checkin:" + userId).compose(v -> outbox.cancel("digest:" + userId));
-      for (String id : reminders.fieldNames()) chain = chain.compose(v -> outbox.cancel("reminder:" + userId + ":" + id));
+      for (String id : reminders.fieldNames()) {
+        chain = chain.compose(v -> outbox.cancel("reminder:" + userId + ":" + id)).compose(v -> store.releaseReminderId(id, userId));
+      }
       return chain.compose(v -> store.removePerson(userId));
     });
   }

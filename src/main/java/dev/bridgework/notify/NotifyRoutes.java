@@ -151,9 +151,16 @@ public final class NotifyRoutes {
           + "<input type=\"hidden\" name=\"List-Unsubscribe\" value=\"One-Click\">"
           + "<button type=\"submit\" data-testid=\"unsubscribe-confirm\">Stop all emails</button></form>"
           + "<p>Notices and reminders stay in the app.</p>");
+    } else if (!accepts(ctx, "text/html")) {
+      ctx.fail(ApiException.notFound());
     } else {
       page(ctx, 404, "<h1>This link does not work</h1><p>You can change your emails in your account settings.</p>");
     }
+  }
+
+  private static boolean accepts(RoutingContext ctx, String type) {
+    String accept = ctx.request().getHeader("Accept");
+    return accept != null && accept.contains(type);
   }
 
   private static boolean wantsHtml(RoutingContext ctx) {

@@ -23,6 +23,7 @@ import io.vertx.ext.mongo.UpdateOptions;
 final class NotifyStore {
   static final String PEOPLE = "notify_people";
   static final String COUPLES = "notify_couples";
+  static final String REMINDER_IDS = "notify_reminder_ids";
   static final int ACTIVITY_KEPT = 200;
   static final int MAX_REMINDERS = 200;
 
@@ -59,6 +60,19 @@ final class NotifyStore {
   Future<Void> addActivity(String coupleId, JsonObject item) {
     return updateCouple(coupleId, new JsonObject().put("$push", new JsonObject().put("activity",
         new JsonObject().put("$each", new JsonArray().add(item)).put("$slice", -ACTIVITY_KEPT))));
+  }
+
+  /** Claims a reminder id for its owner; false when someone else holds it. */
+  Future<Boolean> claimReminderId(String id, String userId) {
+    return mongo.findOneAndUpdateWithOptions(REMINDER_IDS, new JsonObject().put("_id", id),
+            new JsonObject().put("$setOnInsert", new JsonObject().put("userId", userId)), new FindOptions(),
+            new UpdateOptions().setUpsert(true).setReturningNewDocument(true))
+        .recover(e -> mongo.findOne(REMINDER_IDS, new JsonObject().put("_id", id), null)) // lost an upsert race
+        .map(doc -> doc != null && userId.equals(doc.getString("userId")));
+  }
+
+  Future<Void> releaseReminderId(String id, String userId) {
+    return mongo.removeDocument(REMINDER_IDS, new JsonObject().put("_id", id).put("userId", userId)).mapEmpty();
   }
 
   Future<Void> removeCouple(String coupleId) {
