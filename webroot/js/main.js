@@ -7,6 +7,7 @@ import { navigate, setRouter, endSession, unsavedGuards, lockNow, secureIfNeeded
 import { announce } from './ui.js';
 import { vault } from './vault.js';
 import { requireSecureContext } from './secure.js';
+import { unread } from './notify.js';
 import { signin, signup, forgot } from './views/auth.js';
 import unlock from './views/unlock.js';
 import kept from './views/kept.js';
@@ -90,6 +91,7 @@ function route() {
     main.appendChild(h('p', { class: 'form-error', role: 'alert' }, 'This page could not be shown. Please try again.'));
   }
   current = { name, cleanup };
+  if (signedIn) unread.routed(name); else unread.reset();
   if (!firstRoute) {
     window.scrollTo(0, 0);
     const heading = main.querySelector('[data-page-title]');

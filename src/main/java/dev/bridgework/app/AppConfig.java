@@ -1,5 +1,6 @@
 package dev.bridgework.app;
 
+import dev.bridgework.notify.NotifyConfig;
 import dev.bridgework.web.TrustedProxies;
 import io.vertx.config.ConfigRetriever;
 import io.vertx.config.ConfigRetrieverOptions;
@@ -40,7 +41,8 @@ public record AppConfig(
     int clusterPort,
     List<String> clusterMembers,
     String masterKey,
-    int minKdfIterations) {
+    int minKdfIterations,
+    NotifyConfig notifications) {
 
   public AppConfig {
     // Half a TLS setup would silently serve plain HTTP; refuse to start instead.
@@ -77,6 +79,7 @@ public record AppConfig(
     d.put("cluster.members", "127.0.0.1:5701,127.0.0.1:5702");
     d.put("crypto.masterKey", "");
     d.put("crypto.minKdfIterations", "600000");
+    d.putAll(NotifyConfig.defaults());
     return Map.copyOf(d);
   }
 
@@ -133,7 +136,8 @@ public record AppConfig(
         Integer.parseInt(v.get("cluster.port").trim()),
         list(v.get("cluster.members")),
         v.get("crypto.masterKey").trim(),
-        Integer.parseInt(v.get("crypto.minKdfIterations").trim()));
+        Integer.parseInt(v.get("crypto.minKdfIterations").trim()),
+        NotifyConfig.fromMap(v));
   }
 
   private static Object lookup(JsonObject json, String dotted) {
@@ -175,6 +179,6 @@ public record AppConfig(
   public AppConfig withHttpPort(int port) {
     return new AppConfig(port, httpHost, allowedOrigins, httpInstances, tlsCertPath, tlsKeyPath, trustedProxies,
         mongoUri, mongoDb, dataDir, inviteTtl, sessionIdleTimeout, sessionAbsoluteTimeout, clusterEnabled, clusterHost,
-        clusterPort, clusterMembers, masterKey, minKdfIterations);
+        clusterPort, clusterMembers, masterKey, minKdfIterations, notifications);
   }
 }

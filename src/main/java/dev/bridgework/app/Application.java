@@ -33,6 +33,8 @@ import dev.bridgework.held.HeldRoutes;
 import dev.bridgework.held.HeldService;
 import dev.bridgework.kept.KeptRoutes;
 import dev.bridgework.kept.KeptService;
+import dev.bridgework.notify.NotificationService;
+import dev.bridgework.notify.NotifyRoutes;
 import dev.bridgework.parts.PartsRoutes;
 import dev.bridgework.parts.PartsService;
 import dev.bridgework.prompt.PromptCatalog;
@@ -108,6 +110,7 @@ public final class Application {
   final RealtimeGateway realtime;
   final PromptService prompts;
   final HeldService held;
+  final NotificationService notifications;
 
   private Application(Vertx vertx, AppConfig config, Clock clock, Database database, byte[] masterKey,
                       ExerciseCatalog catalog, PromptCatalog promptCatalog) {
@@ -137,9 +140,11 @@ public final class Application {
     this.prompts = new PromptService(mongo, promptCatalog, shares, vault, events, clock);
     this.held = new HeldService(mongo, vault, events, clock);
     this.kept = new KeptService(mongo, vault, events, clock);
+    this.notifications = new NotificationService(vertx, mongo, config.notifications(), events, coupleRepository, shares, users, clock,
+        masterKey);
     this.couples = new CoupleService(coupleRepository, users, vault, events,
         new Throttle(mongo, clock, 10, Duration.ofMinutes(15)), clock, config.inviteTtl(), vertx.eventBus(),
-        List.of(shares, reviews, counselors, prompts),
+        List.of(shares, reviews, counselors, prompts, notifications),
         new KeptWords(shares, reviews, kept, users, clock));
     this.catalog = catalog;
     this.parts = new PartsService(mongo, vault, events, clock);
@@ -197,6 +202,7 @@ public final class Application {
   }
 
   private Application startSweeps() {
+    notifications.start();
     counselorSweep = vertx.setPeriodic(COUNSELOR_SWEEP_MS, id -> counselors.sweep());
     return this;
   }
@@ -216,12 +222,14 @@ public final class Application {
     return Future.all(List.of(users.createIndexes(), events.createIndexes(),
         coupleRepository.createIndexes(), shares.createIndexes(), reviewRepository.createIndexes(),
         parts.createIndexes(), reflections.createIndexes(), checkins.createIndexes(), kept.createIndexes(),
-        counselors.createIndexes(), prompts.createIndexes(), held.createIndexes())).mapEmpty();
+        counselors.createIndexes(), prompts.createIndexes(), held.createIndexes(), notifications.createIndexes())).mapEmpty();
   }
 
   private List<FeatureRoutes> features() {
     List<FeatureRoutes> features = new ArrayList<>();
     features.add(new FeatureRoutes("/api/auth", new AuthRoutes(vertx, auth, sessionAuth, sessions).router()));
+    // Before /api/me: these are mounted on their own longer prefixes (/api/me/notifications, ...).
+    features.addAll(new NotifyRoutes(vertx, notifications, couples, sessionAuth).features());
     features.add(new FeatureRoutes("/api/me", new AccountRoutes(vertx, auth, sessionAuth, accountData).router()));
     features.add(new FeatureRoutes("/api/couple", new CoupleRoutes(vertx, couples, sessionAuth).router()));
     features.add(new FeatureRoutes("/api/shares", new ShareRoutes(vertx, shares, couples, sessionAuth).router()));
@@ -310,13 +318,17 @@ public final class Application {
     return vertx;
   }
 
+  public NotificationService notifications() {
+    return notifications;
+  }
+
   public RealtimeGateway realtime() {
     return realtime;
   }
 
   public Future<Void> close() {
     if (counselorSweep != -1) vertx.cancelTimer(counselorSweep);
-    return realtime.close().transform(ignored -> undeployAll());
+    return notifications.close().transform(n -> realtime.close()).transform(ignored -> undeployAll());
   }
 
   private Future<Void> undeployAll() {

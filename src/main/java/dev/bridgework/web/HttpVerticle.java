@@ -114,7 +114,8 @@ public final class HttpVerticle extends VerticleBase {
   private static final Map<Pattern, Set<String>> QUERY_PARAMS = Map.of(
       Pattern.compile("^/api/reflections/?$"), Set.of("status", "exerciseId", "limit", "before"),
       Pattern.compile("^/api/checkins/?$"), Set.of("from", "to"),
-      Pattern.compile("^/api/reviews/[^/]+/brief/?$"), Set.of("format"));
+      Pattern.compile("^/api/reviews/[^/]+/brief/?$"), Set.of("format"),
+      Pattern.compile("^/api/unsubscribe/?$"), Set.of("token"));
 
   /**
    * Unknown query parameters are refused like unknown body fields, so a filter such as
@@ -140,7 +141,9 @@ public final class HttpVerticle extends VerticleBase {
   /** 415 for a body that is not JSON; an absent body is fine (it reads as {}). */
   private void requireJson(RoutingContext ctx) {
     HttpMethod m = ctx.request().method();
-    if (m == HttpMethod.POST || m == HttpMethod.PUT || m == HttpMethod.PATCH || m == HttpMethod.DELETE) {
+    // RFC 8058 one-click unsubscribe posts a form ("List-Unsubscribe=One-Click"), not JSON.
+    boolean formAllowed = ctx.request().path().startsWith("/api/unsubscribe");
+    if (!formAllowed && (m == HttpMethod.POST || m == HttpMethod.PUT || m == HttpMethod.PATCH || m == HttpMethod.DELETE)) {
       String type = ctx.request().getHeader("Content-Type");
       String length = ctx.request().getHeader("Content-Length");
       boolean hasBody = (length != null && !"0".equals(length.trim())) || ctx.request().getHeader("Transfer-Encoding") != null;

@@ -247,6 +247,16 @@ class AuthorizationMatrixTest {
     return m;
   }
 
+  static JsonObject reminderBody() {
+    return new JsonObject().put("dueAt", "2030-01-01T09:00:00Z").put("channel", "app");
+  }
+
+  /** The owner's id with a signature that is not the server's. */
+  static String forgedToken(World w) {
+    java.util.Base64.Encoder b64 = java.util.Base64.getUrlEncoder().withoutPadding();
+    return b64.encodeToString(w.owner.id().getBytes(java.nio.charset.StandardCharsets.UTF_8)) + "." + b64.encodeToString(new byte[32]);
+  }
+
   static final Map<Role, Integer> PRIVATE_READ = expect(200, 404, 404, 404, 401);
   static final Map<Role, Integer> HIDDEN = expect(404, 404, 404, 404, 401);
 
@@ -382,6 +392,31 @@ class AuthorizationMatrixTest {
     rows.add(new Row("DELETE /api/kept/:id", "own", aKept, (c, t) -> c.delete("/api/kept/" + t.id("kept")),
         expect(204, 404, 404, 404, 401)));
     promptRows(rows);
+
+    // --- notifications (issue #16): every route is the caller's own; unsubscribe needs no session, only a signed token ---
+    Function<World, Target> aReminder = w -> {
+      String reminderId = UUID.randomUUID().toString();
+      var r = w.owner.put("/api/me/reminders/" + reminderId, reminderBody());
+      assertEquals(201, r.statusCode(), r.bodyAsString());
+      return ids("reminder", reminderId);
+    };
+    rows.add(new Row("GET /api/me/notifications", "own", none, (c, t) -> c.get("/api/me/notifications"), expect(200, 200, 200, 200, 401)));
+    rows.add(new Row("PUT /api/me/notifications", "own", none, (c, t) -> c.put("/api/me/notifications",
+        new JsonObject().put("receipts", false)), expect(200, 200, 200, 200, 401)));
+    rows.add(new Row("PUT /api/me/seen", "own", none, (c, t) -> c.put("/api/me/seen", new JsonObject().put("couple", 0)),
+        expect(200, 200, 200, 200, 401)));
+    rows.add(new Row("GET /api/me/unread", "own", none, (c, t) -> c.get("/api/me/unread"), expect(200, 200, 200, 200, 401)));
+    rows.add(new Row("GET /api/me/receipts", "own", none, (c, t) -> c.get("/api/me/receipts"), expect(200, 200, 200, 409, 401)));
+    rows.add(new Row("GET /api/me/reminders", "own", aReminder, (c, t) -> c.get("/api/me/reminders"), expect(200, 200, 200, 200, 401)));
+    rows.add(new Row("PUT /api/me/reminders/:id", "own", aReminder, (c, t) -> c.put("/api/me/reminders/" + t.id("reminder"),
+        reminderBody()), expect(200, 404, 404, 404, 401)));
+    rows.add(new Row("DELETE /api/me/reminders/:id", "own", aReminder, (c, t) -> c.delete("/api/me/reminders/" + t.id("reminder")),
+        expect(204, 404, 404, 404, 401)));
+    rows.add(new Row("GET /api/unsubscribe", "forged token", none, (c, t) -> c.get("/api/unsubscribe?token=" + forgedToken(world)),
+        expect(404, 404, 404, 404, 404)));
+    rows.add(new Row("POST /api/unsubscribe", "forged token", none, (c, t) -> c.post("/api/unsubscribe?token=" + forgedToken(world),
+        new JsonObject()), expect(404, 404, 404, 404, 404)));
+
     counselorRows(rows);
     return rows;
   }
