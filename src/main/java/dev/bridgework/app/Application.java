@@ -116,7 +116,8 @@ public final class Application {
     this.shares = new ShareService(mongo, coupleRepository, vault, events, clock, catalog, List.of(reviews));
     this.kept = new KeptService(mongo, vault, events, clock);
     this.couples = new CoupleService(coupleRepository, users, vault, events,
-        new Throttle(mongo, clock, 10, Duration.ofMinutes(15)), clock, config.inviteTtl(), vertx.eventBus(), List.of(shares, reviews),
+        new Throttle(mongo, clock, 10, Duration.ofMinutes(15)), new Throttle(mongo, clock, 100, Duration.ofMinutes(15)),
+        clock, config.inviteTtl(), vertx.eventBus(), List.of(shares, reviews),
         new KeptWords(shares, reviews, kept, users, clock));
     this.catalog = catalog;
     this.parts = new PartsService(mongo, vault, events, clock);
