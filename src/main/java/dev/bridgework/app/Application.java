@@ -152,7 +152,7 @@ public final class Application {
         })
         // A broken exercise file stops start-up here, before the database opens, naming the file.
         .compose(masterKey -> vertx.executeBlocking(ExerciseCatalog::loadFromClasspath)
-            .compose(catalog -> Database.start(vertx, config.mongoUri(), config.mongoDb(), config.dataDir())
+            .compose(catalog -> Database.start(vertx, config.mongoUri(), config.mongoDb(), config.dataDir(), config.mongoTimeout())
                 .map(db -> new Application(vertx, config, clock, db, masterKey, catalog))))
         .compose(app -> app.createIndexes().compose(v -> app.realtime.start()).compose(v -> app.deployHttp()).map(app));
   }
@@ -202,7 +202,7 @@ public final class Application {
     List<HttpVerticle> deployed = new ArrayList<>();
     return vertx.deployVerticle(() -> {
           HttpVerticle verticle = new HttpVerticle(config.httpHost(), port, tls, clientInfo, originGuard, health, realtime,
-              this::features, "webroot");
+              this::features, "webroot", config.requestTimeout());
           synchronized (deployed) {
             deployed.add(verticle);
           }
