@@ -50,9 +50,9 @@ public final class Database {
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
 
   /**
-   * {@code timeout} bounds every wait for the database: choosing a server, opening a connection,
-   * waiting for a pooled one, and (doubled, since a large scan on the embedded server may be slow)
-   * reading an answer. A request whose database is gone therefore fails within it, and the web
+   * {@code timeout} bounds the waits for the database: choosing a server, opening a connection, and
+   * (doubled, since a large scan on the embedded server may be slow) reading an answer; the HTTP
+   * layer's {@code http.requestTimeout} bounds the rest (a request queued for a pooled connection). A request whose database is gone therefore fails within it, and the web
    * layer answers 503 ({@link #isUnavailable}).
    */
   public static Future<Database> start(Vertx vertx, String mongoUri, String dbName, Path dataDir, Duration timeout) {
@@ -95,7 +95,6 @@ public final class Database {
         .put("db_name", dbName)
         .put("serverSelectionTimeoutMS", ms)
         .put("connectTimeoutMS", ms)
-        .put("waitQueueTimeoutMS", ms)
         .put("socketTimeoutMS", 2 * ms)
         .put("useObjectId", false);
     return MongoClient.createShared(vertx, config, "bridgework-" + uri.hashCode());
