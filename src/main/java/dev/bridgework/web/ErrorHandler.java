@@ -2,6 +2,7 @@ package dev.bridgework.web;
 
 import com.mongodb.MongoException;
 import dev.bridgework.storage.Database;
+import dev.bridgework.storage.KeyDestroyedException;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
@@ -49,6 +50,7 @@ public final class ErrorHandler implements Handler<RoutingContext> {
     if (failure instanceof ApiException api) return api;
     if (failure instanceof DecodeException) return ApiException.invalidJson("The body is not valid JSON.");
     if (failure instanceof HttpException http) return fromStatus(http.getStatusCode(), ctx);
+    if (failure instanceof KeyDestroyedException) return ApiException.notFound();
     if (Database.isUnavailable(failure)) {
       LOG.warn("Database unavailable on {} {}: {}", ctx.request().method(), ctx.request().path(), failure.getClass().getSimpleName());
       return ApiException.unavailable();
