@@ -95,7 +95,7 @@ public record AppConfig(
     d.put("cluster.tls.certPath", "");
     d.put("cluster.tls.keyPath", "");
     d.put("cluster.tls.trustPath", "");
-    d.put("pdf.workers", "2");
+    d.put("pdf.workers", "1");
     d.put("pdf.queue", "8");
     d.put("housekeeping.interval", "10m");
     return Map.copyOf(d);

@@ -16,6 +16,7 @@ import dev.bridgework.realtime.EventLog;
 import dev.bridgework.review.Brief;
 import dev.bridgework.review.BriefRenderer;
 import dev.bridgework.review.JointSpace;
+import dev.bridgework.review.PdfWorkers;
 import dev.bridgework.review.ReviewRepository;
 import dev.bridgework.review.ReviewRoutes;
 import dev.bridgework.review.ReviewService;
@@ -111,7 +112,8 @@ public final class Application {
     this.events = new EventLog(vertx, mongo, clock, vault);
     this.coupleRepository = new CoupleRepository(mongo);
     this.reviewRepository = new ReviewRepository(mongo, vault);
-    this.reviews = new ReviewService(reviewRepository, jointSpace(), events, new BriefRenderer(), vertx, clock);
+    this.reviews = new ReviewService(reviewRepository, jointSpace(), events, new BriefRenderer(),
+        new PdfWorkers(vertx, config.pdfWorkers(), config.pdfQueue()), clock);
     // Withdrawals and dissolutions reach every feature that keeps something of the joint space.
     this.shares = new ShareService(mongo, coupleRepository, vault, events, clock, catalog, List.of(reviews));
     this.kept = new KeptService(mongo, vault, events, clock);
