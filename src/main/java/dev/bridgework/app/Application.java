@@ -93,6 +93,11 @@ public final class Application {
   final CheckinService checkins;
   final KeptService kept;
   final RealtimeGateway realtime;
+  final Throttle accountThrottle;
+  final Throttle addressThrottle;
+  final Housekeeping housekeeping;
+  /** Failed sign-ins, recoveries and joins are counted in windows of this length (README "Throttles"). */
+  static final Duration THROTTLE_WINDOW = Duration.ofMinutes(15);
 
   private Application(Vertx vertx, AppConfig config, Clock clock, Database database, byte[] masterKey,
                       ExerciseCatalog catalog) {
@@ -103,9 +108,9 @@ public final class Application {
     MongoClient mongo = database.client();
     this.users = new UserRepository(mongo);
     this.sessions = new SessionStore(mongo, clock, config.sessionIdleTimeout(), config.sessionAbsoluteTimeout());
-    this.auth = new AuthService(users, sessions, new PasswordHasher(vertx),
-        new Throttle(mongo, clock, 10, Duration.ofMinutes(15)),
-        new Throttle(mongo, clock, 100, Duration.ofMinutes(15)), clock, vertx.eventBus(),
+    this.accountThrottle = new Throttle(mongo, clock, 10, THROTTLE_WINDOW);
+    this.addressThrottle = new Throttle(mongo, clock, 100, THROTTLE_WINDOW);
+    this.auth = new AuthService(users, sessions, new PasswordHasher(vertx), accountThrottle, addressThrottle, clock, vertx.eventBus(),
         config.minKdfIterations(), AuthService.preloginSecret(masterKey));
     this.sessionAuth = new SessionAuth(sessions);
     this.vault = new Vault(mongo, masterKey);
@@ -118,8 +123,7 @@ public final class Application {
     this.shares = new ShareService(mongo, coupleRepository, vault, events, clock, catalog, List.of(reviews));
     this.kept = new KeptService(mongo, vault, events, clock);
     this.couples = new CoupleService(coupleRepository, users, vault, events,
-        new Throttle(mongo, clock, 10, Duration.ofMinutes(15)), new Throttle(mongo, clock, 100, Duration.ofMinutes(15)),
-        clock, config.inviteTtl(), vertx.eventBus(), List.of(shares, reviews),
+        accountThrottle, addressThrottle, clock, config.inviteTtl(), vertx.eventBus(), List.of(shares, reviews),
         new KeptWords(shares, reviews, kept, users, clock));
     this.catalog = catalog;
     this.parts = new PartsService(mongo, vault, events, clock);
@@ -128,6 +132,13 @@ public final class Application {
     this.accountData = new AccountData(couples, shares, reflections, parts, checkins, kept, reviews, events, vault, users);
     this.realtime = new RealtimeGateway(vertx, sessionAuth, sessions, events, new CoupleMembership(couples),
         RealtimeLimits.defaults());
+    this.housekeeping = new Housekeeping(vertx, clock, sessions, List.of(accountThrottle), coupleRepository,
+        config.sweepInterval());
+  }
+
+  /** One housekeeping pass now (tests). */
+  public Future<Void> housekeeping() {
+    return housekeeping.sweep();
   }
 
   /** The couple and share features as the review feature sees them (read when called, after construction). */
@@ -156,7 +167,11 @@ public final class Application {
         .compose(masterKey -> vertx.executeBlocking(ExerciseCatalog::loadFromClasspath)
             .compose(catalog -> Database.start(vertx, config.mongoUri(), config.mongoDb(), config.dataDir(), config.mongoTimeout())
                 .map(db -> new Application(vertx, config, clock, db, masterKey, catalog))))
-        .compose(app -> app.createIndexes().compose(v -> app.realtime.start()).compose(v -> app.deployHttp()).map(app));
+        .compose(app -> app.createIndexes().compose(v -> app.realtime.start()).compose(v -> app.deployHttp())
+            .map(v -> {
+              app.housekeeping.start();
+              return app;
+            }));
   }
 
   /** A missing or unreadable PEM file stops start-up naming its key, before the database opens. */
@@ -171,8 +186,9 @@ public final class Application {
   }
 
   private Future<Void> createIndexes() {
-    return Future.all(List.of(users.createIndexes(), events.createIndexes(),
-        coupleRepository.createIndexes(), shares.createIndexes(), reviewRepository.createIndexes(),
+    boolean embedded = database.isEmbedded();
+    return Future.all(List.of(users.createIndexes(), events.createIndexes(), sessions.createIndexes(embedded),
+        accountThrottle.createIndexes(embedded), coupleRepository.createIndexes(embedded), shares.createIndexes(), reviewRepository.createIndexes(),
         parts.createIndexes(), reflections.createIndexes(), checkins.createIndexes(), kept.createIndexes())).mapEmpty();
   }
 
@@ -265,6 +281,7 @@ public final class Application {
   }
 
   public Future<Void> close() {
+    housekeeping.stop();
     return realtime.close().transform(ignored -> undeployAll());
   }
 

@@ -83,9 +83,18 @@ public final class Throttle {
         .map(doc -> doc == null ? (long) by : doc.getLong("count", (long) by));
   }
 
-  /** The {@code _id} below which every throttle document belongs to a window that has ended. */
-  public static String sweepBefore(long nowMillis, Duration window) {
-    return String.format("%012d:", nowMillis / window.toMillis());
+  /** Removes the documents of windows that have ended (they sort before the current window's {@code _id}s). */
+  public Future<Long> sweep() {
+    String current = String.format("%012d:", clock.millis() / window.toMillis());
+    return mongo.removeDocuments(COLLECTION, new JsonObject().put("_id", new JsonObject().put("$lt", current)))
+        .map(r -> r == null ? 0L : r.getRemovedCount());
+  }
+
+  /** With {@code mongo.uri} set, real MongoDB also expires ended windows itself (a TTL index). */
+  public Future<Void> createIndexes(boolean embedded) {
+    if (embedded) return Future.succeededFuture();
+    return mongo.createIndexWithOptions(COLLECTION, new JsonObject().put("expiresAt", 1),
+        new io.vertx.ext.mongo.IndexOptions().name("expiresAt_ttl").expireAfter(0L, java.util.concurrent.TimeUnit.SECONDS));
   }
 
   private static String bucketId(long index, String hashedKey) {
