@@ -3,7 +3,7 @@ import { h, replaceChildren } from './dom.js';
 import { apiEvents } from './api.js';
 import { realtime } from './realtime.js';
 import { session, refreshSession } from './store.js';
-import { navigate, setRouter, endSession, unsavedGuards, lockNow, secureIfNeeded } from './app.js';
+import { navigate, setRouter, endSession, unsavedGuards, lockNow, secureIfNeeded, afterDissolved } from './app.js';
 import { announce } from './ui.js';
 import { vault } from './vault.js';
 import { requireSecureContext } from './secure.js';
@@ -21,10 +21,12 @@ import joint from './views/joint.js';
 import share from './views/share.js';
 import review from './views/review.js';
 import account from './views/account.js';
+import prompts from './views/prompts.js';
+import held from './views/held.js';
 
 const ROUTES = {
   signin, signup, forgot, home, exercises, run: runner, reflections, parts, checkins, kept,
-  couple, joint, share, review, account,
+  couple, joint, share, review, account, prompts, held,
 };
 // Which nav entry is "current" for routes that are not in the nav themselves.
 const NAV_FOR = { run: 'exercises', share: 'joint' };
@@ -172,8 +174,8 @@ function wire() {
     } else if (msg.kind === 'couple.dissolved') {
       session.set({ couple: null, partnerOnline: false });
       announce('The joint space was closed.');
-      // What each partner keeps arrives unsealed: seal it now (docs/ENCRYPTION.md).
-      refreshSession().catch(() => {}).then(() => secureIfNeeded(true));
+      // Who left, and what each partner keeps (unsealed until sealed here): docs/ENCRYPTION.md.
+      afterDissolved(msg.data).catch(() => {});
     }
   });
   realtime.addEventListener('resync', (e) => {

@@ -9,6 +9,9 @@ import dev.bridgework.auth.SessionAuth;
 import dev.bridgework.auth.SessionStore;
 import dev.bridgework.auth.Throttle;
 import dev.bridgework.auth.UserRepository;
+import dev.bridgework.counselor.CounselorRoutes;
+import dev.bridgework.counselor.CounselorService;
+import dev.bridgework.counselor.GrantRoutes;
 import dev.bridgework.couple.CoupleRepository;
 import dev.bridgework.couple.CoupleRoutes;
 import dev.bridgework.couple.CoupleService;
@@ -27,10 +30,15 @@ import dev.bridgework.checkin.CheckinRoutes;
 import dev.bridgework.checkin.CheckinService;
 import dev.bridgework.exercise.ExerciseCatalog;
 import dev.bridgework.exercise.ExerciseRoutes;
+import dev.bridgework.held.HeldRoutes;
+import dev.bridgework.held.HeldService;
 import dev.bridgework.kept.KeptRoutes;
 import dev.bridgework.kept.KeptService;
 import dev.bridgework.parts.PartsRoutes;
 import dev.bridgework.parts.PartsService;
+import dev.bridgework.prompt.PromptCatalog;
+import dev.bridgework.prompt.PromptRoutes;
+import dev.bridgework.prompt.PromptService;
 import dev.bridgework.reflection.ReflectionRoutes;
 import dev.bridgework.realtime.RealtimeGateway;
 import dev.bridgework.realtime.RealtimeLimits;
@@ -73,6 +81,11 @@ public final class Application {
   private final Database database;
   private final List<String> deployments = new ArrayList<>();
   private int port;
+  private long counselorSweep = -1;
+  /** Wrong counselor tokens one client address may send in 15 minutes. */
+  public static final int COUNSELOR_WRONG_TOKENS = 20;
+  /** How often grants whose time is up are marked expired (with their event) without anyone looking. */
+  private static final long COUNSELOR_SWEEP_MS = 60_000;
 
   // Shared services, built once and used by every HTTP verticle instance.
   final UserRepository users;
@@ -86,6 +99,7 @@ public final class Application {
   final CoupleService couples;
   final ReviewRepository reviewRepository;
   final ReviewService reviews;
+  final CounselorService counselors;
   final AccountHooks accountData;
   final ExerciseCatalog catalog;
   final PartsService parts;
@@ -98,9 +112,11 @@ public final class Application {
   final Housekeeping housekeeping;
   /** Failed sign-ins, recoveries and joins are counted in windows of this length (README "Throttles"). */
   static final Duration THROTTLE_WINDOW = Duration.ofMinutes(15);
+  final PromptService prompts;
+  final HeldService held;
 
   private Application(Vertx vertx, AppConfig config, Clock clock, Database database, byte[] masterKey,
-                      ExerciseCatalog catalog) {
+                      ExerciseCatalog catalog, PromptCatalog promptCatalog) {
     this.vertx = vertx;
     this.config = config;
     this.clock = clock;
@@ -119,17 +135,24 @@ public final class Application {
     this.reviewRepository = new ReviewRepository(mongo, vault);
     this.reviews = new ReviewService(reviewRepository, jointSpace(), events, new BriefRenderer(),
         new PdfWorkers(vertx, config.pdfWorkers(), config.pdfQueue()), clock);
+    // Counselor links: 20 wrong tokens per client address in 15 minutes, then 429 (docs/COUNSELOR.md).
+    this.counselors = new CounselorService(mongo, vault, reviews, events,
+        new Throttle(mongo, clock, COUNSELOR_WRONG_TOKENS, Duration.ofMinutes(15)), clock);
     // Withdrawals and dissolutions reach every feature that keeps something of the joint space.
-    this.shares = new ShareService(mongo, coupleRepository, vault, events, clock, catalog, List.of(reviews));
+    this.shares = new ShareService(mongo, coupleRepository, vault, events, clock, catalog, List.of(reviews, promptsListener()));
+    // Answer apart, reveal together: a reveal becomes a pair share (docs/PROMPTS.md).
+    this.prompts = new PromptService(mongo, promptCatalog, shares, vault, events, clock);
+    this.held = new HeldService(mongo, vault, events, clock);
     this.kept = new KeptService(mongo, vault, events, clock);
     this.couples = new CoupleService(coupleRepository, users, vault, events,
-        accountThrottle, addressThrottle, clock, config.inviteTtl(), vertx.eventBus(), List.of(shares, reviews),
+        accountThrottle, addressThrottle, clock, config.inviteTtl(), vertx.eventBus(),
+        List.of(shares, reviews, counselors, prompts),
         new KeptWords(shares, reviews, kept, users, clock));
     this.catalog = catalog;
     this.parts = new PartsService(mongo, vault, events, clock);
     this.reflections = new ReflectionService(mongo, vault, events, clock, catalog);
     this.checkins = new CheckinService(mongo, vault, events, clock);
-    this.accountData = new AccountData(couples, shares, reflections, parts, checkins, kept, reviews, events, vault, users);
+    this.accountData = new AccountData(couples, shares, reflections, parts, checkins, kept, reviews, events, vault, users, held);
     this.realtime = new RealtimeGateway(vertx, sessionAuth, sessions, events, new CoupleMembership(couples),
         RealtimeLimits.defaults());
     this.housekeeping = new Housekeeping(vertx, clock, sessions, List.of(accountThrottle), coupleRepository,
@@ -157,6 +180,21 @@ public final class Application {
     };
   }
 
+  /** The prompt feature hears of share withdrawals; built after the share feature, so reached when called. */
+  private dev.bridgework.couple.JointSpaceListener promptsListener() {
+    return new dev.bridgework.couple.JointSpaceListener() {
+      @Override
+      public Future<Void> shareWithdrawn(String coupleId, String shareId) {
+        return prompts.shareWithdrawn(coupleId, shareId);
+      }
+
+      @Override
+      public Future<Void> coupleDissolved(String coupleId) {
+        return Future.succeededFuture(); // the couple feature tells the prompt feature itself
+      }
+    };
+  }
+
   public static Future<Application> start(Vertx vertx, AppConfig config, Clock clock) {
     boolean inMemory = Database.IN_MEMORY.equals(config.dataDir().toString());
     return vertx.executeBlocking(() -> {
@@ -165,13 +203,18 @@ public final class Application {
         })
         // A broken exercise file stops start-up here, before the database opens, naming the file.
         .compose(masterKey -> vertx.executeBlocking(ExerciseCatalog::loadFromClasspath)
-            .compose(catalog -> Database.start(vertx, config.mongoUri(), config.mongoDb(), config.dataDir(), config.mongoTimeout())
-                .map(db -> new Application(vertx, config, clock, db, masterKey, catalog))))
+            .compose(catalog -> vertx.executeBlocking(PromptCatalog::loadFromClasspath)
+            .compose(promptCatalog -> Database.start(vertx, config.mongoUri(), config.mongoDb(), config.dataDir(),
+                    config.mongoTimeout())
+                .map(db -> new Application(vertx, config, clock, db, masterKey, catalog, promptCatalog)))))
         .compose(app -> app.createIndexes().compose(v -> app.realtime.start()).compose(v -> app.deployHttp())
-            .map(v -> {
-              app.housekeeping.start();
-              return app;
-            }));
+            .map(v -> app.startSweeps()));
+  }
+
+  private Application startSweeps() {
+    counselorSweep = vertx.setPeriodic(COUNSELOR_SWEEP_MS, id -> counselors.sweep());
+    housekeeping.start();
+    return this;
   }
 
   /** A missing or unreadable PEM file stops start-up naming its key, before the database opens. */
@@ -188,8 +231,9 @@ public final class Application {
   private Future<Void> createIndexes() {
     boolean embedded = database.isEmbedded();
     return Future.all(List.of(users.createIndexes(), events.createIndexes(), sessions.createIndexes(embedded),
-        accountThrottle.createIndexes(embedded), coupleRepository.createIndexes(embedded), shares.createIndexes(), reviewRepository.createIndexes(),
-        parts.createIndexes(), reflections.createIndexes(), checkins.createIndexes(), kept.createIndexes())).mapEmpty();
+        accountThrottle.createIndexes(embedded), coupleRepository.createIndexes(embedded), shares.createIndexes(),
+        reviewRepository.createIndexes(), parts.createIndexes(), reflections.createIndexes(), checkins.createIndexes(),
+        kept.createIndexes(), counselors.createIndexes(), prompts.createIndexes(), held.createIndexes())).mapEmpty();
   }
 
   private List<FeatureRoutes> features() {
@@ -199,11 +243,18 @@ public final class Application {
     features.add(new FeatureRoutes("/api/couple", new CoupleRoutes(vertx, couples, sessionAuth).router()));
     features.add(new FeatureRoutes("/api/shares", new ShareRoutes(vertx, shares, couples, sessionAuth).router()));
     features.add(new FeatureRoutes("/api/reviews", new ReviewRoutes(vertx, reviews, sessionAuth).router()));
+    // Before "/api/counselor": that prefix also matches "/api/counselor-grants".
+    features.add(new FeatureRoutes("/api/counselor-grants", new GrantRoutes(vertx, counselors, sessionAuth).router()));
+    features.add(new FeatureRoutes("/api/counselor", new CounselorRoutes(vertx, counselors).router()));
     features.add(new FeatureRoutes("/api/exercises", new ExerciseRoutes(vertx, catalog, sessionAuth).router()));
     features.add(new FeatureRoutes("/api/reflections", new ReflectionRoutes(vertx, reflections, sessionAuth).router()));
     features.add(new FeatureRoutes("/api/parts", new PartsRoutes(vertx, parts, sessionAuth).router()));
     features.add(new FeatureRoutes("/api/checkins", new CheckinRoutes(vertx, checkins, sessionAuth).router()));
     features.add(new FeatureRoutes("/api/kept", new KeptRoutes(vertx, kept, sessionAuth).router()));
+    PromptRoutes promptRoutes = new PromptRoutes(vertx, prompts, couples, sessionAuth);
+    features.add(new FeatureRoutes("/api/prompt-catalog", promptRoutes.catalogRouter()));
+    features.add(new FeatureRoutes("/api/prompts", promptRoutes.router()));
+    features.add(new FeatureRoutes("/api/held", new HeldRoutes(vertx, held, sessionAuth).router()));
     return features;
   }
 
@@ -282,6 +333,7 @@ public final class Application {
 
   public Future<Void> close() {
     housekeeping.stop();
+    if (counselorSweep != -1) vertx.cancelTimer(counselorSweep);
     return realtime.close().transform(ignored -> undeployAll());
   }
 

@@ -86,6 +86,13 @@ public final class BriefRenderer {
     return ack == null ? "" : ACKS.getOrDefault(ack, ack);
   }
 
+  /** "Shared by Alice", or for answers revealed together (a {@code pair} share) "Answered apart by Alice & Bob". */
+  static String sharedBy(Brief brief, JsonObject share, boolean markdown) {
+    String names = "pair".equals(share.getString("kind")) ? "Answered apart, revealed together: " + brief.names()
+        : "Shared by " + brief.nameOf(share.getString("authorId"));
+    return markdown ? mdInline(names) : names;
+  }
+
   // ---------------------------------------------------------------- Markdown
 
   public String markdown(Brief brief) {
@@ -99,12 +106,16 @@ public final class BriefRenderer {
     for (Brief.Item item : brief.items()) {
       JsonObject share = item.share();
       md.append("## ").append(number++).append(". ").append(mdInline(share.getString("title", ""))).append("\n\n");
-      md.append("Shared by ").append(mdInline(brief.nameOf(share.getString("authorId"))));
+      md.append(sharedBy(brief, share, true));
       String intent = intentLabel(share.getString("intent"));
       if (intent != null) md.append(" · Intent: ").append(mdInline(intent));
       md.append("\n\n");
       for (Object o : excerpts(share)) {
-        md.append(mdBlock(((JsonObject) o).getString("text", ""), "> ", "> ")).append("\n\n");
+        JsonObject excerpt = (JsonObject) o;
+        if (excerpt.getString("authorId") != null) {
+          md.append("**").append(mdInline(brief.nameOf(excerpt.getString("authorId")))).append(" answered:**\n\n");
+        }
+        md.append(mdBlock(excerpt.getString("text", ""), "> ", "> ")).append("\n\n");
       }
       String note = share.getString("note");
       if (note != null && !note.isBlank()) {
@@ -195,12 +206,16 @@ public final class BriefRenderer {
       JsonObject share = item.share();
       String author = brief.nameOf(share.getString("authorId"));
       h.append("<section>\n<h2 dir=\"auto\">").append(number++).append(". ").append(x(share.getString("title", ""))).append("</h2>\n");
-      h.append("<p class=\"meta\">Shared by ").append(x(author));
+      h.append("<p class=\"meta\">").append(x(sharedBy(brief, share, false)));
       String intent = intentLabel(share.getString("intent"));
       if (intent != null) h.append(" · Intent: ").append(x(intent));
       h.append("</p>\n");
       for (Object o : excerpts(share)) {
-        h.append("<blockquote><p class=\"text\" dir=\"auto\">").append(x(((JsonObject) o).getString("text", "")))
+        JsonObject excerpt = (JsonObject) o;
+        if (excerpt.getString("authorId") != null) {
+          h.append("<p class=\"meta\">").append(x(brief.nameOf(excerpt.getString("authorId")))).append(" answered:</p>\n");
+        }
+        h.append("<blockquote><p class=\"text\" dir=\"auto\">").append(x(excerpt.getString("text", "")))
             .append("</p></blockquote>\n");
       }
       String note = share.getString("note");
@@ -280,6 +295,40 @@ public final class BriefRenderer {
   /** The PDF of {@link #html}: blocking (layout, font parsing, subsetting), call it off the event loop. */
   public byte[] pdf(Brief brief) {
     return Pdf.RENDERER.render(html(brief));
+  }
+
+  // ---------------------------------------------------------------- JSON (the counselor's read-only page)
+
+  /**
+   * The same content as the other formats, as data for the counselor's page (docs/COUNSELOR.md):
+   * names and labels resolved, no ids of people, shares or private work, nothing off the agenda.
+   */
+  public JsonObject json(Brief brief) {
+    JsonArray items = new JsonArray();
+    for (Brief.Item item : brief.items()) {
+      JsonObject share = item.share();
+      JsonArray excerpts = new JsonArray();
+      for (Object o : excerpts(share)) excerpts.add(((JsonObject) o).getString("text", ""));
+      JsonArray responses = new JsonArray();
+      for (JsonObject r : responses(share)) {
+        responses.add(new JsonObject().put("by", brief.nameOf(r.getString("authorId"))).put("kind", r.getString("kind"))
+            .put("text", responseText(r)).put("at", r.getString("createdAt")));
+      }
+      JsonArray notes = new JsonArray();
+      for (Brief.Member m : notesBy(brief, item)) {
+        notes.add(new JsonObject().put("by", m.displayName()).put("text", item.notes().get(m.id())));
+      }
+      String note = share.getString("note");
+      items.add(new JsonObject().put("title", share.getString("title", ""))
+          .put("sharedBy", brief.nameOf(share.getString("authorId")))
+          .put("intent", intentLabel(share.getString("intent")))
+          .put("excerpts", excerpts)
+          .put("note", note == null || note.isBlank() ? null : note)
+          .put("responses", responses)
+          .put("notes", notes));
+    }
+    return new JsonObject().put("title", "Counseling brief").put("names", brief.names())
+        .put("date", brief.date().toString()).put("items", items);
   }
 
   // ---------------------------------------------------------------- shared helpers
