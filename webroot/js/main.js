@@ -3,10 +3,11 @@ import { h, replaceChildren } from './dom.js';
 import { apiEvents } from './api.js';
 import { realtime } from './realtime.js';
 import { session, refreshSession } from './store.js';
-import { navigate, setRouter, endSession, unsavedGuards, lockNow, secureIfNeeded } from './app.js';
+import { navigate, setRouter, endSession, unsavedGuards, lockNow, secureIfNeeded, afterDissolved } from './app.js';
 import { announce } from './ui.js';
 import { vault } from './vault.js';
 import { requireSecureContext } from './secure.js';
+import { unread } from './notify.js';
 import { signin, signup, forgot } from './views/auth.js';
 import unlock from './views/unlock.js';
 import kept from './views/kept.js';
@@ -21,12 +22,14 @@ import joint from './views/joint.js';
 import share from './views/share.js';
 import review from './views/review.js';
 import account from './views/account.js';
+import prompts from './views/prompts.js';
+import held from './views/held.js';
 import help from './views/help.js';
 import { wireCare, bounceIfAway } from './care.js';
 
 const ROUTES = {
   signin, signup, forgot, home, exercises, run: runner, reflections, parts, checkins, kept,
-  couple, joint, share, review, account,
+  couple, joint, share, review, account, prompts, held,
   help,
 };
 // Which nav entry is "current" for routes that are not in the nav themselves.
@@ -92,6 +95,7 @@ function route() {
     main.appendChild(h('p', { class: 'form-error', role: 'alert' }, 'This page could not be shown. Please try again.'));
   }
   current = { name, cleanup };
+  if (signedIn) unread.routed(name); else unread.reset();
   if (!firstRoute) {
     window.scrollTo(0, 0);
     const heading = main.querySelector('[data-page-title]');
@@ -175,18 +179,10 @@ function wire() {
     if (msg.kind === 'couple.joined') {
       refreshSession().then(() => announce('Your partner joined your joint space.')).catch(() => {});
     } else if (msg.kind === 'couple.dissolved') {
-      // The partner who stays sees who left and when at once, from the event itself (the server
-      // records the same notice for GET /api/me a moment later; docs/SAFETY.md "Endings").
-      const d = msg.data || {};
-      const me = session.state.user;
-      const ending = d.by && me && d.by.id !== me.id ? { partnerName: d.by.displayName, reason: d.reason || 'left', at: d.at } : null;
-      session.set({ couple: null, partnerOnline: false, ...(ending ? { ending } : {}) });
-      announce(ending ? `${ending.partnerName} left the joint space.` : 'The joint space was closed.');
-      // What each partner keeps arrives unsealed: seal it now (docs/ENCRYPTION.md).
-      refreshSession().catch(() => {}).then(() => {
-        if (ending && !session.state.ending && !session.state.couple) session.set({ ending });
-        return secureIfNeeded(true);
-      });
+      session.set({ couple: null, partnerOnline: false });
+      announce('The joint space was closed.');
+      // Who left, and what each partner keeps (unsealed until sealed here): docs/ENCRYPTION.md.
+      afterDissolved(msg.data).catch(() => {});
     }
   });
   realtime.addEventListener('resync', (e) => {

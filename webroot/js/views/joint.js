@@ -158,14 +158,16 @@ class ShareCard {
     const share = this.share;
     const myId = this.me && this.me.id;
     const myAck = (share.responses || []).find((r) => r.authorId === myId && r.kind === 'ack');
+    // A pair (answers revealed together) holds both partners' words: both acknowledge, either withdraws, nobody edits.
+    const pair = share.kind === 'pair';
     // Intent first (docs/SAFETY.md "A quieter joint space"): "just listen" offers acknowledgements
     // and a reply only on request; "respond" and "discuss" invite one.
     const listen = share.intent === 'listen';
-    const invite = this.mine ? null : h('p', { class: 'intent-hint', 'data-testid': 'intent-hint', 'data-intent': share.intent },
+    const invite = this.mine || pair ? null : h('p', { class: 'intent-hint', 'data-testid': 'intent-hint', 'data-intent': share.intent },
       listen ? `${nameOf(share.authorId)} asked you to just listen. An acknowledgement is often all that is needed.`
         : share.intent === 'discuss' ? `${nameOf(share.authorId)} would like to take this to counseling. You are welcome to reply now too.`
           : `${nameOf(share.authorId)} would like a response.`);
-    const acks = this.mine ? null : h('div', { class: 'ack-row', role: 'group', 'aria-label': 'Acknowledge' },
+    const acks = this.mine && !pair ? null : h('div', { class: 'ack-row', role: 'group', 'aria-label': 'Acknowledge' },
       Object.entries(ACKS).map(([kind, label]) => h('button', {
         type: 'button',
         class: 'btn chip-btn',
@@ -185,14 +187,16 @@ class ShareCard {
     const open = !this.commentArea.hidden;
     const reply = h('button', {
       type: 'button',
-      class: ['btn', !this.mine && !listen ? 'btn-primary' : 'btn-quiet'],
+      class: ['btn', !this.mine && !listen && !pair ? 'btn-primary' : 'btn-quiet'],
       'aria-expanded': String(open),
       'aria-controls': this.commentArea.id,
       'data-action': 'reply',
       'data-testid': 'reply-open',
       onClick: () => this.toggleReply(),
     }, !this.mine && listen ? 'Reply anyway' : 'Reply');
-    const own = this.mine ? [
+    const own = pair ? [
+      button('Withdraw', { kind: 'quiet-danger', 'data-action': 'withdraw', 'data-testid': 'share-withdraw', onClick: () => this.withdraw() }),
+    ] : this.mine ? [
       button('Edit', { 'data-action': 'edit', 'data-testid': 'share-edit', onClick: () => this.openEditor() }),
       button('Withdraw', { kind: 'quiet-danger', 'data-action': 'withdraw', 'data-testid': 'share-withdraw', onClick: () => this.withdraw() }),
     ] : null;

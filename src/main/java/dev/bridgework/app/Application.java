@@ -19,6 +19,7 @@ import dev.bridgework.realtime.EventLog;
 import dev.bridgework.review.Brief;
 import dev.bridgework.review.BriefRenderer;
 import dev.bridgework.review.JointSpace;
+import dev.bridgework.review.PdfWorkers;
 import dev.bridgework.review.ReviewRepository;
 import dev.bridgework.review.ReviewRoutes;
 import dev.bridgework.review.ReviewService;
@@ -31,10 +32,17 @@ import dev.bridgework.exercise.ExerciseCatalog;
 import dev.bridgework.exercise.ExerciseRoutes;
 import dev.bridgework.help.HelpDirectory;
 import dev.bridgework.help.HelpRoutes;
+import dev.bridgework.held.HeldRoutes;
+import dev.bridgework.held.HeldService;
 import dev.bridgework.kept.KeptRoutes;
 import dev.bridgework.kept.KeptService;
+import dev.bridgework.notify.NotificationService;
+import dev.bridgework.notify.NotifyRoutes;
 import dev.bridgework.parts.PartsRoutes;
 import dev.bridgework.parts.PartsService;
+import dev.bridgework.prompt.PromptCatalog;
+import dev.bridgework.prompt.PromptRoutes;
+import dev.bridgework.prompt.PromptService;
 import dev.bridgework.reflection.ReflectionRoutes;
 import dev.bridgework.realtime.RealtimeGateway;
 import dev.bridgework.realtime.RealtimeLimits;
@@ -104,9 +112,17 @@ public final class Application {
   final KeptService kept;
   final RealtimeGateway realtime;
   final HelpDirectory help;
+  final Throttle accountThrottle;
+  final Throttle addressThrottle;
+  final Housekeeping housekeeping;
+  /** Failed sign-ins, recoveries and joins are counted in windows of this length (README "Throttles"). */
+  static final Duration THROTTLE_WINDOW = Duration.ofMinutes(15);
+  final PromptService prompts;
+  final HeldService held;
+  final NotificationService notifications;
 
   private Application(Vertx vertx, AppConfig config, Clock clock, Database database, byte[] masterKey,
-                      ExerciseCatalog catalog, HelpDirectory help) {
+                      ExerciseCatalog catalog, PromptCatalog promptCatalog, HelpDirectory help) {
     this.vertx = vertx;
     this.config = config;
     this.clock = clock;
@@ -114,33 +130,47 @@ public final class Application {
     MongoClient mongo = database.client();
     this.users = new UserRepository(mongo);
     this.sessions = new SessionStore(mongo, clock, config.sessionIdleTimeout(), config.sessionAbsoluteTimeout());
-    this.auth = new AuthService(users, sessions, new PasswordHasher(vertx),
-        new Throttle(mongo, clock, 10, Duration.ofMinutes(15)),
-        new Throttle(mongo, clock, 100, Duration.ofMinutes(15)), clock, vertx.eventBus(),
+    this.accountThrottle = new Throttle(mongo, clock, 10, THROTTLE_WINDOW);
+    this.addressThrottle = new Throttle(mongo, clock, 100, THROTTLE_WINDOW);
+    this.auth = new AuthService(users, sessions, new PasswordHasher(vertx), accountThrottle, addressThrottle, clock, vertx.eventBus(),
         config.minKdfIterations(), AuthService.preloginSecret(masterKey));
     this.sessionAuth = new SessionAuth(sessions);
     this.vault = new Vault(mongo, masterKey);
     this.events = new EventLog(vertx, mongo, clock, vault);
     this.coupleRepository = new CoupleRepository(mongo);
     this.reviewRepository = new ReviewRepository(mongo, vault);
-    this.reviews = new ReviewService(reviewRepository, jointSpace(), events, new BriefRenderer(), vertx, clock);
+    this.reviews = new ReviewService(reviewRepository, jointSpace(), events, new BriefRenderer(),
+        new PdfWorkers(vertx, config.pdfWorkers(), config.pdfQueue()), clock);
     // Counselor links: 20 wrong tokens per client address in 15 minutes, then 429 (docs/COUNSELOR.md).
     this.counselors = new CounselorService(mongo, vault, reviews, events,
         new Throttle(mongo, clock, COUNSELOR_WRONG_TOKENS, Duration.ofMinutes(15)), clock);
     // Withdrawals and dissolutions reach every feature that keeps something of the joint space.
-    this.shares = new ShareService(mongo, coupleRepository, vault, events, clock, catalog, List.of(reviews));
+    this.shares = new ShareService(mongo, coupleRepository, vault, events, clock, catalog, List.of(reviews, promptsListener()));
+    // Answer apart, reveal together: a reveal becomes a pair share (docs/PROMPTS.md).
+    this.prompts = new PromptService(mongo, promptCatalog, shares, vault, events, clock);
+    this.held = new HeldService(mongo, vault, events, clock);
     this.kept = new KeptService(mongo, vault, events, clock);
+    this.notifications = new NotificationService(vertx, mongo, config.notifications(), events, coupleRepository, shares, users, clock,
+        masterKey);
     this.couples = new CoupleService(coupleRepository, users, vault, events,
-        new Throttle(mongo, clock, 10, Duration.ofMinutes(15)), clock, config.inviteTtl(), vertx.eventBus(), List.of(shares, reviews, counselors),
+        accountThrottle, addressThrottle, clock, config.inviteTtl(), vertx.eventBus(),
+        List.of(shares, reviews, counselors, prompts, notifications),
         new KeptWords(shares, reviews, kept, users, clock));
     this.catalog = catalog;
     this.help = help;
     this.parts = new PartsService(mongo, vault, events, clock);
     this.reflections = new ReflectionService(mongo, vault, events, clock, catalog);
     this.checkins = new CheckinService(mongo, vault, events, clock);
-    this.accountData = new AccountData(couples, shares, reflections, parts, checkins, kept, reviews, events, vault, users);
+    this.accountData = new AccountData(couples, shares, reflections, parts, checkins, kept, reviews, events, vault, users, held);
     this.realtime = new RealtimeGateway(vertx, sessionAuth, sessions, events, new CoupleMembership(couples),
         RealtimeLimits.defaults());
+    this.housekeeping = new Housekeeping(vertx, clock, sessions, List.of(accountThrottle), coupleRepository,
+        config.sweepInterval());
+  }
+
+  /** One housekeeping pass now (tests). */
+  public Future<Void> housekeeping() {
+    return housekeeping.sweep();
   }
 
   /** The couple and share features as the review feature sees them (read when called, after construction). */
@@ -164,6 +194,21 @@ public final class Application {
     };
   }
 
+  /** The prompt feature hears of share withdrawals; built after the share feature, so reached when called. */
+  private dev.bridgework.couple.JointSpaceListener promptsListener() {
+    return new dev.bridgework.couple.JointSpaceListener() {
+      @Override
+      public Future<Void> shareWithdrawn(String coupleId, String shareId) {
+        return prompts.shareWithdrawn(coupleId, shareId);
+      }
+
+      @Override
+      public Future<Void> coupleDissolved(String coupleId) {
+        return Future.succeededFuture(); // the couple feature tells the prompt feature itself
+      }
+    };
+  }
+
   public static Future<Application> start(Vertx vertx, AppConfig config, Clock clock) {
     boolean inMemory = Database.IN_MEMORY.equals(config.dataDir().toString());
     return vertx.executeBlocking(() -> {
@@ -173,15 +218,19 @@ public final class Application {
         // A broken exercise file stops start-up here, before the database opens, naming the file.
         // So does a broken help file (config/help.yaml), naming the entry.
         .compose(masterKey -> vertx.executeBlocking(ExerciseCatalog::loadFromClasspath)
-            .compose(catalog -> vertx.executeBlocking(() -> HelpDirectory.load(config.helpFile()))
-            .compose(help -> Database.start(vertx, config.mongoUri(), config.mongoDb(), config.dataDir())
-                .map(db -> new Application(vertx, config, clock, db, masterKey, catalog, help)))))
+            .compose(catalog -> vertx.executeBlocking(PromptCatalog::loadFromClasspath)
+            .compose(promptCatalog -> vertx.executeBlocking(() -> HelpDirectory.load(config.helpFile()))
+            .compose(help -> Database.start(vertx, config.mongoUri(), config.mongoDb(), config.dataDir(),
+                    config.mongoTimeout())
+                .map(db -> new Application(vertx, config, clock, db, masterKey, catalog, promptCatalog, help))))))
         .compose(app -> app.createIndexes().compose(v -> app.realtime.start()).compose(v -> app.deployHttp())
             .map(v -> app.startSweeps()));
   }
 
   private Application startSweeps() {
+    notifications.start();
     counselorSweep = vertx.setPeriodic(COUNSELOR_SWEEP_MS, id -> counselors.sweep());
+    housekeeping.start();
     return this;
   }
 
@@ -197,15 +246,18 @@ public final class Application {
   }
 
   private Future<Void> createIndexes() {
-    return Future.all(List.of(users.createIndexes(), events.createIndexes(),
-        coupleRepository.createIndexes(), shares.createIndexes(), reviewRepository.createIndexes(),
-        parts.createIndexes(), reflections.createIndexes(), checkins.createIndexes(), kept.createIndexes(),
-        counselors.createIndexes())).mapEmpty();
+    boolean embedded = database.isEmbedded();
+    return Future.all(List.of(users.createIndexes(), events.createIndexes(), sessions.createIndexes(embedded),
+        accountThrottle.createIndexes(embedded), coupleRepository.createIndexes(embedded), shares.createIndexes(),
+        reviewRepository.createIndexes(), parts.createIndexes(), reflections.createIndexes(), checkins.createIndexes(),
+        kept.createIndexes(), counselors.createIndexes(), prompts.createIndexes(), held.createIndexes(), notifications.createIndexes())).mapEmpty();
   }
 
   private List<FeatureRoutes> features() {
     List<FeatureRoutes> features = new ArrayList<>();
     features.add(new FeatureRoutes("/api/auth", new AuthRoutes(vertx, auth, sessionAuth, sessions).router()));
+    // Before /api/me: these are mounted on their own longer prefixes (/api/me/notifications, ...).
+    features.addAll(new NotifyRoutes(vertx, notifications, couples, sessionAuth).features());
     features.add(new FeatureRoutes("/api/me", new AccountRoutes(vertx, auth, sessionAuth, accountData).router()));
     features.add(new FeatureRoutes("/api/couple", new CoupleRoutes(vertx, couples, sessionAuth).router()));
     features.add(new FeatureRoutes("/api/shares", new ShareRoutes(vertx, shares, couples, sessionAuth).router()));
@@ -218,6 +270,10 @@ public final class Application {
     features.add(new FeatureRoutes("/api/parts", new PartsRoutes(vertx, parts, sessionAuth).router()));
     features.add(new FeatureRoutes("/api/checkins", new CheckinRoutes(vertx, checkins, sessionAuth).router()));
     features.add(new FeatureRoutes("/api/kept", new KeptRoutes(vertx, kept, sessionAuth).router()));
+    PromptRoutes promptRoutes = new PromptRoutes(vertx, prompts, couples, sessionAuth);
+    features.add(new FeatureRoutes("/api/prompt-catalog", promptRoutes.catalogRouter()));
+    features.add(new FeatureRoutes("/api/prompts", promptRoutes.router()));
+    features.add(new FeatureRoutes("/api/held", new HeldRoutes(vertx, held, sessionAuth).router()));
     features.add(new FeatureRoutes("/api/help", new HelpRoutes(vertx, help).router()));
     return features;
   }
@@ -235,7 +291,7 @@ public final class Application {
     List<HttpVerticle> deployed = new ArrayList<>();
     return vertx.deployVerticle(() -> {
           HttpVerticle verticle = new HttpVerticle(config.httpHost(), port, tls, clientInfo, originGuard, health, realtime,
-              this::features, "webroot");
+              this::features, "webroot", config.requestTimeout());
           synchronized (deployed) {
             deployed.add(verticle);
           }
@@ -291,13 +347,18 @@ public final class Application {
     return vertx;
   }
 
+  public NotificationService notifications() {
+    return notifications;
+  }
+
   public RealtimeGateway realtime() {
     return realtime;
   }
 
   public Future<Void> close() {
+    housekeeping.stop();
     if (counselorSweep != -1) vertx.cancelTimer(counselorSweep);
-    return realtime.close().transform(ignored -> undeployAll());
+    return notifications.close().transform(n -> realtime.close()).transform(ignored -> undeployAll());
   }
 
   private Future<Void> undeployAll() {

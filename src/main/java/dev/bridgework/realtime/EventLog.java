@@ -65,6 +65,32 @@ public final class EventLog {
     return Stream.SELF.equals(stream.type());
   }
 
+  /**
+   * Told of every stored event before it is published (notifications, issue #16): by the time a
+   * client hears of an event, what the listener recorded about it is there. A listener's failure is
+   * logged and never fails the append: the data change and its event already happened.
+   */
+  public interface AppendListener {
+    Future<Void> appended(Stream stream, JsonObject event);
+  }
+
+  private final List<AppendListener> appendListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  public void onAppend(AppendListener listener) {
+    appendListeners.add(listener);
+  }
+
+  private Future<Void> tellListeners(Stream stream, JsonObject event) {
+    Future<Void> chain = Future.succeededFuture();
+    for (AppendListener listener : appendListeners) {
+      chain = chain.compose(v -> Future.<Void>succeededFuture().compose(x -> listener.appended(stream, event)).recover(e -> {
+        LOG.warn("An append listener failed on {} {}: {}", stream.id(), event.getString("kind"), e.toString());
+        return Future.succeededFuture();
+      }));
+    }
+    return chain;
+  }
+
   public Future<Void> createIndexes() {
     return mongo.createIndexWithOptions(EVENTS,
         new JsonObject().put("stream", 1).put("key", 1).put("seq", 1),
@@ -81,7 +107,7 @@ public final class EventLog {
           .put("key", stream.key()).put("seq", seq).put("kind", kind).put("at", event.getString("at"));
       if (key == null) doc.put("data", data);
       else doc.put("sealed", key.sealJson(data));
-      return insert(doc, INSERT_ATTEMPTS).map(v -> {
+      return insert(doc, INSERT_ATTEMPTS).compose(v -> tellListeners(stream, event)).map(v -> {
         vertx.eventBus().publish(stream.address(), event);
         return event;
       });

@@ -247,6 +247,16 @@ class AuthorizationMatrixTest {
     return m;
   }
 
+  static JsonObject reminderBody() {
+    return new JsonObject().put("dueAt", "2030-01-01T09:00:00Z").put("channel", "app");
+  }
+
+  /** The owner's id with a signature that is not the server's. */
+  static String forgedToken(World w) {
+    java.util.Base64.Encoder b64 = java.util.Base64.getUrlEncoder().withoutPadding();
+    return b64.encodeToString(w.owner.id().getBytes(java.nio.charset.StandardCharsets.UTF_8)) + "." + b64.encodeToString(new byte[32]);
+  }
+
   static final Map<Role, Integer> PRIVATE_READ = expect(200, 404, 404, 404, 401);
   static final Map<Role, Integer> HIDDEN = expect(404, 404, 404, 404, 401);
 
@@ -381,9 +391,118 @@ class AuthorizationMatrixTest {
         sealer(c).keptBody(t.id("kept"), new JsonObject().put("source", "share").put("title", "overwritten"), 1)), PRIVATE_READ));
     rows.add(new Row("DELETE /api/kept/:id", "own", aKept, (c, t) -> c.delete("/api/kept/" + t.id("kept")),
         expect(204, 404, 404, 404, 401)));
+    promptRows(rows);
+
+    // --- notifications (issue #16): every route is the caller's own; unsubscribe needs no session, only a signed token ---
+    Function<World, Target> aReminder = w -> {
+      String reminderId = UUID.randomUUID().toString();
+      var r = w.owner.put("/api/me/reminders/" + reminderId, reminderBody());
+      assertEquals(201, r.statusCode(), r.bodyAsString());
+      return ids("reminder", reminderId);
+    };
+    rows.add(new Row("GET /api/me/notifications", "own", none, (c, t) -> c.get("/api/me/notifications"), expect(200, 200, 200, 200, 401)));
+    rows.add(new Row("PUT /api/me/notifications", "own", none, (c, t) -> c.put("/api/me/notifications",
+        new JsonObject().put("receipts", false)), expect(200, 200, 200, 200, 401)));
+    rows.add(new Row("PUT /api/me/seen", "own", none, (c, t) -> c.put("/api/me/seen", new JsonObject().put("couple", 0)),
+        expect(200, 200, 200, 200, 401)));
+    rows.add(new Row("GET /api/me/unread", "own", none, (c, t) -> c.get("/api/me/unread"), expect(200, 200, 200, 200, 401)));
+    rows.add(new Row("GET /api/me/receipts", "own", none, (c, t) -> c.get("/api/me/receipts"), expect(200, 200, 200, 409, 401)));
+    rows.add(new Row("GET /api/me/reminders", "own", aReminder, (c, t) -> c.get("/api/me/reminders"), expect(200, 200, 200, 200, 401)));
+    rows.add(new Row("PUT /api/me/reminders/:id", "own", aReminder, (c, t) -> c.put("/api/me/reminders/" + t.id("reminder"),
+        reminderBody()), expect(200, 404, 404, 404, 401)));
+    rows.add(new Row("DELETE /api/me/reminders/:id", "own", aReminder, (c, t) -> c.delete("/api/me/reminders/" + t.id("reminder")),
+        expect(204, 404, 404, 404, 401)));
+    rows.add(new Row("GET /api/unsubscribe", "forged token", none, (c, t) -> c.get("/api/unsubscribe?token=" + forgedToken(world)),
+        expect(404, 404, 404, 404, 404)));
+    rows.add(new Row("POST /api/unsubscribe", "forged token", none, (c, t) -> c.post("/api/unsubscribe?token=" + forgedToken(world),
+        new JsonObject()), expect(404, 404, 404, 404, 404)));
+
     counselorRows(rows);
     careRows(rows);
     return rows;
+  }
+
+  // ---- prompts to answer apart and held words (docs/PROMPTS.md) --------------------------------
+
+  /** An open prompt the owner proposed, nobody has answered yet. */
+  static Target askedPrompt(World w) {
+    String id = UUID.randomUUID().toString();
+    assertEquals(201, w.owner.put("/api/prompts/" + id, new JsonObject().put("promptId", "data-longing")).statusCode());
+    return ids("prompt", id);
+  }
+
+  /**
+   * An open prompt the owner proposed and answered (their answer held, the partner's not yet in).
+   * Held answers are stored padded to a fixed size, which makes every database snapshot bigger: only
+   * the rows about answers use this state.
+   */
+  static Target openPrompt(World w) {
+    Target t = askedPrompt(w);
+    var r = w.owner.put("/api/prompts/" + t.id("prompt") + "/answer", new JsonObject().put("answers",
+        new JsonObject().put("longing", SECRET + " held answer")));
+    assertEquals(200, r.statusCode(), r.bodyAsString());
+    return t;
+  }
+
+  static Target revealedPrompt(World w) {
+    Target t = openPrompt(w);
+    var r = w.partner.put("/api/prompts/" + t.id("prompt") + "/answer", new JsonObject().put("answers",
+        new JsonObject().put("longing", "the partner's answer")));
+    assertEquals("revealed", r.bodyAsJsonObject().getString("status"), r.bodyAsString());
+    return t;
+  }
+
+  static Target cancelledPrompt(World w) {
+    Target t = openPrompt(w);
+    assertEquals(204, w.partner.delete("/api/prompts/" + t.id("prompt")).statusCode());
+    return t;
+  }
+
+  static String held(Api owner) {
+    String id = UUID.randomUUID().toString();
+    var r = owner.put("/api/held/" + id, new JsonObject().put("sealed", owner.keys().seal("held", id,
+        new JsonObject().put("type", "share").put("share", new JsonObject().put("title", SECRET + " held")))));
+    assertEquals(201, r.statusCode(), r.bodyAsString());
+    PRIVATE_IDS.add(id);
+    return id;
+  }
+
+  static void promptRows(List<Row> rows) {
+    Function<World, Target> none = w -> ids();
+    rows.add(new Row("GET /api/prompt-catalog", "catalog", none, (c, t) -> c.get("/api/prompt-catalog"), expect(200, 200, 200, 200, 401)));
+    rows.add(new Row("GET /api/prompt-catalog/:id", "catalog", none, (c, t) -> c.get("/api/prompt-catalog/after-a-hard-moment"),
+        expect(200, 200, 200, 200, 401)));
+    rows.add(new Row("GET /api/prompts", "open", AuthorizationMatrixTest::askedPrompt, (c, t) -> c.get("/api/prompts"),
+        expect(200, 200, 200, 409, 401)));
+    for (var state : Map.<String, Function<World, Target>>of("open", AuthorizationMatrixTest::askedPrompt,
+        "revealed", AuthorizationMatrixTest::revealedPrompt, "cancelled", AuthorizationMatrixTest::cancelledPrompt).entrySet()) {
+      String name = state.getKey();
+      Function<World, Target> target = state.getValue();
+      boolean open = name.equals("open");
+      boolean gone = name.equals("cancelled");
+      Map<Role, Integer> read = gone ? HIDDEN : expect(200, 200, 404, 404, 401);
+      rows.add(new Row("GET /api/prompts/:id", name, target, (c, t) -> c.get("/api/prompts/" + t.id("prompt")), read));
+      // Asking the same question again is harmless, whoever asks (a cancelled id is free to ask again).
+      rows.add(new Row("PUT /api/prompts/:id", name, target, (c, t) -> c.put("/api/prompts/" + t.id("prompt"),
+          new JsonObject().put("promptId", "data-longing")), gone ? expect(201, 201, 201, 404, 401) : read));
+      rows.add(new Row("DELETE /api/prompts/:id", name, target, (c, t) -> c.delete("/api/prompts/" + t.id("prompt")),
+          gone ? HIDDEN : open ? expect(204, 204, 404, 404, 401) : expect(409, 409, 404, 404, 401)));
+      // The owner answered already (a different answer is a 409); the partner's answer completes the pair.
+      Function<World, Target> answered = open ? AuthorizationMatrixTest::openPrompt : target;
+      rows.add(new Row("PUT /api/prompts/:id/answer", name, answered, (c, t) -> c.put("/api/prompts/" + t.id("prompt") + "/answer",
+          new JsonObject().put("answers", new JsonObject().put("longing", "an answer from someone"))),
+          gone ? HIDDEN : open ? expect(409, 200, 404, 404, 401) : expect(409, 409, 404, 404, 401)));
+      rows.add(new Row("DELETE /api/prompts/:id/answer", name, answered, (c, t) -> c.delete("/api/prompts/" + t.id("prompt") + "/answer"),
+          gone ? HIDDEN : open ? expect(204, 404, 404, 404, 401) : expect(409, 409, 404, 404, 401)));
+    }
+    Function<World, Target> aHeld = w -> ids("held", held(w.owner));
+    rows.add(new Row("GET /api/held", "own", aHeld, (c, t) -> c.get("/api/held"), expect(200, 200, 200, 200, 401)));
+    rows.add(new Row("GET /api/held/:id", "own", aHeld, (c, t) -> c.get("/api/held/" + t.id("held")), PRIVATE_READ));
+    rows.add(new Row("PUT /api/held/:id", "own", aHeld, (c, t) -> c.put("/api/held/" + t.id("held"), new JsonObject()
+        .put("sealed", sealer(c).keys().seal("held", t.id("held"), new JsonObject().put("type", "share"))).put("version", 1)),
+        PRIVATE_READ));
+    rows.add(new Row("DELETE /api/held/:id", "own", aHeld, (c, t) -> c.delete("/api/held/" + t.id("held")),
+        expect(204, 404, 404, 404, 401)));
   }
 
   // ---- counselor access (docs/COUNSELOR.md) -----------------------------------------------------
