@@ -2,6 +2,7 @@
 // the theme switch, and the optional auto-lock after idle time. Preferences here are per device
 // and never private: the theme, the auto-lock minutes, whether the welcome tour was seen.
 import { vault } from './vault.js';
+import { unsavedGuards } from './app.js';
 
 /** The neutral page the quick exit goes to; it says nothing about Bridgework. */
 export const NEUTRAL_URL = '/away.html';
@@ -28,6 +29,9 @@ function write(storage, key, value) {
  * replaces this history entry. Earlier Bridgework entries bounce to it (see {@link bounceIfAway}).
  */
 export function quickExit() {
+  // No "Leave site?" prompt may stand in the way: words typed in the last second or two before
+  // the autosave are given up for an exit that never waits (docs/SAFETY.md).
+  unsavedGuards.clear();
   try { vault.lock(); } catch { /* leave anyway */ }
   try { sessionStorage.clear(); } catch { /* unavailable */ }
   write(sessionStorage, AWAY, String(Date.now()));
