@@ -176,9 +176,11 @@ public final class ReviewService implements JointSpaceListener {
         if (stored == null) return retry(() -> close(coupleId, reviewId, carryOver, attempts - 1), attempts);
         List<String> discussed = stored.agenda().stream().map(Review.AgendaItem::shareId)
             .filter(id -> !carryOver.contains(id)).toList();
+        // review.closed first (the stream's next event after the review's own changes), then one
+        // share.flagged per share that changed.
         return repo.releaseSlot(coupleId, reviewId)
-            .compose(v -> joint.reviewClosed(coupleId, discussed, carryOver, stored.closedAt()))
             .compose(v -> events.append(Stream.couple(coupleId), CLOSED, stored.toJson()))
+            .compose(v -> joint.reviewClosed(coupleId, discussed, carryOver, stored.closedAt()))
             .map(stored);
       });
     });

@@ -116,11 +116,11 @@ class ReviewClosingTest {
     assertFalse(s3.getBoolean("counseling"));
     assertEquals(closed.getString("closedAt"), s3.getString("discussedAt"));
 
-    // The couple stream tells both screens: one share.flagged per changed share, then review.closed.
+    // The couple stream tells both screens: review.closed, then one share.flagged per changed share.
     List<JsonObject> after = events(c.id()).subList((int) before, events(c.id()).size());
     List<String> kinds = after.stream().map(e -> e.getString("kind")).toList();
-    assertEquals(List.of("share.flagged", "share.flagged", "review.closed"), kinds, after.toString());
-    assertTrue(after.get(0).getJsonObject("data").containsKey("discussedAt"));
+    assertEquals(List.of("review.closed", "share.flagged", "share.flagged"), kinds, after.toString());
+    assertTrue(after.get(1).getJsonObject("data").containsKey("discussedAt"));
 
     // The next review starts with what was carried over, and nothing that was settled.
     JsonObject next = startReview(c.alice());
