@@ -279,6 +279,25 @@ class CareBrowserTest extends BrowserTestSupport {
   }
 
   @Test
+  void onAPhoneTheRunnersQuestionIsAboveTheFoldAndTheSaveStateIsPlain() {
+    Api a = server.register("Pat");
+    try (Person pat = Person.phone(browser, server, "Pat").signInAs(a)) {
+      pat.go("#/run/mirror-recent-moment/" + UUID.randomUUID());
+      pat.id("step-text").fill("We planned a quiet evening and I ended up alone.");
+      assertThat(pat.id("save-state")).hasAttribute("data-state", "saved");
+      assertThat(pat.id("save-state")).containsText("Saved");
+      pat.id("runner-next").click();
+      assertThat(pat.id("runner")).hasAttribute("data-compact", "");
+      var prompt = pat.id("step-prompt").boundingBox();
+      assertTrue(prompt.y + prompt.height <= Person.PHONE_H, "the question is above the fold: " + prompt.y);
+      // One instruction per step: the feelings step's hint says how to choose, the picker does not repeat it.
+      assertThat(pat.id("runner-step")).containsText("Pick as many words as fit");
+      assertThat(pat.id("runner-step")).not().containsText("Choose any that fit");
+      pat.assertNoProblems();
+    }
+  }
+
+  @Test
   void careScreensHaveNoSeriousViolationsInBothThemesAtDesktopAndPhoneWidth() {
     Api a = server.register("Alex");
     Api b = server.register("Sam");
