@@ -45,6 +45,11 @@ class CareBrowserTest extends BrowserTestSupport {
     assertEquals(200, api.put("/api/shares/" + shareId + "/counseling", new JsonObject().put("flag", true)).statusCode());
   }
 
+  /** Colours are checked once a theme change's transitions (buttons fade their background) have ended. */
+  private static void settled(Person p) {
+    p.page.waitForFunction("() => document.getAnimations().every((a) => a.playState !== 'running')");
+  }
+
   private static void openHelpFrom(Person p, String hash) {
     p.go(hash);
     p.id("get-help").click();
@@ -316,6 +321,7 @@ class CareBrowserTest extends BrowserTestSupport {
           for (int[] size : new int[][] {{Person.DESKTOP_W, Person.DESKTOP_H}, {Person.PHONE_W, Person.PHONE_H}}) {
             alex.page.setViewportSize(size[0], size[1]);
             String where = hash + " " + theme + " at " + size[0] + "px";
+            settled(alex);
             alex.axeProblems().forEach(v -> failures.add(where + ": " + v));
             if (size[0] == Person.PHONE_W && alex.overflowsSideways()) failures.add(where + ": wider than the screen");
           }
@@ -327,6 +333,7 @@ class CareBrowserTest extends BrowserTestSupport {
       alex.go("#/help");
       alex.id("theme-toggle").click();
       assertThat(alex.page.locator("html")).hasAttribute("data-theme", "dark");
+      settled(alex);
       alex.axeProblems().forEach(v -> failures.add("#/help switched to dark: " + v));
       alex.page.reload();
       assertThat(alex.page.locator("html")).hasAttribute("data-theme", "dark");
