@@ -140,6 +140,11 @@ public final class Application {
       public Future<List<JsonObject>> sharesOf(String coupleId) {
         return shares.sharesOf(coupleId).map(list -> list.stream().map(Share::toJson).toList());
       }
+
+      @Override
+      public Future<JsonObject> shareOf(String coupleId, String shareId) {
+        return shares.find(coupleId, shareId).map(share -> share == null ? null : share.toJson());
+      }
     };
   }
 
