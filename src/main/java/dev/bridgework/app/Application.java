@@ -13,6 +13,7 @@ import dev.bridgework.couple.CoupleRepository;
 import dev.bridgework.couple.CoupleRoutes;
 import dev.bridgework.couple.CoupleService;
 import dev.bridgework.realtime.EventLog;
+import dev.bridgework.realtime.Outbox;
 import dev.bridgework.review.Brief;
 import dev.bridgework.review.BriefRenderer;
 import dev.bridgework.review.JointSpace;
@@ -72,6 +73,8 @@ public final class Application {
   private final Database database;
   private final List<String> deployments = new ArrayList<>();
   private int port;
+  private long sweepTimer = -1;
+  static final Duration SWEEP_EVERY = Duration.ofSeconds(30);
 
   // Shared services, built once and used by every HTTP verticle instance.
   final UserRepository users;
@@ -158,7 +161,8 @@ public final class Application {
         .compose(masterKey -> vertx.executeBlocking(ExerciseCatalog::loadFromClasspath)
             .compose(catalog -> Database.start(vertx, config.mongoUri(), config.mongoDb(), config.dataDir())
                 .map(db -> new Application(vertx, config, clock, db, masterKey, catalog))))
-        .compose(app -> app.createIndexes().compose(v -> app.realtime.start()).compose(v -> app.deployHttp()).map(app));
+        .compose(app -> app.createIndexes().compose(v -> app.sweepEvents()).compose(v -> app.realtime.start())
+            .compose(v -> app.deployHttp()).map(app));
   }
 
   /** A missing or unreadable PEM file stops start-up naming its key, before the database opens. */
@@ -170,6 +174,20 @@ public final class Application {
         throw new IllegalArgumentException(key + ": cannot read the PEM file '" + file + "'");
       }
     });
+  }
+
+  /**
+   * Completes the events that changes cut off by a crash still owe (ARCHITECTURE.md "No change
+   * without its event"), before serving, then every {@link #SWEEP_EVERY}. The embedded database
+   * belongs to this process alone, so at start-up nothing else can be in flight and every listed
+   * change is taken up; on a shared MongoDB another node may be mid-request, so only changes older
+   * than {@link Outbox#GRACE} are.
+   */
+  private Future<Void> sweepEvents() {
+    return events.outbox().sweep(database.isEmbedded() ? Duration.ZERO : Outbox.GRACE)
+        .onSuccess(n -> { if (n > 0) LOG.info("Completed {} event(s) owed by changes cut off earlier", n); })
+        .onSuccess(n -> sweepTimer = events.outbox().sweepEvery(vertx, SWEEP_EVERY))
+        .mapEmpty();
   }
 
   private Future<Void> createIndexes() {
@@ -267,6 +285,7 @@ public final class Application {
   }
 
   public Future<Void> close() {
+    if (sweepTimer >= 0) vertx.cancelTimer(sweepTimer);
     return realtime.close().transform(ignored -> undeployAll());
   }
 

@@ -189,6 +189,6 @@ public final class Outbox {
 
   /** Sweeps now and then every {@code every}; answers the timer id (cancel it on shutdown). */
   public long sweepEvery(Vertx vertx, Duration every) {
-    return vertx.setPeriodic(0, every.toMillis(), id -> sweep(GRACE).onFailure(e -> LOG.warn("Event sweep failed: {}", e.toString())));
+    return vertx.setPeriodic(every.toMillis(), id -> sweep(GRACE).onFailure(e -> LOG.warn("Event sweep failed: {}", e.toString())));
   }
 }
