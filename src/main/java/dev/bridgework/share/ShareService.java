@@ -77,7 +77,9 @@ public final class ShareService implements JointSpaceListener {
 
       @Override
       public Future<Void> afterDeleted(String docId, Mark mark) {
-        return repo.unlist(mark.key(), docId).compose(v -> inTurn(listeners, l -> l.shareWithdrawn(mark.key(), docId)));
+        return repo.unlist(mark.key(), docId).compose(v -> inTurn(listeners, l -> l.shareWithdrawn(mark.key(), docId)))
+            // Its events are scrubbed (by both features): the tag has nothing left to find.
+            .compose(v -> events.dropTag(Stream.couple(mark.key()), tag(docId)));
       }
     });
   }
@@ -250,7 +252,8 @@ public final class ShareService implements JointSpaceListener {
    * stored before the share was deleted is caught by the withdrawal's scrub.)
    */
   private Future<Void> scrubIfWithdrawn(String coupleId, String shareId) {
-    return repo.find(shareId).compose(doc -> doc != null ? Future.succeededFuture() : scrub(coupleId, shareId));
+    return repo.find(shareId).compose(doc -> doc != null ? Future.succeededFuture() : scrub(coupleId, shareId)
+        .compose(v -> events.dropTag(Stream.couple(coupleId), tag(shareId))));
   }
 
   /** Events whose data is this share (share.* and response.* carry the whole share). */
