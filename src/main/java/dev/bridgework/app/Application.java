@@ -16,6 +16,7 @@ import dev.bridgework.couple.CoupleRepository;
 import dev.bridgework.couple.CoupleRoutes;
 import dev.bridgework.couple.CoupleService;
 import dev.bridgework.realtime.EventLog;
+import dev.bridgework.realtime.Outbox;
 import dev.bridgework.review.Brief;
 import dev.bridgework.review.BriefRenderer;
 import dev.bridgework.review.JointSpace;
@@ -83,6 +84,8 @@ public final class Application {
   private final Database database;
   private final List<String> deployments = new ArrayList<>();
   private int port;
+  private long sweepTimer = -1;
+  static final Duration SWEEP_EVERY = Duration.ofSeconds(30);
   private long counselorSweep = -1;
   /** Wrong counselor tokens one client address may send in 15 minutes. */
   public static final int COUNSELOR_WRONG_TOKENS = 20;
@@ -182,6 +185,11 @@ public final class Application {
       public Future<List<JsonObject>> sharesOf(String coupleId) {
         return shares.sharesOf(coupleId).map(list -> list.stream().map(Share::toJson).toList());
       }
+
+      @Override
+      public Future<JsonObject> shareOf(String coupleId, String shareId) {
+        return shares.find(coupleId, shareId).map(share -> share == null ? null : share.toJson());
+      }
     };
   }
 
@@ -212,8 +220,8 @@ public final class Application {
             .compose(promptCatalog -> Database.start(vertx, config.mongoUri(), config.mongoDb(), config.dataDir(),
                     config.mongoTimeout())
                 .map(db -> new Application(vertx, config, clock, db, masterKey, catalog, promptCatalog)))))
-        .compose(app -> app.createIndexes().compose(v -> app.realtime.start()).compose(v -> app.deployHttp())
-            .map(v -> app.startSweeps()));
+        .compose(app -> app.createIndexes().compose(v -> app.sweepEvents()).compose(v -> app.realtime.start())
+            .compose(v -> app.deployHttp()).map(v -> app.startSweeps()));
   }
 
   private Application startSweeps() {
@@ -232,6 +240,20 @@ public final class Application {
         throw new IllegalArgumentException(key + ": cannot read the PEM file '" + file + "'");
       }
     });
+  }
+
+  /**
+   * Completes the events that changes cut off by a crash still owe (ARCHITECTURE.md "No change
+   * without its event"), before serving, then every {@link #SWEEP_EVERY}. The embedded database
+   * belongs to this process alone, so at start-up nothing else can be in flight and every listed
+   * change is taken up; on a shared MongoDB another node may be mid-request, so only changes older
+   * than {@link Outbox#GRACE} are.
+   */
+  private Future<Void> sweepEvents() {
+    return events.outbox().sweep(database.isEmbedded() ? Duration.ZERO : Outbox.GRACE)
+        .onSuccess(n -> { if (n > 0) LOG.info("Completed {} event(s) owed by changes cut off earlier", n); })
+        .onSuccess(n -> sweepTimer = events.outbox().sweepEvery(vertx, SWEEP_EVERY))
+        .mapEmpty();
   }
 
   private Future<Void> createIndexes() {
@@ -345,6 +367,7 @@ public final class Application {
 
   public Future<Void> close() {
     housekeeping.stop();
+    if (sweepTimer >= 0) vertx.cancelTimer(sweepTimer);
     if (counselorSweep != -1) vertx.cancelTimer(counselorSweep);
     return notifications.close().transform(n -> realtime.close()).transform(ignored -> undeployAll());
   }

@@ -34,7 +34,7 @@ public final class CheckinService {
   public CheckinService(MongoClient mongo, Vault vault, EventLog events, Clock clock) {
     // Legacy check-ins kept their intensity in clear; sealing them again moves it into the envelope.
     this.checkins = new OwnedCollection(mongo, vault, clock, COLLECTION, "checkin", List.of("at"), List.of("intensity"));
-    this.events = new SelfEvents(events);
+    this.events = new SelfEvents(events, this.checkins, "checkin.saved", "checkin.deleted");
     this.clock = clock;
   }
 
@@ -52,9 +52,7 @@ public final class CheckinService {
           : stored != null ? stored.getString("at")
           : Times.format(clock.instant());
       return Future.succeededFuture(input.content(at));
-    }).compose(saved -> saved.changed()
-        ? events.announce(ownerId, "checkin.saved", saved.resource()).map(saved)
-        : Future.succeededFuture(saved));
+    }).compose(saved -> events.saved(id).map(saved));
   }
 
   /**

@@ -22,6 +22,11 @@ public interface JointSpace {
    */
   Future<List<JsonObject>> sharesOf(String coupleId);
 
+  /** One share of the couple as {@link #sharesOf} shows it, or null: reads (and decrypts) that share only. */
+  default Future<JsonObject> shareOf(String coupleId, String shareId) {
+    return sharesOf(coupleId).map(all -> all.stream().filter(s -> shareId.equals(s.getString("id"))).findFirst().orElse(null));
+  }
+
   record Couple(String id, List<Brief.Member> members) {
     public Couple {
       members = List.copyOf(members);
