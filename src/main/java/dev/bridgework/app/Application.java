@@ -26,6 +26,8 @@ import dev.bridgework.checkin.CheckinRoutes;
 import dev.bridgework.checkin.CheckinService;
 import dev.bridgework.exercise.ExerciseCatalog;
 import dev.bridgework.exercise.ExerciseRoutes;
+import dev.bridgework.followup.FollowupRoutes;
+import dev.bridgework.followup.FollowupService;
 import dev.bridgework.kept.KeptRoutes;
 import dev.bridgework.kept.KeptService;
 import dev.bridgework.parts.PartsRoutes;
@@ -91,6 +93,7 @@ public final class Application {
   final ReflectionService reflections;
   final CheckinService checkins;
   final KeptService kept;
+  final FollowupService followups;
   final RealtimeGateway realtime;
 
   private Application(Vertx vertx, AppConfig config, Clock clock, Database database, byte[] masterKey,
@@ -122,7 +125,9 @@ public final class Application {
     this.parts = new PartsService(mongo, vault, events, clock);
     this.reflections = new ReflectionService(mongo, vault, events, clock, catalog);
     this.checkins = new CheckinService(mongo, vault, events, clock);
-    this.accountData = new AccountData(couples, shares, reflections, parts, checkins, kept, reviews, events, vault, users);
+    this.followups = new FollowupService(mongo, vault, events, clock);
+    this.accountData = new AccountData(couples, shares, reflections, parts, checkins, kept, reviews, events, vault, users,
+        followups);
     this.realtime = new RealtimeGateway(vertx, sessionAuth, sessions, events, new CoupleMembership(couples),
         RealtimeLimits.defaults());
   }
@@ -170,7 +175,8 @@ public final class Application {
   private Future<Void> createIndexes() {
     return Future.all(List.of(users.createIndexes(), events.createIndexes(),
         coupleRepository.createIndexes(), shares.createIndexes(), reviewRepository.createIndexes(),
-        parts.createIndexes(), reflections.createIndexes(), checkins.createIndexes(), kept.createIndexes())).mapEmpty();
+        parts.createIndexes(), reflections.createIndexes(), checkins.createIndexes(), kept.createIndexes(),
+        followups.createIndexes())).mapEmpty();
   }
 
   private List<FeatureRoutes> features() {
@@ -185,6 +191,7 @@ public final class Application {
     features.add(new FeatureRoutes("/api/parts", new PartsRoutes(vertx, parts, sessionAuth).router()));
     features.add(new FeatureRoutes("/api/checkins", new CheckinRoutes(vertx, checkins, sessionAuth).router()));
     features.add(new FeatureRoutes("/api/kept", new KeptRoutes(vertx, kept, sessionAuth).router()));
+    features.add(new FeatureRoutes("/api/followups", new FollowupRoutes(vertx, followups, sessionAuth).router()));
     return features;
   }
 

@@ -4,6 +4,7 @@ import dev.bridgework.realtime.EventLog;
 import dev.bridgework.realtime.SelfEvents;
 import dev.bridgework.storage.OwnedCollection;
 import dev.bridgework.storage.Vault;
+import dev.bridgework.web.ApiException;
 import dev.bridgework.web.Times;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -55,6 +56,22 @@ public final class CheckinService {
     }).compose(saved -> saved.changed()
         ? events.announce(ownerId, "checkin.saved", saved.resource()).map(saved)
         : Future.succeededFuture(saved));
+  }
+
+  /** One of the owner's check-ins; anyone else's, or one that is gone, is a 404. */
+  Future<JsonObject> checkin(String ownerId, String id) {
+    return checkins.find(ownerId, id).map(item -> {
+      if (item == null) throw ApiException.notFound();
+      return item;
+    });
+  }
+
+  /** Deletes one of the owner's check-ins and tells their other devices ({@code checkin.deleted}). */
+  Future<Void> deleteCheckin(String ownerId, String id) {
+    return checkins.delete(ownerId, id).compose(deleted -> {
+      if (!deleted) return Future.failedFuture(ApiException.notFound());
+      return events.announce(ownerId, "checkin.deleted", new JsonObject().put("id", id));
+    });
   }
 
   /**
