@@ -34,7 +34,6 @@ class Runner {
     this.root = root;
     this.askedStep = stepId;    // #/run/<exercise>/<reflection>/<step>: open at that step (a follow-up)
     this.title = '';            // a title of the person's own (sealed with the answers)
-    this.lastMove = 0;          // when the step last changed, so a double click never skips one
     this.exerciseId = exerciseId;
     this.id = reflectionId;
     this.answers = {};
@@ -141,7 +140,6 @@ class Runner {
       return;
     }
     this.stepIndex = Math.max(0, Math.min(n - 1, st.step));
-    this.lastMove = Date.now();
     this.showSteps();
     this.renderStep();
     this.focusStep();
@@ -197,11 +195,10 @@ class Runner {
   }
 
   go(delta, e) {
-    if (e && e.detail > 1) return;
-    if (Date.now() - this.lastMove < 350 || this.finishing) return;
+    // A double click sends two clicks, the second with detail 2: it is not a second "Next".
+    if ((e && e.detail > 1) || this.finishing) return;
     if (delta > 0 && this.stepIndex >= this.steps.length - 1) { this.finish(); return; }
     this.stepIndex = Math.min(this.steps.length - 1, Math.max(0, this.stepIndex + delta));
-    this.lastMove = Date.now();
     history.pushState({ bwRunner: this.id, step: this.stepIndex }, '');
     this.renderStep();
     this.focusStep();
