@@ -225,7 +225,7 @@ function drawChart(items, range, days, width) {
     if (!byDay.has(key)) byDay.set(key, { list: [], noon: new Date(d.getFullYear(), d.getMonth(), d.getDate(), 12).getTime() });
     byDay.get(key).list.push(p);
   }
-  const days = [...byDay.values()].map(({ list, noon }) => {
+  const daily = [...byDay.values()].map(({ list, noon }) => {
     const vs = list.map((p) => p.v);
     const avg = vs.reduce((a, v) => a + v, 0) / vs.length;
     return { t: Math.max(range.from, Math.min(noon, Date.now())), v: avg, lo: Math.min(...vs), hi: Math.max(...vs), list };
@@ -247,8 +247,8 @@ function drawChart(items, range, days, width) {
     ]),
     s('text', { x: L, y: H - 8, class: 'chart-label' }, fmtShort(new Date(range.from).toISOString())),
     s('text', { x: W - R, y: H - 8, class: 'chart-label', 'text-anchor': 'end' }, 'today'),
-    days.length > 1 ? s('polyline', { points: days.map((p) => `${x(p.t).toFixed(1)},${y(p.v).toFixed(1)}`).join(' '), class: 'chart-line' }) : null,
-    days.map((p) => [
+    daily.length > 1 ? s('polyline', { points: daily.map((p) => `${x(p.t).toFixed(1)},${y(p.v).toFixed(1)}`).join(' '), class: 'chart-line' }) : null,
+    daily.map((p) => [
       p.list.length > 1 ? s('line', { x1: x(p.t).toFixed(1), x2: x(p.t).toFixed(1), y1: y(p.lo).toFixed(1), y2: y(p.hi).toFixed(1), class: 'chart-range', 'data-testid': 'chart-range' }) : null,
       s('circle', { cx: x(p.t).toFixed(1), cy: y(p.v).toFixed(1), r: p.list.length > 1 ? '6' : '5', class: 'chart-dot', 'data-testid': 'chart-point', 'data-count': String(p.list.length) },
         s('title', null, p.list.length > 1
