@@ -103,10 +103,11 @@ class PrivateWorkOverWeeksBrowserTest extends BrowserTestSupport {
       assertEquals(2, count(api, "/api/parts", "parts"));
 
       // The map: grouped by role, relations drawn, every node reachable by keyboard.
+      String worrierId = robin.id("part-preview-open").getAttribute("href").replaceFirst("^#/parts/", "");
       robin.id("part-preview-open").click();
       robin.expectTitle("Your parts map");
       assertThat(robin.id("map-node")).hasCount(2);
-      Locator worrier = robin.id("part-card").filter(new Locator.FilterOptions().setHasText("The Worrier"));
+      Locator worrier = robin.page.locator("[data-testid='part-card'][data-part-id='" + worrierId + "']");
       assertThat(worrier).containsText("To be told it can rest.");
       assertThat(worrier.getByTestId("part-visits")).containsText("1 visit");
       worrier.getByTestId("part-edit").click();
@@ -123,11 +124,11 @@ class PrivateWorkOverWeeksBrowserTest extends BrowserTestSupport {
       assertThat(robin.page.locator("[data-testid='role-group'][data-role='firefighter']")).containsText("The Worrier");
       assertThat(robin.page.locator("[data-testid='role-group'][data-role='manager']")).containsText("The Critic");
       assertThat(worrier.getByTestId("part-relations")).hasText("Polarized with The Critic");
-      assertThat(robin.id("part-card").filter(new Locator.FilterOptions().setHasText("The Critic")).getByTestId("part-relations"))
+      assertThat(robin.page.locator("[data-testid='part-card'][data-part-id='" + critic + "']").getByTestId("part-relations"))
           .hasText("Polarized with The Worrier");
       assertThat(worrier.getByTestId("part-felt-age")).hasText("Feels about seven");
       assertThat(worrier.getByTestId("part-visits")).containsText("1 visit"); // editing keeps the visits
-      Locator node = robin.page.locator("[data-testid='map-node'][data-part-id='" + worrier.getAttribute("data-part-id") + "']");
+      Locator node = robin.page.locator("[data-testid='map-node'][data-part-id='" + worrierId + "']");
       assertThat(node).hasAttribute("aria-label", java.util.regex.Pattern.compile("The Worrier, Firefighter\\. Polarized with The Critic\\."));
       node.focus();
       robin.page.keyboard().press("Enter");
@@ -138,7 +139,6 @@ class PrivateWorkOverWeeksBrowserTest extends BrowserTestSupport {
       begin(robin, "parts-visit-again");
       write(robin, "The station again, this morning.");
       next(robin, "Step 2 of 8");
-      String worrierId = worrier.getAttribute("data-part-id");
       robin.id("step-part").selectOption(worrierId);
       assertThat(robin.id("part-last-time")).containsText("I am too much.");
       assertThat(robin.id("part-last-time")).containsText("I see how hard you work.");
@@ -197,21 +197,21 @@ class PrivateWorkOverWeeksBrowserTest extends BrowserTestSupport {
       // Near the limit a counter shows; text that would not fit is refused whole, with a message.
       String nearly = "a".repeat(19_990);
       kai.id("step-text").fill(nearly);
-      assertThat(kai.id("char-count")).hasText("19,990 of 20,000 characters");
+      assertThat(kai.id("runner-step").getByTestId("char-count")).hasText("19,990 of 20,000 characters");
       kai.page.keyboard().press("End");
       kai.page.keyboard().insertText("b".repeat(50));
-      assertThat(kai.id("text-too-long")).containsText("20,040 characters");
-      assertThat(kai.id("text-too-long")).containsText("Nothing was added");
+      assertThat(kai.id("runner-step").getByTestId("text-too-long")).containsText("20,040 characters");
+      assertThat(kai.id("runner-step").getByTestId("text-too-long")).containsText("Nothing was added");
       assertEquals(19_990, ((Number) kai.page.evaluate("() => document.querySelector(\"[data-testid='step-text']\").value.length")).intValue());
       // A paste is refused the same way, before the browser could cut it.
       kai.page.evaluate("() => { const t = document.querySelector(\"[data-testid='step-text']\"); const d = new DataTransfer();"
           + " d.setData('text/plain', 'c'.repeat(500)); t.dispatchEvent(new ClipboardEvent('paste', { clipboardData: d, bubbles: true, cancelable: true })); }");
-      assertThat(kai.id("text-too-long")).containsText("20,490 characters");
+      assertThat(kai.id("runner-step").getByTestId("text-too-long")).containsText("20,490 characters");
       assertEquals(19_990, ((Number) kai.page.evaluate("() => document.querySelector(\"[data-testid='step-text']\").value.length")).intValue());
       axe(kai, "runner with a counter and a refused paste");
       write(kai, "Short again.");
-      assertThat(kai.id("text-too-long")).isHidden();
-      assertThat(kai.id("char-count")).isHidden();
+      assertThat(kai.id("runner-step").getByTestId("text-too-long")).isHidden();
+      assertThat(kai.id("runner-step").getByTestId("char-count")).isHidden();
 
       // The title is the person's own; the finish screen pauses before any choice, sharing among equals.
       kai.id("runner-title").fill("A tired Sunday");
