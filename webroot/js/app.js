@@ -33,11 +33,12 @@ export async function startSession(user) {
   secureIfNeeded();
 }
 
-const securing = { running: null };
+const securing = { running: null, again: false };
 /** Seals legacy work and kept words (docs/ENCRYPTION.md) with a short progress line; an interruption just runs again next time. */
 export function secureIfNeeded(force = false) {
   if (!vault.isUnlocked || (!force && !session.state.unsealed)) return securing.running || Promise.resolve();
-  if (securing.running) return securing.running;
+  // Asked again while a run is under way (more was just handed over): run once more after it.
+  if (securing.running) { securing.again = true; return securing.running; }
   const line = document.querySelector('[data-testid="securing"]');
   const show = (text) => { if (line) { line.textContent = text; line.hidden = !text; } };
   show('Securing your private work…');
@@ -51,8 +52,38 @@ export function secureIfNeeded(force = false) {
   }).catch((e) => {
     console.warn('Securing private work stopped; it runs again next time.', e && e.message);
     show('');
-  }).finally(() => { securing.running = null; });
+  }).finally(() => {
+    securing.running = null;
+    if (securing.again) { securing.again = false; secureIfNeeded(true); }
+  });
   return securing.running;
+}
+
+const pause = (ms) => new Promise((resolve) => { setTimeout(resolve, ms); });
+
+/**
+ * After `couple.dissolved` (docs/ENCRYPTION.md). The server sends the event first and only then
+ * keeps each partner's words and records who left, so an immediate GET /api/me may not show
+ * either yet. The partner who stays is told at once from the event itself; then the session is
+ * refreshed, a few times if need be, until the server has finished, and what is kept gets sealed.
+ */
+export async function afterDissolved(data) {
+  const me = session.state.user;
+  const by = data && data.by;
+  const stayed = Boolean(me && by && by.id && by.id !== me.id);
+  const told = stayed ? { partnerName: by.displayName, reason: data.reason || 'left', at: data.at } : null;
+  if (told) session.set({ ending: told });
+  for (const wait of [0, 300, 600, 1200, 2400, 4800]) {
+    if (wait) await pause(wait);
+    if (!session.state.user) return;
+    let fresh;
+    try { fresh = await refreshSession(); } catch { return; }
+    const serverDone = stayed ? Boolean(fresh && fresh.ending) : Boolean(fresh && fresh.unsealed);
+    // Until the server has recorded it, keep the notice the event gave.
+    if (told && !(fresh && fresh.ending) && !session.state.couple) session.set({ ending: told });
+    if (serverDone) break;
+  }
+  await secureIfNeeded(true);
 }
 
 export function endSession(message) {
@@ -88,6 +119,8 @@ export async function afterUnlock() {
 /** Pairing changed (created, joined, left): refetch the couple and reconnect the socket. */
 export async function afterPairingChange() {
   try { await refreshSession(); } finally { realtime.restart(); }
+  // Leaving hands this person their own words to keep: seal them now.
+  secureIfNeeded();
 }
 
 /** Views register a check here so the tab warns before unsaved words are lost. */

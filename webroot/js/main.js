@@ -3,7 +3,7 @@ import { h, replaceChildren } from './dom.js';
 import { apiEvents } from './api.js';
 import { realtime } from './realtime.js';
 import { session, refreshSession } from './store.js';
-import { navigate, setRouter, endSession, unsavedGuards, lockNow, secureIfNeeded } from './app.js';
+import { navigate, setRouter, endSession, unsavedGuards, lockNow, secureIfNeeded, afterDissolved } from './app.js';
 import { announce } from './ui.js';
 import { vault } from './vault.js';
 import { requireSecureContext } from './secure.js';
@@ -173,8 +173,8 @@ function wire() {
     } else if (msg.kind === 'couple.dissolved') {
       session.set({ couple: null, partnerOnline: false });
       announce('The joint space was closed.');
-      // What each partner keeps arrives unsealed: seal it now (docs/ENCRYPTION.md).
-      refreshSession().catch(() => {}).then(() => secureIfNeeded(true));
+      // Who left, and what each partner keeps (unsealed until sealed here): docs/ENCRYPTION.md.
+      afterDissolved(msg.data).catch(() => {});
     }
   });
   realtime.addEventListener('resync', (e) => {

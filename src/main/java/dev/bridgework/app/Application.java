@@ -9,6 +9,9 @@ import dev.bridgework.auth.SessionAuth;
 import dev.bridgework.auth.SessionStore;
 import dev.bridgework.auth.Throttle;
 import dev.bridgework.auth.UserRepository;
+import dev.bridgework.counselor.CounselorRoutes;
+import dev.bridgework.counselor.CounselorService;
+import dev.bridgework.counselor.GrantRoutes;
 import dev.bridgework.couple.CoupleRepository;
 import dev.bridgework.couple.CoupleRoutes;
 import dev.bridgework.couple.CoupleService;
@@ -74,6 +77,11 @@ public final class Application {
   private final Database database;
   private final List<String> deployments = new ArrayList<>();
   private int port;
+  private long counselorSweep = -1;
+  /** Wrong counselor tokens one client address may send in 15 minutes. */
+  public static final int COUNSELOR_WRONG_TOKENS = 20;
+  /** How often grants whose time is up are marked expired (with their event) without anyone looking. */
+  private static final long COUNSELOR_SWEEP_MS = 60_000;
 
   // Shared services, built once and used by every HTTP verticle instance.
   final UserRepository users;
@@ -87,6 +95,7 @@ public final class Application {
   final CoupleService couples;
   final ReviewRepository reviewRepository;
   final ReviewService reviews;
+  final CounselorService counselors;
   final AccountHooks accountData;
   final ExerciseCatalog catalog;
   final PartsService parts;
@@ -115,11 +124,14 @@ public final class Application {
     this.coupleRepository = new CoupleRepository(mongo);
     this.reviewRepository = new ReviewRepository(mongo, vault);
     this.reviews = new ReviewService(reviewRepository, jointSpace(), events, new BriefRenderer(), vertx, clock);
+    // Counselor links: 20 wrong tokens per client address in 15 minutes, then 429 (docs/COUNSELOR.md).
+    this.counselors = new CounselorService(mongo, vault, reviews, events,
+        new Throttle(mongo, clock, COUNSELOR_WRONG_TOKENS, Duration.ofMinutes(15)), clock);
     // Withdrawals and dissolutions reach every feature that keeps something of the joint space.
     this.shares = new ShareService(mongo, coupleRepository, vault, events, clock, catalog, List.of(reviews));
     this.kept = new KeptService(mongo, vault, events, clock);
     this.couples = new CoupleService(coupleRepository, users, vault, events,
-        new Throttle(mongo, clock, 10, Duration.ofMinutes(15)), clock, config.inviteTtl(), vertx.eventBus(), List.of(shares, reviews),
+        new Throttle(mongo, clock, 10, Duration.ofMinutes(15)), clock, config.inviteTtl(), vertx.eventBus(), List.of(shares, reviews, counselors),
         new KeptWords(shares, reviews, kept, users, clock));
     this.catalog = catalog;
     this.parts = new PartsService(mongo, vault, events, clock);
@@ -158,7 +170,13 @@ public final class Application {
         .compose(masterKey -> vertx.executeBlocking(ExerciseCatalog::loadFromClasspath)
             .compose(catalog -> Database.start(vertx, config.mongoUri(), config.mongoDb(), config.dataDir())
                 .map(db -> new Application(vertx, config, clock, db, masterKey, catalog))))
-        .compose(app -> app.createIndexes().compose(v -> app.realtime.start()).compose(v -> app.deployHttp()).map(app));
+        .compose(app -> app.createIndexes().compose(v -> app.realtime.start()).compose(v -> app.deployHttp())
+            .map(v -> app.startSweeps()));
+  }
+
+  private Application startSweeps() {
+    counselorSweep = vertx.setPeriodic(COUNSELOR_SWEEP_MS, id -> counselors.sweep());
+    return this;
   }
 
   /** A missing or unreadable PEM file stops start-up naming its key, before the database opens. */
@@ -176,7 +194,7 @@ public final class Application {
     return Future.all(List.of(users.createIndexes(), events.createIndexes(),
         coupleRepository.createIndexes(), shares.createIndexes(), reviewRepository.createIndexes(),
         parts.createIndexes(), reflections.createIndexes(), checkins.createIndexes(), kept.createIndexes(),
-        followups.createIndexes())).mapEmpty();
+        followups.createIndexes(), counselors.createIndexes())).mapEmpty();
   }
 
   private List<FeatureRoutes> features() {
@@ -186,6 +204,9 @@ public final class Application {
     features.add(new FeatureRoutes("/api/couple", new CoupleRoutes(vertx, couples, sessionAuth).router()));
     features.add(new FeatureRoutes("/api/shares", new ShareRoutes(vertx, shares, couples, sessionAuth).router()));
     features.add(new FeatureRoutes("/api/reviews", new ReviewRoutes(vertx, reviews, sessionAuth).router()));
+    // Before "/api/counselor": that prefix also matches "/api/counselor-grants".
+    features.add(new FeatureRoutes("/api/counselor-grants", new GrantRoutes(vertx, counselors, sessionAuth).router()));
+    features.add(new FeatureRoutes("/api/counselor", new CounselorRoutes(vertx, counselors).router()));
     features.add(new FeatureRoutes("/api/exercises", new ExerciseRoutes(vertx, catalog, sessionAuth).router()));
     features.add(new FeatureRoutes("/api/reflections", new ReflectionRoutes(vertx, reflections, sessionAuth).router()));
     features.add(new FeatureRoutes("/api/parts", new PartsRoutes(vertx, parts, sessionAuth).router()));
@@ -269,6 +290,7 @@ public final class Application {
   }
 
   public Future<Void> close() {
+    if (counselorSweep != -1) vertx.cancelTimer(counselorSweep);
     return realtime.close().transform(ignored -> undeployAll());
   }
 
