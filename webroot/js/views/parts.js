@@ -79,7 +79,7 @@ export default {
         h('h4', { class: 'item-title', tabindex: '-1', 'data-part-heading': '' }, p.sealedError ? 'A part that could not be opened' : p.name),
         p.role ? h('span', { class: 'badge', 'data-testid': 'part-role' }, ROLES[p.role] || p.role) : null),
       sealedErrorNote(p),
-      p.feltAge ? h('p', { class: 'muted', 'data-testid': 'part-felt-age' }, `Feels about ${p.feltAge}`) : null,
+      p.feltAge ? h('p', { class: 'muted', 'data-testid': 'part-felt-age' }, `Felt age: ${p.feltAge}`) : null,
       p.sealedError ? null : relationsLine(p, all),
       h('dl', { class: 'part-details' }, FIELDS.filter((f) => p[f.key]).map((f) => [h('dt', null, f.label), h('dd', null, p[f.key])])),
       visitsLine(p),

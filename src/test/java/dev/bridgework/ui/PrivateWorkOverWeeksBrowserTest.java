@@ -126,7 +126,7 @@ class PrivateWorkOverWeeksBrowserTest extends BrowserTestSupport {
       assertThat(worrier.getByTestId("part-relations")).hasText("Polarized with The Critic");
       assertThat(robin.page.locator("[data-testid='part-card'][data-part-id='" + critic + "']").getByTestId("part-relations"))
           .hasText("Polarized with The Worrier");
-      assertThat(worrier.getByTestId("part-felt-age")).hasText("Feels about seven");
+      assertThat(worrier.getByTestId("part-felt-age")).hasText("Felt age: about seven");
       assertThat(worrier.getByTestId("part-visits")).containsText("1 visit"); // editing keeps the visits
       Locator node = robin.page.locator("[data-testid='map-node'][data-part-id='" + worrierId + "']");
       assertThat(node).hasAttribute("aria-label", java.util.regex.Pattern.compile("The Worrier, Firefighter\\. Polarized with The Critic\\."));
