@@ -3,6 +3,7 @@
 import { h, fmtDateTime, uid } from './dom.js';
 import { api } from './api.js';
 import { catalog, nameOf, INTENTS, ACKS } from './store.js';
+import { promptCatalog } from './promptcatalog.js';
 
 export function intentBadge(intent) {
   if (!INTENTS[intent]) return null;
@@ -21,19 +22,31 @@ export function shareHeader(share, { level = 'h2', authorName, titleId } = {}) {
   return h('header', { class: 'share-head' },
     h(level, { class: 'share-title', id: titleId || null, 'data-testid': 'share-title' }, share.title || 'Untitled'),
     h('p', { class: 'share-meta' },
-      h('span', { class: 'share-author', 'data-testid': 'share-author' }, authorName || nameOf(share.authorId)),
+      h('span', { class: 'share-author', 'data-testid': 'share-author' }, share.kind === 'pair'
+        ? `Answered apart by ${[...new Set((share.excerpts || []).map((x) => nameOf(x.authorId)))].join(' & ')}, revealed together`
+        : authorName || nameOf(share.authorId)),
       share.createdAt ? [' · ', h('time', { datetime: share.createdAt }, fmtDateTime(share.createdAt))] : null,
       edited ? ' · edited' : null),
     h('p', { class: 'badges' }, intentBadge(share.intent), counselingBadge(share)));
 }
 
+function answerOf(userId) {
+  const name = nameOf(userId);
+  return name === 'You' ? 'Your answer' : `${name}'s answer`;
+}
+
 /** The shared words: excerpts (with the question they answered, when known) and the note. */
 export function shareBody(share) {
   const excerpts = Array.isArray(share.excerpts) ? share.excerpts : [];
-  const prompts = catalog.promptsFor(excerpts.map((x) => x.stepId));
-  return h('div', { class: 'share-body' },
+  const pair = share.kind === 'pair';
+  const prompts = pair ? new Map() : catalog.promptsFor(excerpts.map((x) => x.stepId));
+  if (pair) promptCatalog.load().catch(() => null);
+  return h('div', { class: 'share-body', 'data-kind': pair ? 'pair' : null },
     excerpts.map((x) => {
-      const prompt = prompts.get(x.stepId);
+      // A pair's answers each name their writer (and the question, once the prompt catalog is here).
+      const prompt = pair
+        ? [promptCatalog.questionText(share.title, x.stepId), answerOf(x.authorId)].filter(Boolean).join(' · ')
+        : prompts.get(x.stepId);
       return h('figure', { class: 'excerpt', 'data-testid': 'share-excerpt' },
         prompt ? h('figcaption', { class: 'excerpt-prompt' }, prompt) : null,
         h('blockquote', { class: 'excerpt-text' }, x.text));

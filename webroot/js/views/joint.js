@@ -158,7 +158,9 @@ class ShareCard {
     const share = this.share;
     const myId = this.me && this.me.id;
     const myAck = (share.responses || []).find((r) => r.authorId === myId && r.kind === 'ack');
-    const acks = this.mine ? null : h('div', { class: 'ack-row', role: 'group', 'aria-label': 'Acknowledge' },
+    // A pair (answers revealed together) holds both partners' words: both acknowledge, either withdraws, nobody edits.
+    const pair = share.kind === 'pair';
+    const acks = this.mine && !pair ? null : h('div', { class: 'ack-row', role: 'group', 'aria-label': 'Acknowledge' },
       Object.entries(ACKS).map(([kind, label]) => h('button', {
         type: 'button',
         class: 'btn chip-btn',
@@ -175,7 +177,9 @@ class ShareCard {
       'data-testid': 'flag-toggle',
       onClick: () => this.toggleFlag(),
     }, share.counseling ? 'Flagged for counseling' : 'Bring to counseling');
-    const own = this.mine ? [
+    const own = pair ? [
+      button('Withdraw', { kind: 'quiet-danger', 'data-action': 'withdraw', 'data-testid': 'share-withdraw', onClick: () => this.withdraw() }),
+    ] : this.mine ? [
       button('Edit', { 'data-action': 'edit', 'data-testid': 'share-edit', onClick: () => this.openEditor() }),
       button('Withdraw', { kind: 'quiet-danger', 'data-action': 'withdraw', 'data-testid': 'share-withdraw', onClick: () => this.withdraw() }),
     ] : null;

@@ -6,6 +6,8 @@ import { navigate } from '../app.js';
 import { isAnswered, formatAnswer } from '../answers.js';
 import { staticShareCard, intentRadios } from '../sharecard.js';
 import { pageHeader, loading, formError, button, announce, field, notPairedPanel } from '../ui.js';
+import { speakForPanel } from '../speakfor-ui.js';
+import { selfEnergyCheck } from '../selfenergy.js';
 
 const MAX_EXCERPTS = 20;
 
@@ -105,6 +107,7 @@ class Composer {
       field('Title', title, { hint: 'A few words your partner sees first.' }),
       intents.el,
       field(`A note to ${partnerName()}`, note, { optional: true, hint: 'For example, when would be a good moment to talk about it.' }),
+      speakForPanel(() => [...rows.map((r) => r.words), own, note]),
       error.el,
       h('div', { class: 'button-row' }, previewBtn, h('a', { href: '#/joint', class: 'btn' }, 'Cancel')));
 
@@ -188,6 +191,7 @@ class Composer {
       heading,
       h('p', null, `This is exactly what ${partnerName()} will see.`),
       staticShareCard(preview, { authorName: me && me.displayName, testid: 'share-preview-card' }),
+      selfEnergyCheck({ shareId: this.shareId, share, onHeld: () => navigate('#/held') }),
       error.el,
       h('div', { class: 'button-row' }, confirm, back));
     form.hidden = true;

@@ -5,6 +5,7 @@ import dev.bridgework.checkin.CheckinService;
 import dev.bridgework.auth.UserRepository;
 import dev.bridgework.couple.CoupleService;
 import dev.bridgework.followup.FollowupService;
+import dev.bridgework.held.HeldService;
 import dev.bridgework.kept.KeptService;
 import dev.bridgework.storage.OwnedCollection;
 import dev.bridgework.parts.PartsService;
@@ -38,11 +39,13 @@ final class AccountData implements AccountHooks {
   private final EventLog events;
   private final Vault vault;
   private final UserRepository users;
+  private final HeldService held;
   private final FollowupService followups;
 
   AccountData(CoupleService couples, ShareService shares, ReflectionService reflections, PartsService parts,
               CheckinService checkins, KeptService kept, ReviewService reviews, EventLog events, Vault vault,
-              UserRepository users, FollowupService followups) {
+              UserRepository users, HeldService held, FollowupService followups) {
+    this.held = held;
     this.followups = followups;
     this.kept = kept;
     this.users = users;
@@ -65,12 +68,13 @@ final class AccountData implements AccountHooks {
   public Future<JsonObject> exportOf(String userId) {
     return Future.all(List.of(couples.exportOf(userId), shares.exportOf(userId),
         reflections.exportOf(userId), parts.exportOf(userId), checkins.exportOf(userId), reviews.exportOf(userId),
-        kept.exportOf(userId), followups.exportOf(userId))).map(all -> {
+        kept.exportOf(userId), held.exportOf(userId), followups.exportOf(userId))).map(all -> {
       JsonObject out = new JsonObject();
       out.mergeIn(all.<JsonObject>resultAt(0)).mergeIn(all.<JsonObject>resultAt(1));
       out.put("reflections", all.<JsonArray>resultAt(2)).put("parts", all.<JsonArray>resultAt(3))
           .put("checkins", all.<JsonArray>resultAt(4)).put("reviewNotes", all.<JsonArray>resultAt(5))
-          .put("kept", all.<JsonArray>resultAt(6)).put("followups", all.<JsonArray>resultAt(7));
+          .put("kept", all.<JsonArray>resultAt(6)).put("held", all.<JsonArray>resultAt(7))
+          .put("followups", all.<JsonArray>resultAt(8));
       return out;
     });
   }
@@ -116,6 +120,7 @@ final class AccountData implements AccountHooks {
         .compose(v -> parts.eraseAll(userId))
         .compose(v -> checkins.eraseAll(userId))
         .compose(v -> kept.eraseAll(userId))
+        .compose(v -> held.eraseAll(userId))
         .compose(v -> followups.eraseAll(userId))
         .compose(v -> events.erase(Stream.self(userId)))
         .compose(v -> vault.destroyUserKey(userId));

@@ -31,10 +31,15 @@ import dev.bridgework.exercise.ExerciseCatalog;
 import dev.bridgework.exercise.ExerciseRoutes;
 import dev.bridgework.followup.FollowupRoutes;
 import dev.bridgework.followup.FollowupService;
+import dev.bridgework.held.HeldRoutes;
+import dev.bridgework.held.HeldService;
 import dev.bridgework.kept.KeptRoutes;
 import dev.bridgework.kept.KeptService;
 import dev.bridgework.parts.PartsRoutes;
 import dev.bridgework.parts.PartsService;
+import dev.bridgework.prompt.PromptCatalog;
+import dev.bridgework.prompt.PromptRoutes;
+import dev.bridgework.prompt.PromptService;
 import dev.bridgework.reflection.ReflectionRoutes;
 import dev.bridgework.realtime.RealtimeGateway;
 import dev.bridgework.realtime.RealtimeLimits;
@@ -104,9 +109,11 @@ public final class Application {
   final KeptService kept;
   final FollowupService followups;
   final RealtimeGateway realtime;
+  final PromptService prompts;
+  final HeldService held;
 
   private Application(Vertx vertx, AppConfig config, Clock clock, Database database, byte[] masterKey,
-                      ExerciseCatalog catalog) {
+                      ExerciseCatalog catalog, PromptCatalog promptCatalog) {
     this.vertx = vertx;
     this.config = config;
     this.clock = clock;
@@ -128,17 +135,21 @@ public final class Application {
     this.counselors = new CounselorService(mongo, vault, reviews, events,
         new Throttle(mongo, clock, COUNSELOR_WRONG_TOKENS, Duration.ofMinutes(15)), clock);
     // Withdrawals and dissolutions reach every feature that keeps something of the joint space.
-    this.shares = new ShareService(mongo, coupleRepository, vault, events, clock, catalog, List.of(reviews));
+    this.shares = new ShareService(mongo, coupleRepository, vault, events, clock, catalog, List.of(reviews, promptsListener()));
+    // Answer apart, reveal together: a reveal becomes a pair share (docs/PROMPTS.md).
+    this.prompts = new PromptService(mongo, promptCatalog, shares, vault, events, clock);
+    this.held = new HeldService(mongo, vault, events, clock);
     this.kept = new KeptService(mongo, vault, events, clock);
     this.couples = new CoupleService(coupleRepository, users, vault, events,
-        new Throttle(mongo, clock, 10, Duration.ofMinutes(15)), clock, config.inviteTtl(), vertx.eventBus(), List.of(shares, reviews, counselors),
+        new Throttle(mongo, clock, 10, Duration.ofMinutes(15)), clock, config.inviteTtl(), vertx.eventBus(),
+        List.of(shares, reviews, counselors, prompts),
         new KeptWords(shares, reviews, kept, users, clock));
     this.catalog = catalog;
     this.parts = new PartsService(mongo, vault, events, clock);
     this.reflections = new ReflectionService(mongo, vault, events, clock, catalog);
     this.checkins = new CheckinService(mongo, vault, events, clock);
     this.followups = new FollowupService(mongo, vault, events, clock);
-    this.accountData = new AccountData(couples, shares, reflections, parts, checkins, kept, reviews, events, vault, users,
+    this.accountData = new AccountData(couples, shares, reflections, parts, checkins, kept, reviews, events, vault, users, held,
         followups);
     this.realtime = new RealtimeGateway(vertx, sessionAuth, sessions, events, new CoupleMembership(couples),
         RealtimeLimits.defaults());
@@ -160,6 +171,21 @@ public final class Application {
     };
   }
 
+  /** The prompt feature hears of share withdrawals; built after the share feature, so reached when called. */
+  private dev.bridgework.couple.JointSpaceListener promptsListener() {
+    return new dev.bridgework.couple.JointSpaceListener() {
+      @Override
+      public Future<Void> shareWithdrawn(String coupleId, String shareId) {
+        return prompts.shareWithdrawn(coupleId, shareId);
+      }
+
+      @Override
+      public Future<Void> coupleDissolved(String coupleId) {
+        return Future.succeededFuture(); // the couple feature tells the prompt feature itself
+      }
+    };
+  }
+
   public static Future<Application> start(Vertx vertx, AppConfig config, Clock clock) {
     boolean inMemory = Database.IN_MEMORY.equals(config.dataDir().toString());
     return vertx.executeBlocking(() -> {
@@ -168,8 +194,9 @@ public final class Application {
         })
         // A broken exercise file stops start-up here, before the database opens, naming the file.
         .compose(masterKey -> vertx.executeBlocking(ExerciseCatalog::loadFromClasspath)
-            .compose(catalog -> Database.start(vertx, config.mongoUri(), config.mongoDb(), config.dataDir())
-                .map(db -> new Application(vertx, config, clock, db, masterKey, catalog))))
+            .compose(catalog -> vertx.executeBlocking(PromptCatalog::loadFromClasspath)
+            .compose(promptCatalog -> Database.start(vertx, config.mongoUri(), config.mongoDb(), config.dataDir())
+                .map(db -> new Application(vertx, config, clock, db, masterKey, catalog, promptCatalog)))))
         .compose(app -> app.createIndexes().compose(v -> app.realtime.start()).compose(v -> app.deployHttp())
             .map(v -> app.startSweeps()));
   }
@@ -194,7 +221,7 @@ public final class Application {
     return Future.all(List.of(users.createIndexes(), events.createIndexes(),
         coupleRepository.createIndexes(), shares.createIndexes(), reviewRepository.createIndexes(),
         parts.createIndexes(), reflections.createIndexes(), checkins.createIndexes(), kept.createIndexes(),
-        followups.createIndexes(), counselors.createIndexes())).mapEmpty();
+        counselors.createIndexes(), prompts.createIndexes(), held.createIndexes(), followups.createIndexes())).mapEmpty();
   }
 
   private List<FeatureRoutes> features() {
@@ -213,6 +240,10 @@ public final class Application {
     features.add(new FeatureRoutes("/api/checkins", new CheckinRoutes(vertx, checkins, sessionAuth).router()));
     features.add(new FeatureRoutes("/api/kept", new KeptRoutes(vertx, kept, sessionAuth).router()));
     features.add(new FeatureRoutes("/api/followups", new FollowupRoutes(vertx, followups, sessionAuth).router()));
+    PromptRoutes promptRoutes = new PromptRoutes(vertx, prompts, couples, sessionAuth);
+    features.add(new FeatureRoutes("/api/prompt-catalog", promptRoutes.catalogRouter()));
+    features.add(new FeatureRoutes("/api/prompts", promptRoutes.router()));
+    features.add(new FeatureRoutes("/api/held", new HeldRoutes(vertx, held, sessionAuth).router()));
     return features;
   }
 

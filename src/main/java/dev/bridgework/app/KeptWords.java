@@ -69,9 +69,11 @@ final class KeptWords implements WordsKeeper {
         .findFirst().orElse(null);
     List<Kept> items = new ArrayList<>();
     for (Share share : coupleShares) {
-      if (!keeper.equals(share.authorId())) continue;
+      if (share.isPair() ? !share.hasWordsOf(keeper) : !keeper.equals(share.authorId())) continue;
       JsonArray excerpts = new JsonArray();
-      share.excerpts().forEach(e -> excerpts.add(new JsonObject().put("stepId", e.stepId()).put("text", e.text())));
+      // A pair holds both partners' answers: each keeps only their own.
+      share.excerpts().stream().filter(e -> !share.isPair() || keeper.equals(e.authorId()))
+          .forEach(e -> excerpts.add(new JsonObject().put("stepId", e.stepId()).put("text", e.text())));
       items.add(new Kept(id(couple, "share:" + share.id(), keeper), new JsonObject().put("source", "share")
           .put("title", share.title()).put("excerpts", excerpts).put("note", share.note()).put("intent", share.intent())
           .put("sharedAt", share.createdAt()).put("partnerName", partnerName).put("keptAt", keptAt)));
@@ -84,7 +86,7 @@ final class KeptWords implements WordsKeeper {
         String text = item.notes().get(keeper);
         if (text == null || text.isBlank()) continue;
         Share share = byId.get(item.shareId());
-        String ownTitle = share != null && keeper.equals(share.authorId()) ? share.title() : null;
+        String ownTitle = share != null && share.hasWordsOf(keeper) ? share.title() : null;
         notes.add(new JsonObject().put("text", text).put("shareTitle", ownTitle));
       }
       if (notes.isEmpty()) continue;

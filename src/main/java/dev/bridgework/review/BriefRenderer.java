@@ -86,6 +86,13 @@ public final class BriefRenderer {
     return ack == null ? "" : ACKS.getOrDefault(ack, ack);
   }
 
+  /** "Shared by Alice", or for answers revealed together (a {@code pair} share) "Answered apart by Alice & Bob". */
+  static String sharedBy(Brief brief, JsonObject share, boolean markdown) {
+    String names = "pair".equals(share.getString("kind")) ? "Answered apart, revealed together: " + brief.names()
+        : "Shared by " + brief.nameOf(share.getString("authorId"));
+    return markdown ? mdInline(names) : names;
+  }
+
   // ---------------------------------------------------------------- Markdown
 
   public String markdown(Brief brief) {
@@ -99,12 +106,16 @@ public final class BriefRenderer {
     for (Brief.Item item : brief.items()) {
       JsonObject share = item.share();
       md.append("## ").append(number++).append(". ").append(mdInline(share.getString("title", ""))).append("\n\n");
-      md.append("Shared by ").append(mdInline(brief.nameOf(share.getString("authorId"))));
+      md.append(sharedBy(brief, share, true));
       String intent = intentLabel(share.getString("intent"));
       if (intent != null) md.append(" · Intent: ").append(mdInline(intent));
       md.append("\n\n");
       for (Object o : excerpts(share)) {
-        md.append(mdBlock(((JsonObject) o).getString("text", ""), "> ", "> ")).append("\n\n");
+        JsonObject excerpt = (JsonObject) o;
+        if (excerpt.getString("authorId") != null) {
+          md.append("**").append(mdInline(brief.nameOf(excerpt.getString("authorId")))).append(" answered:**\n\n");
+        }
+        md.append(mdBlock(excerpt.getString("text", ""), "> ", "> ")).append("\n\n");
       }
       String note = share.getString("note");
       if (note != null && !note.isBlank()) {
@@ -195,12 +206,16 @@ public final class BriefRenderer {
       JsonObject share = item.share();
       String author = brief.nameOf(share.getString("authorId"));
       h.append("<section>\n<h2 dir=\"auto\">").append(number++).append(". ").append(x(share.getString("title", ""))).append("</h2>\n");
-      h.append("<p class=\"meta\">Shared by ").append(x(author));
+      h.append("<p class=\"meta\">").append(x(sharedBy(brief, share, false)));
       String intent = intentLabel(share.getString("intent"));
       if (intent != null) h.append(" · Intent: ").append(x(intent));
       h.append("</p>\n");
       for (Object o : excerpts(share)) {
-        h.append("<blockquote><p class=\"text\" dir=\"auto\">").append(x(((JsonObject) o).getString("text", "")))
+        JsonObject excerpt = (JsonObject) o;
+        if (excerpt.getString("authorId") != null) {
+          h.append("<p class=\"meta\">").append(x(brief.nameOf(excerpt.getString("authorId")))).append(" answered:</p>\n");
+        }
+        h.append("<blockquote><p class=\"text\" dir=\"auto\">").append(x(excerpt.getString("text", "")))
             .append("</p></blockquote>\n");
       }
       String note = share.getString("note");

@@ -20,15 +20,52 @@ import java.util.List;
  */
 public record Share(String id, String coupleId, String authorId, String reflectionId, String exerciseId, String title,
                     List<Excerpt> excerpts, String note, String intent, boolean counseling, List<Response> responses,
-                    String createdAt, String updatedAt, long version) {
+                    String createdAt, String updatedAt, long version, String kind, String promptId) {
+  /** The kind of a share whose excerpts are both partners' answers to one prompt (the prompt feature's reveal). */
+  public static final String PAIR = "pair";
 
-  public record Excerpt(String stepId, String text) {
+  /** An ordinary share: one author, their words. */
+  public Share(String id, String coupleId, String authorId, String reflectionId, String exerciseId, String title,
+               List<Excerpt> excerpts, String note, String intent, boolean counseling, List<Response> responses,
+               String createdAt, String updatedAt, long version) {
+    this(id, coupleId, authorId, reflectionId, exerciseId, title, excerpts, note, intent, counseling, responses,
+        createdAt, updatedAt, version, null, null);
+  }
+
+  /**
+   * A paired share: both partners' answers to one prompt, revealed together. {@code authorId} is the
+   * partner who proposed the prompt (so code that expects one author keeps working); each excerpt names
+   * the partner who wrote it.
+   */
+  public static Share pair(String id, String coupleId, String proposedBy, String promptId, String title,
+                           List<Excerpt> answers, String at) {
+    return new Share(id, coupleId, proposedBy, null, null, title, answers, "", "respond", false, List.of(), at, at, 1,
+        PAIR, promptId);
+  }
+
+  public boolean isPair() {
+    return PAIR.equals(kind);
+  }
+
+  /** Whether the user wrote any of this share's words (its author, or one of a pair's answerers). */
+  public boolean hasWordsOf(String userId) {
+    return authorId.equals(userId) || isPair() && excerpts.stream().anyMatch(e -> userId.equals(e.authorId()));
+  }
+
+  /** Excerpts carry {@code authorId} only in a pair (each partner's answer). */
+  public record Excerpt(String stepId, String text, String authorId) {
+    public Excerpt(String stepId, String text) {
+      this(stepId, text, null);
+    }
+
     JsonObject toJson() {
-      return new JsonObject().put("stepId", stepId).put("text", text);
+      JsonObject json = new JsonObject().put("stepId", stepId).put("text", text);
+      if (authorId != null) json.put("authorId", authorId);
+      return json;
     }
 
     static Excerpt fromJson(JsonObject json) {
-      return new Excerpt(json.getString("stepId"), json.getString("text"));
+      return new Excerpt(json.getString("stepId"), json.getString("text"), json.getString("authorId"));
     }
   }
 
@@ -65,9 +102,11 @@ public record Share(String id, String coupleId, String authorId, String reflecti
     excerpts.forEach(e -> ex.add(e.toJson()));
     JsonArray rs = new JsonArray();
     responses.forEach(r -> rs.add(r.toJson()));
-    return new JsonObject().put("id", id).put("authorId", authorId).put("reflectionId", reflectionId).put("title", title)
+    JsonObject json = new JsonObject().put("id", id).put("authorId", authorId).put("reflectionId", reflectionId).put("title", title)
         .put("excerpts", ex).put("note", note).put("intent", intent).put("counseling", counseling).put("responses", rs)
         .put("createdAt", createdAt).put("updatedAt", updatedAt).put("version", version);
+    if (isPair()) json.put("kind", PAIR).put("promptId", promptId);
+    return json;
   }
 
   static JsonArray excerptsJson(List<Excerpt> excerpts) {
@@ -91,10 +130,12 @@ public record Share(String id, String coupleId, String authorId, String reflecti
   }
 
   JsonObject toDocument(DataKey key) {
-    return contentDocument(reflectionId, exerciseId, title, excerpts, note, intent, key)
+    JsonObject doc = contentDocument(reflectionId, exerciseId, title, excerpts, note, intent, key)
         .put("_id", id).put("coupleId", coupleId).put("authorId", authorId).put("counseling", counseling)
         .put("responses", responsesDocument(responses, key)).put("createdAt", createdAt).put("updatedAt", updatedAt)
         .put("version", version);
+    if (isPair()) doc.put("kind", PAIR).put("promptId", promptId);
+    return doc;
   }
 
   static Share fromDocument(JsonObject doc, DataKey key) {
@@ -108,6 +149,6 @@ public record Share(String id, String coupleId, String authorId, String reflecti
     return new Share(doc.getString("_id"), doc.getString("coupleId"), doc.getString("authorId"), doc.getString("reflectionId"),
         doc.getString("exerciseId"), key.open(doc.getString("title")), List.copyOf(excerpts), key.open(doc.getString("note")),
         doc.getString("intent"), doc.getBoolean("counseling", false), List.copyOf(responses), doc.getString("createdAt"),
-        doc.getString("updatedAt"), doc.getLong("version", 1L));
+        doc.getString("updatedAt"), doc.getLong("version", 1L), doc.getString("kind"), doc.getString("promptId"));
   }
 }

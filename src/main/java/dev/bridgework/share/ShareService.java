@@ -107,6 +107,10 @@ public final class ShareService implements JointSpaceListener {
         // Someone else's id. Our list may have picked it up in a lost create race: drop it again.
         return repo.unlist(couple.id(), shareId).compose(v -> Future.failedFuture(ApiException.notFound()));
       }
+      if (Share.PAIR.equals(doc.getString("kind"))) {
+        // Two people's answers: neither edits the other's words; either may withdraw the pair.
+        return Future.failedFuture(ApiException.forbidden("Answers revealed together are not edited; you can withdraw them."));
+      }
       return vault.coupleKey(couple.id()).compose(key -> edit(couple, userId, draft, Share.fromDocument(doc, key), key, attempts));
     });
   }
@@ -153,7 +157,8 @@ public final class ShareService implements JointSpaceListener {
    */
   public Future<Void> withdraw(Couple couple, String userId, String shareId) {
     return visible(couple.id(), shareId).compose(share -> {
-      if (!share.authorId().equals(userId)) return Future.failedFuture(ApiException.notAuthor());
+      // A pair holds both partners' answers: either of them may take it back (both answers go).
+      if (!share.authorId().equals(userId) && !share.isPair()) return Future.failedFuture(ApiException.notAuthor());
       return erase(couple.id(), share);
     });
   }
@@ -190,6 +195,20 @@ public final class ShareService implements JointSpaceListener {
     return (kind.startsWith("share.") || kind.startsWith("response.")) && shareId.equals(data.getString("id"));
   }
 
+  /**
+   * The prompt feature's reveal: stores the paired share and announces it. Safe to repeat: the id
+   * decides, so a reveal finished twice (a retry, a repair after a crash) stores and announces it once.
+   * Answers whether this call stored it.
+   */
+  public Future<Boolean> reveal(Share pair) {
+    String coupleId = pair.coupleId();
+    return vault.coupleKey(coupleId).compose(key -> repo.list(coupleId, pair.id())
+        .compose(v -> repo.insert(pair.toDocument(key)))
+        .compose(v -> events.append(Stream.couple(coupleId), "share.created", pair.toJson()))
+        .map(event -> true)
+        .recover(e -> isDuplicate(e) ? Future.succeededFuture(false) : Future.failedFuture(e)));
+  }
+
   // --- the partner's side: responses and the flag ---
 
   /** {@code PUT /api/shares/{id}/responses/{rid}}. */
@@ -199,7 +218,8 @@ public final class ShareService implements JointSpaceListener {
 
   private Future<Saved> respond(Couple couple, String userId, String shareId, String responseId, ResponseDraft draft, int attempts) {
     return visible(couple.id(), shareId).compose(share -> {
-      if (draft.isAck() && share.authorId().equals(userId)) {
+      // In a pair each partner acknowledges the other's answer, so both may.
+      if (draft.isAck() && share.authorId().equals(userId) && !share.isPair()) {
         return Future.failedFuture(ApiException.forbidden("Acknowledgements are for your partner's shares; you can add a comment."));
       }
       Share.Response existing = share.response(responseId);
@@ -299,7 +319,15 @@ public final class ShareService implements JointSpaceListener {
       JsonArray responses = new JsonArray();
       for (Share share : all) {
         List<Share.Response> mine = share.responses().stream().filter(r -> r.authorId().equals(userId)).toList();
-        if (share.authorId().equals(userId)) {
+        if (share.isPair() && share.hasWordsOf(userId)) {
+          // A pair: the person's own answer (the partner's is theirs to export).
+          JsonArray own = new JsonArray();
+          mine.forEach(r -> own.add(r.toJson()));
+          JsonArray ownWords = new JsonArray();
+          share.excerpts().stream().filter(e -> userId.equals(e.authorId()))
+              .forEach(e -> ownWords.add(new JsonObject().put("stepId", e.stepId()).put("text", e.text()).put("authorId", userId)));
+          shares.add(share.toJson().put("excerpts", ownWords).put("responses", own));
+        } else if (share.authorId().equals(userId)) {
           JsonArray own = new JsonArray();
           mine.forEach(r -> own.add(r.toJson()));
           shares.add(share.toJson().put("responses", own));
@@ -316,7 +344,7 @@ public final class ShareService implements JointSpaceListener {
     return couples.coupleIdOf(userId).compose(coupleId -> {
       if (coupleId == null) return Future.succeededFuture();
       return sharesOf(coupleId).compose(all -> inTurn(
-          all.stream().filter(s -> s.authorId().equals(userId)).toList(),
+          all.stream().filter(s -> s.hasWordsOf(userId)).toList(),
           share -> erase(coupleId, share).recover(e -> e instanceof ApiException api && api.status() == 404
               ? Future.succeededFuture() : Future.failedFuture(e))));
     });

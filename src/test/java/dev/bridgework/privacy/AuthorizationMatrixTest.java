@@ -410,8 +410,92 @@ class AuthorizationMatrixTest {
     rows.add(new Row("DELETE /api/followups/:id", "own", aFollowup, (c, t) -> c.delete("/api/followups/" + t.id("followup")),
         expect(204, 404, 404, 404, 401)));
     // ---- end of issue #14 rows ----
+    promptRows(rows);
     counselorRows(rows);
     return rows;
+  }
+
+  // ---- prompts to answer apart and held words (docs/PROMPTS.md) --------------------------------
+
+  /** An open prompt the owner proposed, nobody has answered yet. */
+  static Target askedPrompt(World w) {
+    String id = UUID.randomUUID().toString();
+    assertEquals(201, w.owner.put("/api/prompts/" + id, new JsonObject().put("promptId", "data-longing")).statusCode());
+    return ids("prompt", id);
+  }
+
+  /**
+   * An open prompt the owner proposed and answered (their answer held, the partner's not yet in).
+   * Held answers are stored padded to a fixed size, which makes every database snapshot bigger: only
+   * the rows about answers use this state.
+   */
+  static Target openPrompt(World w) {
+    Target t = askedPrompt(w);
+    var r = w.owner.put("/api/prompts/" + t.id("prompt") + "/answer", new JsonObject().put("answers",
+        new JsonObject().put("longing", SECRET + " held answer")));
+    assertEquals(200, r.statusCode(), r.bodyAsString());
+    return t;
+  }
+
+  static Target revealedPrompt(World w) {
+    Target t = openPrompt(w);
+    var r = w.partner.put("/api/prompts/" + t.id("prompt") + "/answer", new JsonObject().put("answers",
+        new JsonObject().put("longing", "the partner's answer")));
+    assertEquals("revealed", r.bodyAsJsonObject().getString("status"), r.bodyAsString());
+    return t;
+  }
+
+  static Target cancelledPrompt(World w) {
+    Target t = openPrompt(w);
+    assertEquals(204, w.partner.delete("/api/prompts/" + t.id("prompt")).statusCode());
+    return t;
+  }
+
+  static String held(Api owner) {
+    String id = UUID.randomUUID().toString();
+    var r = owner.put("/api/held/" + id, new JsonObject().put("sealed", owner.keys().seal("held", id,
+        new JsonObject().put("type", "share").put("share", new JsonObject().put("title", SECRET + " held")))));
+    assertEquals(201, r.statusCode(), r.bodyAsString());
+    PRIVATE_IDS.add(id);
+    return id;
+  }
+
+  static void promptRows(List<Row> rows) {
+    Function<World, Target> none = w -> ids();
+    rows.add(new Row("GET /api/prompt-catalog", "catalog", none, (c, t) -> c.get("/api/prompt-catalog"), expect(200, 200, 200, 200, 401)));
+    rows.add(new Row("GET /api/prompt-catalog/:id", "catalog", none, (c, t) -> c.get("/api/prompt-catalog/after-a-hard-moment"),
+        expect(200, 200, 200, 200, 401)));
+    rows.add(new Row("GET /api/prompts", "open", AuthorizationMatrixTest::askedPrompt, (c, t) -> c.get("/api/prompts"),
+        expect(200, 200, 200, 409, 401)));
+    for (var state : Map.<String, Function<World, Target>>of("open", AuthorizationMatrixTest::askedPrompt,
+        "revealed", AuthorizationMatrixTest::revealedPrompt, "cancelled", AuthorizationMatrixTest::cancelledPrompt).entrySet()) {
+      String name = state.getKey();
+      Function<World, Target> target = state.getValue();
+      boolean open = name.equals("open");
+      boolean gone = name.equals("cancelled");
+      Map<Role, Integer> read = gone ? HIDDEN : expect(200, 200, 404, 404, 401);
+      rows.add(new Row("GET /api/prompts/:id", name, target, (c, t) -> c.get("/api/prompts/" + t.id("prompt")), read));
+      // Asking the same question again is harmless, whoever asks (a cancelled id is free to ask again).
+      rows.add(new Row("PUT /api/prompts/:id", name, target, (c, t) -> c.put("/api/prompts/" + t.id("prompt"),
+          new JsonObject().put("promptId", "data-longing")), gone ? expect(201, 201, 201, 404, 401) : read));
+      rows.add(new Row("DELETE /api/prompts/:id", name, target, (c, t) -> c.delete("/api/prompts/" + t.id("prompt")),
+          gone ? HIDDEN : open ? expect(204, 204, 404, 404, 401) : expect(409, 409, 404, 404, 401)));
+      // The owner answered already (a different answer is a 409); the partner's answer completes the pair.
+      Function<World, Target> answered = open ? AuthorizationMatrixTest::openPrompt : target;
+      rows.add(new Row("PUT /api/prompts/:id/answer", name, answered, (c, t) -> c.put("/api/prompts/" + t.id("prompt") + "/answer",
+          new JsonObject().put("answers", new JsonObject().put("longing", "an answer from someone"))),
+          gone ? HIDDEN : open ? expect(409, 200, 404, 404, 401) : expect(409, 409, 404, 404, 401)));
+      rows.add(new Row("DELETE /api/prompts/:id/answer", name, answered, (c, t) -> c.delete("/api/prompts/" + t.id("prompt") + "/answer"),
+          gone ? HIDDEN : open ? expect(204, 404, 404, 404, 401) : expect(409, 409, 404, 404, 401)));
+    }
+    Function<World, Target> aHeld = w -> ids("held", held(w.owner));
+    rows.add(new Row("GET /api/held", "own", aHeld, (c, t) -> c.get("/api/held"), expect(200, 200, 200, 200, 401)));
+    rows.add(new Row("GET /api/held/:id", "own", aHeld, (c, t) -> c.get("/api/held/" + t.id("held")), PRIVATE_READ));
+    rows.add(new Row("PUT /api/held/:id", "own", aHeld, (c, t) -> c.put("/api/held/" + t.id("held"), new JsonObject()
+        .put("sealed", sealer(c).keys().seal("held", t.id("held"), new JsonObject().put("type", "share"))).put("version", 1)),
+        PRIVATE_READ));
+    rows.add(new Row("DELETE /api/held/:id", "own", aHeld, (c, t) -> c.delete("/api/held/" + t.id("held")),
+        expect(204, 404, 404, 404, 401)));
   }
 
   // ---- counselor access (docs/COUNSELOR.md) -----------------------------------------------------

@@ -1,0 +1,67 @@
+// The Self-energy check before sharing: an optional moment to notice how calm, curious and
+// compassionate one feels. When it is low, the app suggests waiting and offers to hold the share
+// as a sealed private draft (holding.js) with a reminder; sharing anyway always stays possible.
+import { h, replaceChildren, uid, uuid } from './dom.js';
+import { SELF_ENERGY, selfEnergyIsLow } from './speakfor.js';
+import { saveHeld } from './holding.js';
+import { button, announce, formError } from './ui.js';
+
+const LATER = [
+  { id: 'hour', label: 'In an hour', ms: 60 * 60 * 1000 },
+  { id: 'evening', label: 'This evening', ms: null },
+  { id: 'tomorrow', label: 'Tomorrow', ms: 24 * 60 * 60 * 1000 },
+];
+
+function remindAt(choice) {
+  const now = new Date();
+  if (choice.ms) return new Date(now.getTime() + choice.ms).toISOString();
+  const evening = new Date(now);
+  evening.setHours(19, 0, 0, 0);
+  if (evening <= now) evening.setDate(evening.getDate() + 1);
+  return evening.toISOString();
+}
+
+/** The check, and the "hold this" choice; `share` is the composed share, sent later under `shareId`. */
+export function selfEnergyCheck({ shareId, share, onHeld }) {
+  const values = {};
+  const error = formError('share-hold-error');
+  const advice = h('div', { 'aria-live': 'polite', 'data-testid': 'self-energy-advice' });
+  const sliders = SELF_ENERGY.map((q) => {
+    const out = h('output', { 'data-testid': `self-energy-${q.id}-value` }, '–');
+    const input = h('input', { type: 'range', min: '0', max: '10', step: '1', value: '5', id: uid('se'), 'data-testid': `self-energy-${q.id}` });
+    input.setAttribute('aria-valuetext', 'not answered');
+    input.addEventListener('input', () => {
+      values[q.id] = Number(input.value);
+      out.textContent = input.value;
+      input.setAttribute('aria-valuetext', `${input.value} of 10`);
+      update();
+    });
+    return h('div', { class: 'field' }, h('label', { for: input.id }, q.label), h('div', { class: 'range-row' }, h('span', { class: 'small muted' }, '0'), input, h('span', { class: 'small muted' }, '10'), out));
+  });
+  const when = h('select', { id: uid('later'), 'data-testid': 'share-hold-when' }, LATER.map((c) => h('option', { value: c.id }, c.label)));
+  const hold = button('Hold this and remind me later', { 'data-testid': 'share-hold', 'data-action': 'hold-share' });
+  hold.addEventListener('click', async () => {
+    error.clear();
+    hold.disabled = true;
+    try {
+      const choice = LATER.find((c) => c.id === when.value) || LATER[0];
+      await saveHeld(uuid(), { type: 'share', shareId, share, remindAt: remindAt(choice), heldAt: new Date().toISOString() });
+      announce('Held for later, just for you. Nothing was sent.');
+      onHeld();
+    } catch (e) { error.show(e); } finally { hold.disabled = false; }
+  });
+  function update() {
+    if (SELF_ENERGY.some((q) => values[q.id] === undefined)) { replaceChildren(advice); return; }
+    replaceChildren(advice, selfEnergyIsLow(values)
+      ? h('p', { class: 'notice', 'data-testid': 'self-energy-low' },
+        'It might help to wait a little. When a part of you is this stirred up, words can land harder than you mean them to. You can hold this privately and come back to it, or share it anyway.')
+      : h('p', { class: 'muted', 'data-testid': 'self-energy-ok' }, 'You sound fairly steady. Share when you are ready.'));
+  }
+  return h('section', { class: 'card stack self-energy', 'data-testid': 'self-energy', 'aria-labelledby': 'self-energy-title' },
+    h('h3', { id: 'self-energy-title' }, 'A moment with yourself (optional)'),
+    h('p', { class: 'hint' }, 'How calm, curious and compassionate do you feel right now? Only you see this.'),
+    sliders, advice,
+    h('div', { class: 'field' }, h('label', { for: when.id }, 'Remind me'), when),
+    error.el,
+    h('div', { class: 'button-row' }, hold));
+}
