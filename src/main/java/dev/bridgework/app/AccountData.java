@@ -4,6 +4,7 @@ import dev.bridgework.auth.AccountHooks;
 import dev.bridgework.checkin.CheckinService;
 import dev.bridgework.auth.UserRepository;
 import dev.bridgework.couple.CoupleService;
+import dev.bridgework.followup.FollowupService;
 import dev.bridgework.held.HeldService;
 import dev.bridgework.kept.KeptService;
 import dev.bridgework.storage.OwnedCollection;
@@ -39,11 +40,13 @@ final class AccountData implements AccountHooks {
   private final Vault vault;
   private final UserRepository users;
   private final HeldService held;
+  private final FollowupService followups;
 
   AccountData(CoupleService couples, ShareService shares, ReflectionService reflections, PartsService parts,
               CheckinService checkins, KeptService kept, ReviewService reviews, EventLog events, Vault vault,
-              UserRepository users, HeldService held) {
+              UserRepository users, HeldService held, FollowupService followups) {
     this.held = held;
+    this.followups = followups;
     this.kept = kept;
     this.users = users;
     this.couples = couples;
@@ -65,18 +68,20 @@ final class AccountData implements AccountHooks {
   public Future<JsonObject> exportOf(String userId) {
     return Future.all(List.of(couples.exportOf(userId), shares.exportOf(userId),
         reflections.exportOf(userId), parts.exportOf(userId), checkins.exportOf(userId), reviews.exportOf(userId),
-        kept.exportOf(userId), held.exportOf(userId))).map(all -> {
+        kept.exportOf(userId), held.exportOf(userId), followups.exportOf(userId))).map(all -> {
       JsonObject out = new JsonObject();
       out.mergeIn(all.<JsonObject>resultAt(0)).mergeIn(all.<JsonObject>resultAt(1));
       out.put("reflections", all.<JsonArray>resultAt(2)).put("parts", all.<JsonArray>resultAt(3))
           .put("checkins", all.<JsonArray>resultAt(4)).put("reviewNotes", all.<JsonArray>resultAt(5))
-          .put("kept", all.<JsonArray>resultAt(6)).put("held", all.<JsonArray>resultAt(7));
+          .put("kept", all.<JsonArray>resultAt(6)).put("held", all.<JsonArray>resultAt(7))
+          .put("followups", all.<JsonArray>resultAt(8));
       return out;
     });
   }
 
   private List<OwnedCollection> privateCollections() {
-    return List.of(reflections.collection(), parts.collection(), checkins.collection(), kept.collection());
+    return List.of(reflections.collection(), parts.collection(), checkins.collection(), kept.collection(),
+        followups.collection());
   }
 
   @Override
@@ -116,6 +121,7 @@ final class AccountData implements AccountHooks {
         .compose(v -> checkins.eraseAll(userId))
         .compose(v -> kept.eraseAll(userId))
         .compose(v -> held.eraseAll(userId))
+        .compose(v -> followups.eraseAll(userId))
         .compose(v -> events.erase(Stream.self(userId)))
         .compose(v -> vault.destroyUserKey(userId));
   }

@@ -31,6 +31,8 @@ import dev.bridgework.checkin.CheckinRoutes;
 import dev.bridgework.checkin.CheckinService;
 import dev.bridgework.exercise.ExerciseCatalog;
 import dev.bridgework.exercise.ExerciseRoutes;
+import dev.bridgework.followup.FollowupRoutes;
+import dev.bridgework.followup.FollowupService;
 import dev.bridgework.held.HeldRoutes;
 import dev.bridgework.held.HeldService;
 import dev.bridgework.kept.KeptRoutes;
@@ -111,6 +113,7 @@ public final class Application {
   final ReflectionService reflections;
   final CheckinService checkins;
   final KeptService kept;
+  final FollowupService followups;
   final RealtimeGateway realtime;
   final Throttle accountThrottle;
   final Throttle addressThrottle;
@@ -160,7 +163,9 @@ public final class Application {
     this.parts = new PartsService(mongo, vault, events, clock);
     this.reflections = new ReflectionService(mongo, vault, events, clock, catalog);
     this.checkins = new CheckinService(mongo, vault, events, clock);
-    this.accountData = new AccountData(couples, shares, reflections, parts, checkins, kept, reviews, events, vault, users, held);
+    this.followups = new FollowupService(mongo, vault, events, clock);
+    this.accountData = new AccountData(couples, shares, reflections, parts, checkins, kept, reviews, events, vault, users, held,
+        followups);
     this.realtime = new RealtimeGateway(vertx, sessionAuth, sessions, events, new CoupleMembership(couples),
         RealtimeLimits.defaults());
     this.housekeeping = new Housekeeping(vertx, clock, sessions, List.of(accountThrottle), coupleRepository,
@@ -261,7 +266,8 @@ public final class Application {
     return Future.all(List.of(users.createIndexes(), events.createIndexes(), sessions.createIndexes(embedded),
         accountThrottle.createIndexes(embedded), coupleRepository.createIndexes(embedded), shares.createIndexes(),
         reviewRepository.createIndexes(), parts.createIndexes(), reflections.createIndexes(), checkins.createIndexes(),
-        kept.createIndexes(), counselors.createIndexes(), prompts.createIndexes(), held.createIndexes(), notifications.createIndexes())).mapEmpty();
+        kept.createIndexes(), counselors.createIndexes(), prompts.createIndexes(), held.createIndexes(), notifications.createIndexes(),
+        followups.createIndexes())).mapEmpty();
   }
 
   private List<FeatureRoutes> features() {
@@ -281,6 +287,7 @@ public final class Application {
     features.add(new FeatureRoutes("/api/parts", new PartsRoutes(vertx, parts, sessionAuth).router()));
     features.add(new FeatureRoutes("/api/checkins", new CheckinRoutes(vertx, checkins, sessionAuth).router()));
     features.add(new FeatureRoutes("/api/kept", new KeptRoutes(vertx, kept, sessionAuth).router()));
+    features.add(new FeatureRoutes("/api/followups", new FollowupRoutes(vertx, followups, sessionAuth).router()));
     PromptRoutes promptRoutes = new PromptRoutes(vertx, prompts, couples, sessionAuth);
     features.add(new FeatureRoutes("/api/prompt-catalog", promptRoutes.catalogRouter()));
     features.add(new FeatureRoutes("/api/prompts", promptRoutes.router()));

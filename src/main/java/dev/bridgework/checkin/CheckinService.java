@@ -4,6 +4,7 @@ import dev.bridgework.realtime.EventLog;
 import dev.bridgework.realtime.SelfEvents;
 import dev.bridgework.storage.OwnedCollection;
 import dev.bridgework.storage.Vault;
+import dev.bridgework.web.ApiException;
 import dev.bridgework.web.Times;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -53,6 +54,20 @@ public final class CheckinService {
           : Times.format(clock.instant());
       return Future.succeededFuture(input.content(at));
     }).compose(saved -> events.saved(id).map(saved));
+  }
+
+  /** One of the owner's check-ins; anyone else's, or one that is gone, is a 404. */
+  Future<JsonObject> checkin(String ownerId, String id) {
+    return checkins.find(ownerId, id).map(item -> {
+      if (item == null) throw ApiException.notFound();
+      return item;
+    });
+  }
+
+  /** Deletes one of the owner's check-ins and tells their other devices ({@code checkin.deleted}). */
+  Future<Void> deleteCheckin(String ownerId, String id) {
+    return events.delete(ownerId, id).compose(deleted -> deleted ? Future.<Void>succeededFuture()
+        : Future.failedFuture(ApiException.notFound()));
   }
 
   /**
