@@ -40,7 +40,10 @@ public record AppConfig(
     int clusterPort,
     List<String> clusterMembers,
     String masterKey,
-    int minKdfIterations) {
+    int minKdfIterations,
+    int managementPort,
+    String managementHost,
+    Duration shutdownDrain) {
 
   public AppConfig {
     // Half a TLS setup would silently serve plain HTTP; refuse to start instead.
@@ -77,6 +80,9 @@ public record AppConfig(
     d.put("cluster.members", "127.0.0.1:5701,127.0.0.1:5702");
     d.put("crypto.masterKey", "");
     d.put("crypto.minKdfIterations", "600000");
+    d.put("management.port", "9090");
+    d.put("management.host", "127.0.0.1");
+    d.put("shutdown.drain", "0s");
     return Map.copyOf(d);
   }
 
@@ -133,7 +139,10 @@ public record AppConfig(
         Integer.parseInt(v.get("cluster.port").trim()),
         list(v.get("cluster.members")),
         v.get("crypto.masterKey").trim(),
-        Integer.parseInt(v.get("crypto.minKdfIterations").trim()));
+        Integer.parseInt(v.get("crypto.minKdfIterations").trim()),
+        Integer.parseInt(v.get("management.port").trim()),
+        v.get("management.host").trim(),
+        duration(v.get("shutdown.drain")));
   }
 
   private static Object lookup(JsonObject json, String dotted) {
@@ -175,6 +184,17 @@ public record AppConfig(
   public AppConfig withHttpPort(int port) {
     return new AppConfig(port, httpHost, allowedOrigins, httpInstances, tlsCertPath, tlsKeyPath, trustedProxies,
         mongoUri, mongoDb, dataDir, inviteTtl, sessionIdleTimeout, sessionAbsoluteTimeout, clusterEnabled, clusterHost,
-        clusterPort, clusterMembers, masterKey, minKdfIterations);
+        clusterPort, clusterMembers, masterKey, minKdfIterations, managementPort, managementHost, shutdownDrain);
+  }
+
+  public AppConfig withManagementPort(int port) {
+    return new AppConfig(httpPort, httpHost, allowedOrigins, httpInstances, tlsCertPath, tlsKeyPath, trustedProxies,
+        mongoUri, mongoDb, dataDir, inviteTtl, sessionIdleTimeout, sessionAbsoluteTimeout, clusterEnabled, clusterHost,
+        clusterPort, clusterMembers, masterKey, minKdfIterations, port, managementHost, shutdownDrain);
+  }
+
+  /** False when {@code management.port} is -1: no management port, no metrics. */
+  public boolean managementEnabled() {
+    return managementPort >= 0;
   }
 }

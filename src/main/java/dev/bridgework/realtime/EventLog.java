@@ -48,12 +48,18 @@ public final class EventLog {
   private final MongoClient mongo;
   private final Clock clock;
   private final Vault vault;
+  private final RealtimeMeters meters;
 
   public EventLog(Vertx vertx, MongoClient mongo, Clock clock, Vault vault) {
+    this(vertx, mongo, clock, vault, RealtimeMeters.none());
+  }
+
+  public EventLog(Vertx vertx, MongoClient mongo, Clock clock, Vault vault, RealtimeMeters meters) {
     this.vertx = vertx;
     this.mongo = mongo;
     this.clock = clock;
     this.vault = vault;
+    this.meters = meters;
   }
 
   /** The key that opens the stream's stored payloads; for a self stream only its legacy ones, and null when gone. */
@@ -82,6 +88,7 @@ public final class EventLog {
       if (key == null) doc.put("data", data);
       else doc.put("sealed", key.sealJson(data));
       return insert(doc, INSERT_ATTEMPTS).map(v -> {
+        meters.appended(stream.type(), kind);
         vertx.eventBus().publish(stream.address(), event);
         return event;
       });
