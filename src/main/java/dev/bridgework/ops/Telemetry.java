@@ -2,6 +2,7 @@ package dev.bridgework.ops;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
@@ -39,7 +40,29 @@ public final class Telemetry {
 
   /** Metrics on: a fresh Prometheus registry of this process (tests make one per server). */
   public static Telemetry prometheus() {
-    return new Telemetry(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    registry.config().meterFilter(MeterFilter.replaceTagValues(Label.HTTP_ROUTE.toString(), Telemetry::routeTemplate));
+    return new Telemetry(registry);
+  }
+
+  /**
+   * Vert.x Web labels a request with every route it passed, joined by {@code >}
+   * ({@code /api/>/api/>/api/>/api/shares>/:id>/:id}: three guards on {@code /api/*}, the feature's
+   * mount point, its guard and its handler). The template is the mount point plus the last route:
+   * {@code /api/shares/:id}. A request no route answered (an unknown {@code /api/} path) is {@code /api/*}.
+   */
+  static String routeTemplate(String label) {
+    String mount = null;
+    String last = null;
+    for (String segment : label.split(">")) {
+      if (segment.isEmpty()) continue;
+      if (segment.startsWith("/api/") && !segment.equals("/api/")) mount = segment;
+      last = segment;
+    }
+    if (last == null) return "none";
+    if (last.equals("/api/")) return "/api/*";
+    String template = mount == null || last.equals(mount) ? last : mount + (last.equals("/") ? "" : last);
+    return template.length() > 1 && template.endsWith("/") ? template.substring(0, template.length() - 1) : template;
   }
 
   /** Metrics off ({@code management.port: -1}): meters are accepted and dropped. */
