@@ -30,7 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@code backup --to FILE} against a real server under write load over HTTP, then {@code restore --from FILE}
  * into an empty data directory: every write acknowledged before the backup started is in the restored store.
  */
-@Timeout(120)
+@Timeout(240)
 class BackupTest {
   @TempDir
   Path tmp;
@@ -68,24 +68,28 @@ class BackupTest {
       assertTrue(Files.exists(live.resolve(ManagementServer.TOKEN_FILE)));
       for (int i = 0; i < 3; i++) writers.add(server.register("Writer" + i));
       AtomicBoolean writing = new AtomicBoolean(true);
+      java.util.concurrent.Semaphore acks = new java.util.concurrent.Semaphore(0);
       List<Thread> threads = new ArrayList<>();
       for (Api writer : writers) {
         Thread t = new Thread(() -> {
           while (writing.get()) {
             String id = UUID.randomUUID().toString();
             var r = writer.savePart(id, new JsonObject().put("name", "part " + id), null);
-            if (r.statusCode() == 201) acknowledged.add(writer.id() + "/" + id);
+            if (r.statusCode() == 201) {
+              acknowledged.add(writer.id() + "/" + id);
+              acks.release();
+            }
           }
         });
         t.start();
         threads.add(t);
       }
-      while (acknowledged.size() < 60) Thread.onSpinWait();
+      acks.acquire(30);
       beforeBackup = new HashSet<>(acknowledged);
       exit = BackupCommand.run(config(live), List.of("backup", "--to", backup.toString()), output.outStream, output.errStream);
-      int atBackupEnd = acknowledged.size();
       // Keep writing a little after the backup, so writes were running on both sides of it.
-      while (acknowledged.size() < atBackupEnd + 20) Thread.onSpinWait();
+      acks.drainPermits();
+      acks.acquire(10);
       writing.set(false);
       for (Thread t : threads) t.join();
     }
