@@ -43,7 +43,8 @@ public record AppConfig(
     int minKdfIterations,
     int managementPort,
     String managementHost,
-    Duration shutdownDrain) {
+    Duration shutdownDrain,
+    int embeddedDbPort) {
 
   public AppConfig {
     // Half a TLS setup would silently serve plain HTTP; refuse to start instead.
@@ -83,6 +84,7 @@ public record AppConfig(
     d.put("management.port", "9090");
     d.put("management.host", "127.0.0.1");
     d.put("shutdown.drain", "0s");
+    d.put("mongo.embeddedPort", "0");
     return Map.copyOf(d);
   }
 
@@ -142,7 +144,8 @@ public record AppConfig(
         Integer.parseInt(v.get("crypto.minKdfIterations").trim()),
         Integer.parseInt(v.get("management.port").trim()),
         v.get("management.host").trim(),
-        duration(v.get("shutdown.drain")));
+        duration(v.get("shutdown.drain")),
+        Integer.parseInt(v.get("mongo.embeddedPort").trim()));
   }
 
   private static Object lookup(JsonObject json, String dotted) {
@@ -184,13 +187,13 @@ public record AppConfig(
   public AppConfig withHttpPort(int port) {
     return new AppConfig(port, httpHost, allowedOrigins, httpInstances, tlsCertPath, tlsKeyPath, trustedProxies,
         mongoUri, mongoDb, dataDir, inviteTtl, sessionIdleTimeout, sessionAbsoluteTimeout, clusterEnabled, clusterHost,
-        clusterPort, clusterMembers, masterKey, minKdfIterations, managementPort, managementHost, shutdownDrain);
+        clusterPort, clusterMembers, masterKey, minKdfIterations, managementPort, managementHost, shutdownDrain, embeddedDbPort);
   }
 
   public AppConfig withManagementPort(int port) {
     return new AppConfig(httpPort, httpHost, allowedOrigins, httpInstances, tlsCertPath, tlsKeyPath, trustedProxies,
         mongoUri, mongoDb, dataDir, inviteTtl, sessionIdleTimeout, sessionAbsoluteTimeout, clusterEnabled, clusterHost,
-        clusterPort, clusterMembers, masterKey, minKdfIterations, port, managementHost, shutdownDrain);
+        clusterPort, clusterMembers, masterKey, minKdfIterations, port, managementHost, shutdownDrain, embeddedDbPort);
   }
 
   /** False when {@code management.port} is -1: no management port, no metrics. */

@@ -174,7 +174,7 @@ public final class Application {
         // A broken exercise file stops start-up here, before the database opens, naming the file.
         .compose(masterKey -> vertx.executeBlocking(ExerciseCatalog::loadFromClasspath)
             .compose(catalog -> Database.start(vertx, config.mongoUri(), config.mongoDb(), config.dataDir(),
-                    telemetry.enabled() ? telemetry.registry() : null)
+                    telemetry.enabled() ? telemetry.registry() : null, config.embeddedDbPort())
                 .map(db -> new Application(vertx, config, clock, db, masterKey, catalog, telemetry))))
         .compose(app -> app.createIndexes().compose(v -> app.realtime.start()).compose(v -> app.deployHttp())
             .compose(v -> app.deployManagement()).map(app));

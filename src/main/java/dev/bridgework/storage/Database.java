@@ -39,11 +39,15 @@ public final class Database {
   }
 
   public static Future<Database> start(Vertx vertx, String mongoUri, String dbName, Path dataDir) {
-    return start(vertx, mongoUri, dbName, dataDir, null);
+    return start(vertx, mongoUri, dbName, dataDir, null, 0);
   }
 
-  /** {@code meters}: where the embedded store's command latency and commit time go (null: nowhere). */
-  public static Future<Database> start(Vertx vertx, String mongoUri, String dbName, Path dataDir, MeterRegistry meters) {
+  /**
+   * {@code meters}: where the embedded store's command latency and commit time go (null: nowhere);
+   * {@code embeddedPort}: the loopback port of the embedded server (0: any free one).
+   */
+  public static Future<Database> start(Vertx vertx, String mongoUri, String dbName, Path dataDir, MeterRegistry meters,
+                                       int embeddedPort) {
     if (mongoUri != null && !mongoUri.isBlank()) {
       String uri = withDurableWrites(mongoUri);
       LOG.debug("Connecting to MongoDB (database '{}')", dbName);
@@ -60,7 +64,13 @@ public final class Database {
       }
       if (meters != null) backend.instrument(meters);
       MongoServer server = new MongoServer(backend);
-      InetSocketAddress address = server.bind();
+      InetSocketAddress address;
+      if (embeddedPort > 0) {
+        server.bind("127.0.0.1", embeddedPort);
+        address = server.getLocalAddress();
+      } else {
+        address = server.bind();
+      }
       LOG.debug("Embedded database started ({}) on {}", memory ? "in memory" : dataDir.toAbsolutePath(), address);
       return new Database(vertx, null, server, backend, null);
     }).map(started -> {
