@@ -84,6 +84,8 @@ public final class BackupCommand {
 
   static int backup(AppConfig config, Path to, PrintStream out, PrintStream err) throws IOException, InterruptedException {
     Path dataDir = config.dataDir();
+    to = to.toAbsolutePath();
+    Files.createDirectories(to.getParent());
     Path partial = to.resolveSibling(to.getFileName() + ".partial");
     String how;
     try {
