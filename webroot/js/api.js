@@ -1,76 +1,9 @@
-// The only door to the server: JSON over fetch with the session cookie,
-// errors parsed from the contract's {"error":{code,message,field}} shape.
+// The only door to the server. Private work goes through private.js, which seals it on the way
+// out and opens it on the way in, so the views keep seeing plain objects.
+import { request, ApiError, apiEvents } from './http.js';
+import * as priv from './private.js';
 
-export class ApiError extends Error {
-  constructor(status, code, message, field, body) {
-    super(message);
-    this.name = 'ApiError';
-    this.status = status;
-    this.code = code;
-    this.field = field || null;
-    this.body = body || null;
-    // 409 version_conflict / review_open carry the stored resource.
-    this.current = body && body.current ? body.current : null;
-  }
-  get isNetwork() { return this.status === 0; }
-  get isRetryable() { return this.status === 0 || this.status >= 500 || this.status === 429; }
-}
-
-/** Fires 'unauthenticated' when the server says the session is gone. */
-export const apiEvents = new EventTarget();
-
-const FALLBACK = {
-  0: "We couldn't reach the server. Check your connection and try again.",
-  400: 'Something in the form needs another look.',
-  401: 'Please sign in again.',
-  403: "You can't do that here.",
-  404: "We couldn't find that. It may have been removed.",
-  409: 'That changed in the meantime. Please try again.',
-  413: 'That is too long to save in one go.',
-  429: 'Too many tries in a short time. Please wait a little and try again.',
-  500: 'Something went wrong on our side. Your words are still here; please try again.',
-};
-
-function fallbackMessage(status) {
-  if (FALLBACK[status]) return FALLBACK[status];
-  return status >= 500 ? FALLBACK[500] : 'Something went wrong. Please try again.';
-}
-
-export async function request(method, path, body, options = {}) {
-  const headers = { Accept: 'application/json' };
-  const init = { method, credentials: 'same-origin', headers, cache: 'no-store' };
-  if (body !== undefined) {
-    headers['Content-Type'] = 'application/json';
-    init.body = JSON.stringify(body);
-  }
-  if (options.keepalive) init.keepalive = true;
-  let res;
-  try {
-    res = await fetch(path, init);
-  } catch (e) {
-    throw new ApiError(0, 'network', FALLBACK[0]);
-  }
-  let data = null;
-  // Always drain the body (even a 204's), so the request completes cleanly.
-  const text = await res.text().catch(() => '');
-  if (text) {
-    try { data = JSON.parse(text); } catch { data = null; }
-  }
-  if (!res.ok) {
-    const err = (data && typeof data.error === 'object' && data.error) || {};
-    let message = typeof err.message === 'string' && err.message ? err.message : fallbackMessage(res.status);
-    if (res.status === 429) {
-      const after = Number(res.headers.get('Retry-After'));
-      if (after > 0) message += ` (You can try again in about ${Math.ceil(after / 60)} minute${after > 60 ? 's' : ''}.)`;
-    }
-    const error = new ApiError(res.status, err.code || `http_${res.status}`, message, err.field, data);
-    if (res.status === 401 && error.code !== 'invalid_credentials' && !options.quiet401) {
-      apiEvents.dispatchEvent(new CustomEvent('unauthenticated'));
-    }
-    throw error;
-  }
-  return data;
-}
+export { request, ApiError, apiEvents };
 
 const enc = encodeURIComponent;
 function query(params) {
@@ -88,26 +21,37 @@ export const api = {
   post: (path, body, opts) => request('POST', path, body, opts),
   del: (path, body, opts) => request('DELETE', path, body, opts),
 
-  // Account
-  register: (email, password, displayName) => request('POST', '/api/auth/register', { email, password, displayName }, { quiet401: true }),
-  login: (email, password) => request('POST', '/api/auth/login', { email, password }, { quiet401: true }),
+  // Account (docs/ENCRYPTION.md: the password never leaves the browser, only keys derived from it)
+  prelogin: (email) => request('POST', '/api/auth/prelogin', { email }, { quiet401: true }),
+  register: (body) => request('POST', '/api/auth/register', body, { quiet401: true }),
+  login: (email, authKey) => request('POST', '/api/auth/login', { email, authKey }, { quiet401: true }),
+  /** Accounts from before end-to-end encryption sign in once with the password, then upgrade. */
+  loginLegacy: (email, password) => request('POST', '/api/auth/login', { email, password }, { quiet401: true }),
+  recoverStart: (email, recoveryAuth) => request('POST', '/api/auth/recover/start', { email, recoveryAuth }, { quiet401: true }),
+  recover: (body) => request('POST', '/api/auth/recover', body, { quiet401: true }),
   logout: () => request('POST', '/api/auth/logout', {}, { quiet401: true }),
   me: () => request('GET', '/api/me', undefined, { quiet401: true }),
-  deleteAccount: (password) => request('DELETE', '/api/me', { password }),
+  putKeys: (body) => request('PUT', '/api/me/keys', body, { quiet401: true }),
+  deleteAccount: (authKey) => request('DELETE', '/api/me', { authKey }),
+  dismissEnding: () => request('DELETE', '/api/me/ending'),
+  exportData: () => request('GET', '/api/me/export'),
   exportUrl: '/api/me/export',
 
-  // Private work
+  // Private work: sealed and opened in private.js
   exercises: () => request('GET', '/api/exercises'),
   exercise: (id) => request('GET', `/api/exercises/${enc(id)}`),
-  reflections: (params) => request('GET', `/api/reflections${query(params)}`),
-  reflection: (id) => request('GET', `/api/reflections/${enc(id)}`),
-  saveReflection: (id, body, opts) => request('PUT', `/api/reflections/${enc(id)}`, body, opts),
+  reflections: (params) => priv.reflections(query(params)),
+  reflection: (id) => priv.reflection(id),
+  saveReflection: (id, body, opts) => priv.saveReflection(id, body, opts),
   deleteReflection: (id) => request('DELETE', `/api/reflections/${enc(id)}`),
-  parts: () => request('GET', '/api/parts'),
-  savePart: (id, body) => request('PUT', `/api/parts/${enc(id)}`, body),
-  deletePart: (id) => request('DELETE', `/api/parts/${enc(id)}`),
-  checkins: (from, to) => request('GET', `/api/checkins${query({ from, to })}`),
-  saveCheckin: (id, body) => request('PUT', `/api/checkins/${enc(id)}`, body),
+  parts: () => priv.parts(),
+  savePart: (id, body) => priv.savePart(id, body),
+  deletePart: (id) => request('DELETE', `/api/parts/${enc(id)}`).finally(() => priv.forgetPart(id)),
+  checkins: (from, to) => priv.checkins(query({ from, to })),
+  saveCheckin: (id, body) => priv.saveCheckin(id, body),
+  kept: () => priv.kept(),
+  saveKept: (id, content, version) => priv.saveKept(id, content, version),
+  deleteKept: (id) => priv.deleteKept(id),
 
   // Couple
   createCouple: () => request('POST', '/api/couple', {}),

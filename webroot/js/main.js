@@ -3,10 +3,13 @@ import { h, replaceChildren } from './dom.js';
 import { apiEvents } from './api.js';
 import { realtime } from './realtime.js';
 import { session, refreshSession } from './store.js';
-import { navigate, setRouter, endSession, unsavedGuards } from './app.js';
+import { navigate, setRouter, endSession, unsavedGuards, lockNow, secureIfNeeded, afterDissolved } from './app.js';
 import { announce } from './ui.js';
+import { vault } from './vault.js';
 import { requireSecureContext } from './secure.js';
-import { signin, signup } from './views/auth.js';
+import { signin, signup, forgot } from './views/auth.js';
+import unlock from './views/unlock.js';
+import kept from './views/kept.js';
 import home from './views/home.js';
 import exercises from './views/exercises.js';
 import runner from './views/runner.js';
@@ -20,17 +23,20 @@ import review from './views/review.js';
 import account from './views/account.js';
 
 const ROUTES = {
-  signin, signup, home, exercises, run: runner, reflections, parts, checkins,
+  signin, signup, forgot, home, exercises, run: runner, reflections, parts, checkins, kept,
   couple, joint, share, review, account,
 };
 // Which nav entry is "current" for routes that are not in the nav themselves.
 const NAV_FOR = { run: 'exercises', share: 'joint' };
+// Public pages a signed-in but locked person may still use.
+const WHILE_LOCKED = new Set(['forgot']);
 
 const main = document.querySelector('[data-view="main"]');
 const nav = document.querySelector('[data-testid="nav"]');
 const navToggle = document.querySelector('[data-action="toggle-nav"]');
 const connection = document.querySelector('[data-testid="connection-state"]');
 const connectionLabel = document.querySelector('[data-connection-label]');
+const lockButton = document.querySelector('[data-action="lock-now"]');
 
 let current = null;
 let firstRoute = true;
@@ -55,16 +61,22 @@ function teardown() {
 function route() {
   const { name, params } = parseHash();
   const signedIn = Boolean(session.state.user);
-  const view = ROUTES[name];
+  const locked = signedIn && !vault.isUnlocked;
+  let view = ROUTES[name];
   if (!view) { navigate(signedIn ? '#/home' : '#/signin', true); return; }
   if (!view.public && !signedIn) { navigate('#/signin', true); return; }
-  if (view.public && signedIn) { navigate('#/home', true); return; }
+  if (view.public && signedIn && !(locked && WHILE_LOCKED.has(name))) {
+    if (!locked) { navigate('#/home', true); return; }
+    view = unlock;
+  }
+  // Signed in but locked: the unlock screen stands in for the page, which shows once unlocked.
+  if (locked && !view.public) view = unlock;
 
   teardown();
   // A dialog belongs to the view it was opened from.
   for (const dlg of document.querySelectorAll('dialog')) { dlg.close(); dlg.remove(); }
   replaceChildren(main);
-  main.setAttribute('data-route', name);
+  main.setAttribute('data-route', view === unlock ? 'unlock' : name);
   document.title = `${view.title} · Bridgework`;
   setNavOpen(false);
   markCurrentNav(NAV_FOR[name] || name);
@@ -98,9 +110,11 @@ function setNavOpen(open) {
 
 function updateChrome() {
   const signedIn = Boolean(session.state.user);
-  nav.hidden = !signedIn;
-  navToggle.hidden = !signedIn;
-  connection.hidden = !signedIn;
+  const open = signedIn && vault.isUnlocked;
+  nav.hidden = !open;
+  navToggle.hidden = !open;
+  connection.hidden = !open;
+  lockButton.hidden = !open;
 }
 
 function updateConnection() {
@@ -124,6 +138,17 @@ function wire() {
     }
   });
   session.watch(updateChrome);
+  lockButton.addEventListener('click', () => lockNow());
+  vault.addEventListener('change', () => {
+    updateChrome();
+    // Locked here or in another tab of this browser: nothing private stays on screen.
+    if (!vault.isUnlocked && session.state.user) {
+      realtime.stop();
+      for (const dlg of document.querySelectorAll('dialog')) { dlg.close(); dlg.remove(); }
+      route();
+      announce('Your private space is locked.');
+    }
+  });
   realtime.addEventListener('state', updateConnection);
   window.addEventListener('online', updateConnection);
   window.addEventListener('offline', updateConnection);
@@ -147,7 +172,8 @@ function wire() {
     } else if (msg.kind === 'couple.dissolved') {
       session.set({ couple: null, partnerOnline: false });
       announce('The joint space was closed.');
-      refreshSession().catch(() => {});
+      // Who left, and what each partner keeps (unsealed until sealed here): docs/ENCRYPTION.md.
+      afterDissolved(msg.data).catch(() => {});
     }
   });
   realtime.addEventListener('resync', (e) => {
@@ -175,8 +201,15 @@ async function boot() {
       return;
     }
   }
+  if (session.state.user) {
+    // A reload of an open tab, or a second tab: unlock from the session-sealed key if there is one.
+    await vault.restore().catch(() => false);
+  }
   updateChrome();
-  if (session.state.user) realtime.start();
+  if (session.state.user && vault.isUnlocked) {
+    realtime.start();
+    secureIfNeeded();
+  }
   route();
 }
 

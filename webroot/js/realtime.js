@@ -4,12 +4,15 @@
 //
 // Events dispatched:
 //   'state'     detail {state: 'live'|'reconnecting'|'offline', label}
-//   'event'     detail {stream, seq, kind, data, at}
+//   'event'     detail {stream, seq, kind, data, at}; self-stream items arrive opened (private.js),
+//               in order, so views see plain objects as they do over HTTP
 //   'resync'    detail {stream}   the view should reload that stream over HTTP
 //   'presence'  detail {userId, online}
 //   'focus'     detail {userId, reviewId, shareId}
 //   'welcome'   detail (the welcome message)
 //   'sessionended'                socket closed with 4401
+
+import { openEvent } from './private.js';
 
 const LABELS = {
   live: 'Live',
@@ -37,6 +40,8 @@ export class Realtime extends EventTarget {
     this.last = { self: null, couple: null };
     this.heads = { self: 0, couple: 0 };
     this.resyncing = false;
+    // Events wait here while their sealed data is opened, so they still reach views in order.
+    this.delivery = Promise.resolve();
     this.state = navigator.onLine ? 'reconnecting' : 'offline';
     window.addEventListener('online', () => { this.updateState(); if (this.running) this.connectNow(); });
     window.addEventListener('offline', () => this.goneOffline());
@@ -287,7 +292,23 @@ export class Realtime extends EventTarget {
       this.last.couple = 0;
       this.coupleId = null;
     }
-    this.emit('event', msg);
+    this.deliver(msg);
+  }
+
+  deliver(msg) {
+    this.delivery = this.delivery.then(async () => {
+      if (!this.running) return;
+      let out = msg;
+      try {
+        out = await openEvent(msg);
+      } catch (e) {
+        // Could not fetch it again right now: the views reload that stream instead.
+        console.warn('realtime: could not open an event', e && e.message);
+        this.emit('resync', { stream: msg.stream });
+        return;
+      }
+      if (out) this.emit('event', out);
+    });
   }
 }
 

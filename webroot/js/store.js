@@ -1,5 +1,6 @@
 // Small observable stores (EventTarget + 'change'). Everything lives in
-// memory only: nothing private or shared is ever written to browser storage.
+// memory only: nothing private or shared is ever written to browser storage (the one exception,
+// the session-sealed vault key of vault.js, opens only together with the live session).
 import { api, listOf } from './api.js';
 
 export class Store extends EventTarget {
@@ -90,7 +91,7 @@ export class CollectionStore extends EventTarget {
 }
 
 /** Who is signed in, their couple (or null) and whether the partner is online. */
-export const session = new Store({ user: null, couple: null, partnerOnline: false });
+export const session = new Store({ user: null, couple: null, partnerOnline: false, ending: null, vault: null, unsealed: false });
 
 export function me() { return session.state.user; }
 export function couple() { return session.state.couple; }
@@ -113,14 +114,19 @@ export function nameOf(userId) {
 
 export async function refreshSession() {
   const data = await api.me();
-  const patch = { user: data.user, couple: data.couple || null };
+  // vault is the wrapped vault key (opened only with the password); ending the notice after a
+  // partner left; unsealed says there is work this client still has to seal (docs/ENCRYPTION.md).
+  const patch = {
+    user: data.user, couple: data.couple || null, vault: data.vault || null,
+    ending: data.ending || null, unsealed: Boolean(data.unsealed),
+  };
   if (!patch.couple) patch.partnerOnline = false;
   session.set(patch);
   return data;
 }
 
 export function clearSession() {
-  session.set({ user: null, couple: null, partnerOnline: false });
+  session.set({ user: null, couple: null, partnerOnline: false, ending: null, vault: null, unsealed: false });
   catalog.reset();
 }
 

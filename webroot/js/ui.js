@@ -1,6 +1,8 @@
 // Shared pieces of UI: fields with labels, error boxes, dialogs, chips.
 import { h, uid, replaceChildren } from './dom.js';
 import { session } from './store.js';
+import { api } from './api.js';
+import { SEALED_ERROR_MESSAGE, PENDING_MESSAGE } from './private.js';
 
 /** The page's main heading; focus lands here after navigation. */
 export function pageHeader(title, ...lead) {
@@ -12,6 +14,15 @@ export function pageHeader(title, ...lead) {
 export function privacyNote(text = 'Only you can see this.') {
   return h('p', { class: 'privacy-note', 'data-testid': 'privacy-note' },
     h('span', { class: 'privacy-dot', 'aria-hidden': 'true' }), text);
+}
+
+/** For an item whose envelope did not open (private.js sets `sealedError`): a plain message, never garbage. */
+export function sealedErrorNote(item) {
+  if (!item || !item.sealedError) return null;
+  const text = item.sealedError === 'pending' ? PENDING_MESSAGE
+    : item.sealedError === 'locked' ? 'Your private space is locked. Unlock it to see this entry.'
+      : SEALED_ERROR_MESSAGE;
+  return h('p', { class: 'sealed-error', 'data-testid': 'sealed-error', 'data-reason': item.sealedError }, text);
 }
 
 export function loading(text = 'Loading…') {
@@ -75,12 +86,49 @@ export function button(label, attrs = {}) {
   return h('button', { type: 'button', class: ['btn', kind ? `btn-${kind}` : null, extra], ...rest }, label);
 }
 
+const dayFmt = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'long' });
+
+/**
+ * After a partner left the joint space or deleted their account (GET /api/me `ending`): a gentle
+ * notice with a way to Kept words, until dismissed. Null when there is nothing to say.
+ */
+export function endingNotice() {
+  const ending = session.state.ending;
+  if (!ending || session.state.couple) return null;
+  const name = ending.partnerName || 'Your partner';
+  const when = ending.at && !Number.isNaN(Date.parse(ending.at)) ? ` on ${dayFmt.format(new Date(ending.at))}` : '';
+  const what = ending.reason === 'deleted' ? `${name} closed their account${when}, which ended your joint space.` : `${name} left the joint space${when}.`;
+  const error = formError('ending-error');
+  const dismiss = button('Dismiss', {
+    'data-action': 'dismiss-ending',
+    'data-testid': 'ending-dismiss',
+    onClick: async () => {
+      error.clear();
+      dismiss.disabled = true;
+      try {
+        await api.dismissEnding();
+        session.set({ ending: null });
+      } catch (e) {
+        if (e.status === 404) session.set({ ending: null });
+        else error.show(e);
+      } finally {
+        dismiss.disabled = false;
+      }
+    },
+  });
+  return h('section', { class: 'card notice ending-notice', 'data-testid': 'ending-notice', 'aria-labelledby': 'ending-title' },
+    h('h2', { id: 'ending-title' }, 'Your joint space has ended'),
+    h('p', null, what, ' Your own shares and notes are kept for you, privately, under ', h('a', { href: '#/kept', 'data-testid': 'ending-kept' }, 'Kept words'), '.'),
+    error.el,
+    h('div', { class: 'button-row' }, dismiss));
+}
+
 /** Shown on joint-space pages when there is no couple yet. */
 export function notPairedPanel(what = 'your joint space') {
-  return h('section', { class: 'card notice', 'data-testid': 'not-paired' },
+  return [endingNotice(), h('section', { class: 'card notice', 'data-testid': 'not-paired' },
     h('h2', null, 'You are not paired yet'),
     h('p', null, `Once you and your partner have set up a joint space, ${what} will be here. Your private space works fully on its own in the meantime.`),
-    h('p', null, h('a', { href: '#/couple', class: 'btn btn-primary' }, 'Set up your joint space')));
+    h('p', null, h('a', { href: '#/couple', class: 'btn btn-primary' }, 'Set up your joint space')))];
 }
 
 /**

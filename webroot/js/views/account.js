@@ -3,11 +3,15 @@ import { h, fmtDate } from '../dom.js';
 import { api } from '../api.js';
 import { session } from '../store.js';
 import { endSession, signOut } from '../app.js';
-import { pageHeader, button, confirmDialog, field } from '../ui.js';
+import { pageHeader, button, confirmDialog, field, formError, announce } from '../ui.js';
+import { openExport } from '../private.js';
+import * as keys from '../keys.js';
+import { showRecoveryCode } from './recovery.js';
 
 export default {
   title: 'My data',
   render(root) {
+    const view = this;
     const user = session.state.user || {};
     const signOutBtn = button('Sign out', { 'data-action': 'sign-out', 'data-testid': 'sign-out', onClick: () => signOut() });
     const del = button('Delete my account…', {
@@ -16,6 +20,83 @@ export default {
       'data-testid': 'account-delete',
       onClick: () => deleteAccount(),
     });
+
+    const exportError = formError('export-error');
+    const exportBtn = button('Download my data', {
+      kind: 'primary',
+      'data-action': 'export',
+      'data-testid': 'export-data',
+      onClick: async () => {
+        exportError.clear();
+        exportBtn.disabled = true;
+        exportBtn.setAttribute('aria-busy', 'true');
+        try {
+          const data = await openExport(await api.exportData());
+          const blob = new Blob([JSON.stringify(data, null, 2)], { type: 'application/json' });
+          const url = URL.createObjectURL(blob);
+          const a = h('a', { href: url, download: `bridgework-export-${new Date().toISOString().slice(0, 10)}.json`, hidden: true });
+          document.body.appendChild(a);
+          a.click();
+          a.remove();
+          setTimeout(() => URL.revokeObjectURL(url), 10000);
+          announce('Your data is downloading.');
+        } catch (e) {
+          exportError.show(e);
+        } finally {
+          exportBtn.disabled = false;
+          exportBtn.removeAttribute('aria-busy');
+        }
+      },
+    });
+
+    function passwordSection() {
+      const current = h('input', { type: 'password', name: 'current', autocomplete: 'current-password', 'data-testid': 'password-current' });
+      const next = h('input', { type: 'password', name: 'password', autocomplete: 'new-password', minlength: '10', 'data-testid': 'password-new' });
+      const again = h('input', { type: 'password', name: 'password2', autocomplete: 'new-password', 'data-testid': 'password-new-confirm' });
+      const error = formError('password-error');
+      const inputs = { current, password: next, password2: again };
+      const submit = h('button', { type: 'submit', class: 'btn btn-primary', 'data-testid': 'password-submit' }, 'Change my password');
+      const form = h('form', { class: 'card', novalidate: true, 'aria-labelledby': 'password-title', 'data-testid': 'password-form' },
+        h('h2', { id: 'password-title' }, 'Change your password'),
+        h('p', null, 'Your private work stays as it is; only the lock changes. You will get a new recovery code, and your other devices will be signed out.'),
+        h('input', { type: 'email', autocomplete: 'username', value: user.email || '', hidden: true, readOnly: true, tabindex: '-1' }),
+        field('Current password', current),
+        field('New password', next, { hint: 'At least 10 characters.' }),
+        field('Type the new password again', again),
+        error.el,
+        submit);
+      form.addEventListener('submit', async (e) => {
+        e.preventDefault();
+        error.clear();
+        const problem = !current.value ? { message: 'Please enter your current password.', field: 'current' }
+          : next.value.length < 10 ? { message: 'Your new password needs at least 10 characters.', field: 'password' }
+            : next.value !== again.value ? { message: 'The two new passwords are not the same. Please type them again.', field: 'password2' }
+              : null;
+        if (problem) { error.show(problem, inputs); inputs[problem.field].focus(); return; }
+        submit.disabled = true;
+        submit.setAttribute('aria-busy', 'true');
+        try {
+          const codeText = await keys.changePassword(user.email, current.value, next.value);
+          await showRecoveryCode(root, {
+            codeText,
+            title: 'Your password is changed',
+            lead: 'Here is your new recovery code. The old one no longer works.',
+          });
+          root.textContent = '';
+          view.render(root);
+          announce('Your password is changed.');
+        } catch (err) {
+          if (err.code === 'invalid_credentials' && !err.field) err.field = 'current';
+          if (err.code === 'invalid_credentials') err.message = 'That is not your current password. Please try again.';
+          error.show(err, inputs);
+          if (err.field && inputs[err.field]) inputs[err.field].focus();
+        } finally {
+          submit.disabled = false;
+          submit.removeAttribute('aria-busy');
+        }
+      });
+      return form;
+    }
 
     root.appendChild(h('div', { class: 'stack' },
       pageHeader('My data', 'Everything you write belongs to you.'),
@@ -26,10 +107,13 @@ export default {
           h('dt', null, 'Email'), h('dd', { 'data-testid': 'account-email' }, user.email || ''),
           user.createdAt ? [h('dt', null, 'Member since'), h('dd', null, fmtDate(user.createdAt))] : null),
         h('div', { class: 'button-row' }, signOutBtn)),
+      passwordSection(),
       h('section', { class: 'card', 'aria-labelledby': 'export-title' },
         h('h2', { id: 'export-title' }, 'Download your data'),
-        h('p', null, 'A JSON file with everything you own here: your reflections, parts, check-ins, shares and responses. Keep it somewhere safe: it contains your private words.'),
-        h('a', { href: api.exportUrl, download: '', class: 'btn btn-primary', 'data-testid': 'export-data' }, 'Download my data')),
+        h('p', null, 'A JSON file with everything you own here: your reflections, parts, check-ins, kept words, shares and responses. '
+          + 'Your private work is opened here in your browser, so the file holds your words in plain text. Keep it somewhere safe.'),
+        exportError.el,
+        exportBtn),
       h('section', { class: 'card danger-zone', 'aria-labelledby': 'delete-title' },
         h('h2', { id: 'delete-title' }, 'Delete your account'),
         h('p', null, 'This erases all your private work for good, withdraws everything you shared, and closes your joint space for both of you.'),
@@ -59,7 +143,7 @@ export default {
           if (!understand.checked) return 'Please tick the box to confirm you understand.';
           return null;
         },
-        onConfirm: () => api.deleteAccount(password.value).catch((e) => {
+        onConfirm: () => keys.authKeyFor(user.email, password.value).then((authKey) => api.deleteAccount(authKey)).catch((e) => {
           // A wrong password is about this field: mark it, so the message is read with it.
           if (e.code === 'invalid_credentials') e.field = 'password';
           throw e;

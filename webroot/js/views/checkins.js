@@ -3,7 +3,7 @@ import { h, s, replaceChildren, uuid, fmtDateTime, fmtShort } from '../dom.js';
 import { api, listOf } from '../api.js';
 import { onEvents, onResync } from '../realtime.js';
 import { CollectionStore, COMMON_EMOTIONS } from '../store.js';
-import { pageHeader, privacyNote, loading, formError, emotionPicker, announce, field } from '../ui.js';
+import { pageHeader, privacyNote, loading, formError, emotionPicker, announce, field, sealedErrorNote } from '../ui.js';
 
 const DAY = 24 * 60 * 60 * 1000;
 const byAtDesc = (a, b) => (a.at === b.at ? (a.id < b.id ? 1 : -1) : (a.at < b.at ? 1 : -1));
@@ -92,9 +92,9 @@ export default {
       replaceChildren(history, chart, list);
       const items = store.list();
       // Measured on the container: the chart div is still empty here, and `.stack > div:empty` hides it.
-      replaceChildren(chart, drawChart(items, range, days, history.clientWidth));
+      replaceChildren(chart, drawChart(items.filter((c) => !c.sealedError), range, days, history.clientWidth));
       replaceChildren(list, items.length ? items.map((c) => h('li', { class: 'list-item checkin-item', 'data-testid': 'checkin-item', 'data-checkin-id': c.id },
-        h('p', { class: 'checkin-line' },
+        c.sealedError ? [h('time', { class: 'muted small', datetime: c.at }, fmtDateTime(c.at)), sealedErrorNote(c)] : h('p', { class: 'checkin-line' },
           h('span', { class: 'intensity-pill', 'aria-label': `Intensity ${c.intensity} of 10` }, String(c.intensity)),
           h('span', null, (c.emotions || []).length ? c.emotions.join(', ') : 'No feelings named'),
           h('time', { class: 'muted small', datetime: c.at }, fmtDateTime(c.at))),

@@ -3,7 +3,7 @@ import { h, replaceChildren, fmtDateTime, keepFocus } from '../dom.js';
 import { api } from '../api.js';
 import { session, partner } from '../store.js';
 import { afterPairingChange } from '../app.js';
-import { pageHeader, formError, button, confirmDialog, announce, field } from '../ui.js';
+import { pageHeader, formError, button, confirmDialog, announce, field, endingNotice } from '../ui.js';
 
 // The latest invite this tab created; kept in memory only, like everything else.
 let lastInvite = null;
@@ -18,7 +18,7 @@ export default {
 
     const render = () => {
       const c = session.state.couple;
-      if (!c) replaceChildren(body, notPaired(render));
+      if (!c) replaceChildren(body, endingNotice(), notPaired(render));
       else replaceChildren(body, paired(c, render));
     };
     render();

@@ -2,7 +2,7 @@
 import { h, replaceChildren, fmtDateTime } from '../dom.js';
 import { api, listOf } from '../api.js';
 import { session, catalog, partnerName } from '../store.js';
-import { pageHeader, privacyNote } from '../ui.js';
+import { pageHeader, privacyNote, endingNotice } from '../ui.js';
 
 export default {
   title: 'Home',
@@ -24,7 +24,7 @@ export default {
           : c
             ? [h('p', null, 'Your joint space is ready and waiting for your partner to join.'),
               h('p', null, h('a', { href: '#/couple' }, 'See your invite code'))]
-            : [h('p', null, 'When you feel ready, you can invite your partner into a shared space. There is no rush.'),
+            : [endingNotice(), h('p', null, 'When you feel ready, you can invite your partner into a shared space. There is no rush.'),
               h('p', null, h('a', { href: '#/couple', 'data-testid': 'home-pair' }, 'Set up a joint space'))]);
     };
     renderTogether();

@@ -3,7 +3,7 @@ import { h, replaceChildren, uuid, fmtDate } from '../dom.js';
 import { api, listOf } from '../api.js';
 import { onEvents, onResync } from '../realtime.js';
 import { CollectionStore, ROLES } from '../store.js';
-import { pageHeader, privacyNote, loading, formError, button, confirmDialog, announce, field } from '../ui.js';
+import { pageHeader, privacyNote, loading, formError, button, confirmDialog, announce, field, sealedErrorNote } from '../ui.js';
 
 const FIELDS = [
   { key: 'belief', label: 'What does it believe about you?', hint: 'For example: “I am too much” or “I am not enough.”' },
@@ -48,20 +48,21 @@ export default {
 
     const card = (p) => h('li', { class: 'card part-card', 'data-testid': 'part-card', 'data-part-id': p.id },
       h('div', { class: 'item-head' },
-        h('h2', { class: 'item-title' }, p.name),
+        h('h2', { class: 'item-title' }, p.sealedError ? 'A part that could not be opened' : p.name),
         p.role ? h('span', { class: 'badge', 'data-testid': 'part-role' }, ROLES[p.role] || p.role) : null),
+      sealedErrorNote(p),
       h('dl', { class: 'part-details' }, FIELDS.filter((f) => p[f.key]).map((f) => [h('dt', null, f.label), h('dd', null, p[f.key])])),
       p.updatedAt ? h('p', { class: 'muted small' }, `Last changed ${fmtDate(p.updatedAt)}`) : null,
       h('div', { class: 'button-row' },
-        button('Edit', { 'data-action': 'edit', 'data-testid': 'part-edit', 'aria-label': `Edit ${p.name}`, onClick: () => openEditor(p) }),
+        p.sealedError ? null : button('Edit', { 'data-action': 'edit', 'data-testid': 'part-edit', 'aria-label': `Edit ${p.name}`, onClick: () => openEditor(p) }),
         button('Delete', {
           kind: 'quiet-danger',
           'data-action': 'delete',
           'data-testid': 'part-delete',
-          'aria-label': `Delete ${p.name}`,
+          'aria-label': `Delete ${p.name || 'this part'}`,
           onClick: async () => {
             const ok = await confirmDialog({
-              title: `Delete “${p.name}”?`,
+              title: p.sealedError ? 'Delete this part?' : `Delete “${p.name}”?`,
               message: 'It will be removed from your parts map on all your devices. Reflections that mention it keep their words.',
               confirmLabel: 'Delete part',
               danger: true,

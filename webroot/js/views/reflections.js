@@ -3,7 +3,7 @@ import { h, replaceChildren, fmtDateTime, truncate } from '../dom.js';
 import { api, listOf } from '../api.js';
 import { onEvents, onResync } from '../realtime.js';
 import { catalog, CollectionStore } from '../store.js';
-import { pageHeader, privacyNote, loading, formError, button, confirmDialog, announce, field } from '../ui.js';
+import { pageHeader, privacyNote, loading, formError, button, confirmDialog, announce, field, sealedErrorNote } from '../ui.js';
 
 const PAGE = 20;
 
@@ -30,6 +30,7 @@ export default {
     root.appendChild(h('div', { class: 'stack' },
       pageHeader('Your reflections', 'Everything you have started or finished. Continue a draft, read again, or share a part of it.'),
       privacyNote(),
+      h('p', null, h('a', { href: '#/kept', 'data-testid': 'reflections-kept' }, 'Kept words'), ': what you kept from a joint space that has ended.'),
       h('form', { class: 'filters', 'aria-label': 'Filter reflections', 'data-testid': 'reflections-filters', onSubmit: (e) => e.preventDefault() },
         field('Show', status), field('Exercise', exercise)),
       error.el,
@@ -83,10 +84,11 @@ export default {
           h('h2', { class: 'item-title' }, h('a', { href: runHref, 'data-testid': 'reflection-open' }, title)),
           h('span', { class: ['badge', r.status === 'complete' ? 'badge-done' : 'badge-draft'] }, r.status === 'complete' ? 'Completed' : 'Draft')),
         h('p', { class: 'muted small' }, `Started ${fmtDateTime(r.createdAt)} · last saved ${fmtDateTime(r.updatedAt)}`),
+        sealedErrorNote(r),
         snippet ? h('p', { class: 'snippet' }, truncate(snippet, 180)) : null,
         h('div', { class: 'button-row' },
-          h('a', { href: runHref, class: 'btn', 'data-testid': 'reflection-continue' }, r.status === 'complete' ? 'Open' : 'Continue'),
-          h('a', { href: `#/share/${encodeURIComponent(r.id)}`, class: 'btn', 'data-testid': 'reflection-share' }, 'Share from this'),
+          r.sealedError ? null : h('a', { href: runHref, class: 'btn', 'data-testid': 'reflection-continue' }, r.status === 'complete' ? 'Open' : 'Continue'),
+          r.sealedError ? null : h('a', { href: `#/share/${encodeURIComponent(r.id)}`, class: 'btn', 'data-testid': 'reflection-share' }, 'Share from this'),
           button('Delete', {
             kind: 'quiet-danger',
             'data-action': 'delete',

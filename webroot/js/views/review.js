@@ -5,6 +5,7 @@ import { realtime, onEvents, onResync } from '../realtime.js';
 import { session, catalog, CollectionStore, nameOf, partner, partnerName } from '../store.js';
 import { shareBody, responseList, applyShareEvent, intentBadge, counselingBadge } from '../sharecard.js';
 import { couplePage, loading, formError, button, confirmDialog, announce } from '../ui.js';
+import { counselorPanel } from './counselor-panel.js';
 
 export default {
   title: 'Joint review',
@@ -44,7 +45,8 @@ class ReviewSpace {
     this.error = formError('review-error');
     this.current = h('div', { class: 'stack', 'data-testid': 'review-current' }, loading());
     this.past = h('section', { class: 'card', 'aria-labelledby': 'past-title', 'data-testid': 'review-past' });
-    replaceChildren(container, this.error.el, this.current, this.past);
+    this.counselor = counselorPanel();
+    replaceChildren(container, this.error.el, this.current, this.past, this.counselor.el);
     this.unsubs = [
       // A withdrawn share leaves every agenda at once (API.md), with its notes.
       onEvents(['share.withdrawn'], (msg) => this.dropFromAgenda(msg.data && (msg.data.id || msg.data.shareId))),
@@ -70,6 +72,7 @@ class ReviewSpace {
 
   destroy() {
     this.alive = false;
+    this.counselor.destroy();
     for (const u of this.unsubs) u();
     for (const item of this.items.values()) item.flush();
   }

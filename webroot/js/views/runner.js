@@ -6,7 +6,7 @@ import { onEvents, onResync, realtime } from '../realtime.js';
 import { catalog, COMMON_EMOTIONS } from '../store.js';
 import { navigate, unsavedGuards } from '../app.js';
 import { isAnswered, formatAnswer, scaleBounds } from '../answers.js';
-import { pageHeader, privacyNote, loading, formError, button, emotionPicker, announce } from '../ui.js';
+import { pageHeader, privacyNote, loading, formError, button, emotionPicker, announce, sealedErrorNote } from '../ui.js';
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const SAVE_DELAY_MS = 800;
@@ -55,6 +55,13 @@ class Runner {
         existing = await api.reflection(this.id);
       } catch (e) {
         if (e.status !== 404) throw e;
+      }
+      if (existing && existing.sealedError) {
+        // Never edit over words this device cannot read: saving would replace them.
+        replaceChildren(this.root, h('div', { class: 'stack', 'data-testid': 'runner' },
+          pageHeader('This reflection'), sealedErrorNote(existing),
+          h('p', null, h('a', { href: '#/reflections' }, 'Back to your reflections'))));
+        return;
       }
       const exId = existing ? existing.exerciseId : this.exerciseId;
       const exercise = await catalog.exercise(exId);
@@ -299,7 +306,7 @@ class Runner {
     this.setSaveState('saving', 'Saving…');
     const body = this.body();
     // keepalive lets the request outlive a closing tab; browsers cap such bodies at 64 KiB.
-    const keepalive = Boolean(opts.keepalive) && JSON.stringify(body).length < 60000;
+    const keepalive = Boolean(opts.keepalive) && JSON.stringify(body).length < 40000; // sealed, it grows by a third
     const run = api.saveReflection(this.id, body, { keepalive });
     this.inflight = run;
     try {
@@ -467,7 +474,7 @@ class Runner {
   }
 
   savedRemotely(data) {
-    if (!data || typeof data.version !== 'number') return;
+    if (!data || typeof data.version !== 'number' || data.sealedError) return;
     if (this.version !== undefined && data.version <= this.version) return; // our own save echoed back
     if (this.conflict) { this.conflict = data; this.renderConflict(); return; }
     if (this.dirty || this.inflight) return; // our next save meets the conflict and asks

@@ -49,6 +49,7 @@ class Composer {
       let exercise = null;
       if (this.reflectionId) {
         const reflection = await api.reflection(this.reflectionId);
+        if (reflection.sealedError) throw new Error('This reflection could not be opened on this device, so nothing from it can be shared.');
         exercise = await catalog.exercise(reflection.exerciseId);
         const steps = exercise.steps || [];
         let parts = new Map();

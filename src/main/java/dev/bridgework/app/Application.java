@@ -9,6 +9,9 @@ import dev.bridgework.auth.SessionAuth;
 import dev.bridgework.auth.SessionStore;
 import dev.bridgework.auth.Throttle;
 import dev.bridgework.auth.UserRepository;
+import dev.bridgework.counselor.CounselorRoutes;
+import dev.bridgework.counselor.CounselorService;
+import dev.bridgework.counselor.GrantRoutes;
 import dev.bridgework.couple.CoupleRepository;
 import dev.bridgework.couple.CoupleRoutes;
 import dev.bridgework.couple.CoupleService;
@@ -79,6 +82,11 @@ public final class Application {
   private final List<String> deployments = new ArrayList<>();
   private int port;
   private int managementPort = -1;
+  private long counselorSweep = -1;
+  /** Wrong counselor tokens one client address may send in 15 minutes. */
+  public static final int COUNSELOR_WRONG_TOKENS = 20;
+  /** How often grants whose time is up are marked expired (with their event) without anyone looking. */
+  private static final long COUNSELOR_SWEEP_MS = 60_000;
 
   // Shared services, built once and used by every HTTP verticle instance.
   final UserRepository users;
@@ -92,6 +100,7 @@ public final class Application {
   final CoupleService couples;
   final ReviewRepository reviewRepository;
   final ReviewService reviews;
+  final CounselorService counselors;
   final AccountHooks accountData;
   final ExerciseCatalog catalog;
   final PartsService parts;
@@ -122,11 +131,14 @@ public final class Application {
     this.coupleRepository = new CoupleRepository(mongo);
     this.reviewRepository = new ReviewRepository(mongo, vault);
     this.reviews = new ReviewService(reviewRepository, jointSpace(), events, new BriefRenderer(), vertx, clock);
+    // Counselor links: 20 wrong tokens per client address in 15 minutes, then 429 (docs/COUNSELOR.md).
+    this.counselors = new CounselorService(mongo, vault, reviews, events,
+        new Throttle(mongo, clock, COUNSELOR_WRONG_TOKENS, Duration.ofMinutes(15)), clock);
     // Withdrawals and dissolutions reach every feature that keeps something of the joint space.
     this.shares = new ShareService(mongo, coupleRepository, vault, events, clock, catalog, List.of(reviews));
     this.kept = new KeptService(mongo, vault, events, clock);
     this.couples = new CoupleService(coupleRepository, users, vault, events,
-        new Throttle(mongo, clock, 10, Duration.ofMinutes(15)), clock, config.inviteTtl(), vertx.eventBus(), List.of(shares, reviews),
+        new Throttle(mongo, clock, 10, Duration.ofMinutes(15)), clock, config.inviteTtl(), vertx.eventBus(), List.of(shares, reviews, counselors),
         new KeptWords(shares, reviews, kept, users, clock));
     this.catalog = catalog;
     this.parts = new PartsService(mongo, vault, events, clock);
@@ -177,7 +189,17 @@ public final class Application {
                     telemetry.enabled() ? telemetry.registry() : null, config.embeddedDbPort())
                 .map(db -> new Application(vertx, config, clock, db, masterKey, catalog, telemetry))))
         .compose(app -> app.createIndexes().compose(v -> app.realtime.start()).compose(v -> app.deployHttp())
-            .compose(v -> app.deployManagement()).map(app));
+            .compose(v -> app.deployManagement()).map(v -> app.startSweeps()));
+  }
+
+  private Application startSweeps() {
+    counselorSweep = vertx.setPeriodic(COUNSELOR_SWEEP_MS, id -> {
+      var sample = io.micrometer.core.instrument.Timer.start(telemetry.registry());
+      counselors.sweep().onComplete(ar -> sample.stop(io.micrometer.core.instrument.Timer.builder("bridgework.sweep")
+          .description("One run of a periodic sweep").tag("sweep", "counselor").tag("outcome", ar.succeeded() ? "ok" : "failed")
+          .register(telemetry.registry())));
+    });
+    return this;
   }
 
   /** A missing or unreadable PEM file stops start-up naming its key, before the database opens. */
@@ -194,7 +216,8 @@ public final class Application {
   private Future<Void> createIndexes() {
     return Future.all(List.of(users.createIndexes(), events.createIndexes(),
         coupleRepository.createIndexes(), shares.createIndexes(), reviewRepository.createIndexes(),
-        parts.createIndexes(), reflections.createIndexes(), checkins.createIndexes(), kept.createIndexes())).mapEmpty();
+        parts.createIndexes(), reflections.createIndexes(), checkins.createIndexes(), kept.createIndexes(),
+        counselors.createIndexes())).mapEmpty();
   }
 
   private List<FeatureRoutes> features() {
@@ -204,6 +227,9 @@ public final class Application {
     features.add(new FeatureRoutes("/api/couple", new CoupleRoutes(vertx, couples, sessionAuth).router()));
     features.add(new FeatureRoutes("/api/shares", new ShareRoutes(vertx, shares, couples, sessionAuth).router()));
     features.add(new FeatureRoutes("/api/reviews", new ReviewRoutes(vertx, reviews, sessionAuth).router()));
+    // Before "/api/counselor": that prefix also matches "/api/counselor-grants".
+    features.add(new FeatureRoutes("/api/counselor-grants", new GrantRoutes(vertx, counselors, sessionAuth).router()));
+    features.add(new FeatureRoutes("/api/counselor", new CounselorRoutes(vertx, counselors).router()));
     features.add(new FeatureRoutes("/api/exercises", new ExerciseRoutes(vertx, catalog, sessionAuth).router()));
     features.add(new FeatureRoutes("/api/reflections", new ReflectionRoutes(vertx, reflections, sessionAuth).router()));
     features.add(new FeatureRoutes("/api/parts", new PartsRoutes(vertx, parts, sessionAuth).router()));
@@ -336,6 +362,7 @@ public final class Application {
 
   public Future<Void> close() {
     health.drain();
+    if (counselorSweep != -1) vertx.cancelTimer(counselorSweep);
     return realtime.close().transform(ignored -> undeployAll());
   }
 

@@ -59,8 +59,8 @@ public final class RealtimeMeters {
   }
 
   void sweepFinished(Timer.Sample sample, boolean ok, int sockets) {
-    sample.stop(Timer.builder("bridgework.realtime.sweep").description("One periodic sweep over this node's sockets")
-        .tag("outcome", ok ? "ok" : "failed").register(registry));
+    sample.stop(Timer.builder("bridgework.sweep").description("One run of a periodic sweep")
+        .tag("sweep", "realtime").tag("outcome", ok ? "ok" : "failed").register(registry));
     Counter.builder("bridgework.realtime.sweep.sockets").description("Sockets re-checked by sweeps")
         .register(registry).increment(sockets);
   }

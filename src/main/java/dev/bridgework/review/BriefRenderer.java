@@ -282,6 +282,40 @@ public final class BriefRenderer {
     return Pdf.RENDERER.render(html(brief));
   }
 
+  // ---------------------------------------------------------------- JSON (the counselor's read-only page)
+
+  /**
+   * The same content as the other formats, as data for the counselor's page (docs/COUNSELOR.md):
+   * names and labels resolved, no ids of people, shares or private work, nothing off the agenda.
+   */
+  public JsonObject json(Brief brief) {
+    JsonArray items = new JsonArray();
+    for (Brief.Item item : brief.items()) {
+      JsonObject share = item.share();
+      JsonArray excerpts = new JsonArray();
+      for (Object o : excerpts(share)) excerpts.add(((JsonObject) o).getString("text", ""));
+      JsonArray responses = new JsonArray();
+      for (JsonObject r : responses(share)) {
+        responses.add(new JsonObject().put("by", brief.nameOf(r.getString("authorId"))).put("kind", r.getString("kind"))
+            .put("text", responseText(r)).put("at", r.getString("createdAt")));
+      }
+      JsonArray notes = new JsonArray();
+      for (Brief.Member m : notesBy(brief, item)) {
+        notes.add(new JsonObject().put("by", m.displayName()).put("text", item.notes().get(m.id())));
+      }
+      String note = share.getString("note");
+      items.add(new JsonObject().put("title", share.getString("title", ""))
+          .put("sharedBy", brief.nameOf(share.getString("authorId")))
+          .put("intent", intentLabel(share.getString("intent")))
+          .put("excerpts", excerpts)
+          .put("note", note == null || note.isBlank() ? null : note)
+          .put("responses", responses)
+          .put("notes", notes));
+    }
+    return new JsonObject().put("title", "Counseling brief").put("names", brief.names())
+        .put("date", brief.date().toString()).put("items", items);
+  }
+
   // ---------------------------------------------------------------- shared helpers
 
   private static JsonArray excerpts(JsonObject share) {

@@ -273,6 +273,19 @@ public final class ReviewService implements JointSpaceListener {
         .compose(brief -> BriefFile.render(brief, format, renderer, vertx));
   }
 
+  /**
+   * The brief of one of the couple's reviews (open or closed) as it stands now, for the counselor's
+   * read-only view (docs/COUNSELOR.md); 404 for a review that is not the couple's.
+   */
+  public Future<Brief> briefOf(JointSpace.Couple couple, String reviewId) {
+    return get(couple.id(), reviewId).compose(review -> joint.sharesOf(couple.id()).map(shares -> Brief.of(couple, review, shares)));
+  }
+
+  /** The counselor's view of {@link #briefOf}: the same content as the brief's other formats. */
+  public Future<JsonObject> briefJson(JointSpace.Couple couple, String reviewId) {
+    return briefOf(couple, reviewId).map(renderer::json);
+  }
+
   // ------------------------------------------------------------------ the account export
 
   /**

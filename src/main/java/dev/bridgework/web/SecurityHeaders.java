@@ -13,6 +13,8 @@ public final class SecurityHeaders implements Handler<RoutingContext> {
   /** One year, the usual minimum; no includeSubDomains, since other hosts of the domain are not ours. */
   static final String HSTS = "max-age=31536000";
 
+  static final String COUNSELOR_PAGE = "/counselor.html";
+
   static final String CSP = String.join("; ",
       "default-src 'self'",
       "script-src 'self'",
@@ -36,7 +38,13 @@ public final class SecurityHeaders implements Handler<RoutingContext> {
     headers.set("Cross-Origin-Resource-Policy", "same-origin");
     headers.set("Permissions-Policy", "camera=(), microphone=(), geolocation=()");
     if (ClientRequestInfo.isSecure(ctx)) headers.set("Strict-Transport-Security", HSTS);
-    if (ctx.request().path().startsWith("/api/")) headers.set("Cache-Control", "no-store");
+    String path = ctx.request().path();
+    if (path.startsWith("/api/")) headers.set("Cache-Control", "no-store");
+    // The counselor's page (docs/COUNSELOR.md) is reached by a secret link: never indexed, never cached.
+    if (path.equals(COUNSELOR_PAGE)) {
+      headers.set("X-Robots-Tag", "noindex, nofollow, noarchive");
+      headers.set("Cache-Control", "no-store");
+    }
     ctx.next();
   }
 }

@@ -381,7 +381,73 @@ class AuthorizationMatrixTest {
         sealer(c).keptBody(t.id("kept"), new JsonObject().put("source", "share").put("title", "overwritten"), 1)), PRIVATE_READ));
     rows.add(new Row("DELETE /api/kept/:id", "own", aKept, (c, t) -> c.delete("/api/kept/" + t.id("kept")),
         expect(204, 404, 404, 404, 401)));
+    counselorRows(rows);
     return rows;
+  }
+
+  // ---- counselor access (docs/COUNSELOR.md) -----------------------------------------------------
+  // The owner proposes, so only the partner may consent; another couple, a stranger and the
+  // anonymous never see or change a grant. The counselor's routes ignore sessions altogether: the
+  // token alone opens them, and an ended one is the same 404 for everyone.
+
+  /** A grant on the world couple's open review, proposed by the owner: {grant, token}. */
+  static Target counselorGrant(World w, boolean active) {
+    Target review = reviewWithoutLiveGrants(w);
+    var r = w.owner.post("/api/counselor-grants", new JsonObject().put("reviewId", review.id("review")).put("label", "Dr. Matrix"));
+    assertEquals(201, r.statusCode(), r.bodyAsString());
+    String id = r.bodyAsJsonObject().getJsonObject("grant").getString("id");
+    if (active) assertEquals(200, w.partner.put("/api/counselor-grants/" + id + "/consent", new JsonObject()).statusCode());
+    return ids("grant", id, "token", r.bodyAsJsonObject().getString("token"), "review", review.id("review"));
+  }
+
+  /** The open review, with the couple's earlier grants ended (a couple holds at most 10 live ones). */
+  static Target reviewWithoutLiveGrants(World w) {
+    for (Object o : w.owner.get("/api/counselor-grants").bodyAsJsonObject().getJsonArray("grants")) {
+      JsonObject g = (JsonObject) o;
+      if (Set.of("pending", "active").contains(g.getString("status"))) {
+        assertEquals(204, w.owner.delete("/api/counselor-grants/" + g.getString("id")).statusCode());
+      }
+    }
+    return openReview(w);
+  }
+
+  static Target revokedGrant(World w) {
+    Target t = counselorGrant(w, true);
+    assertEquals(204, w.partner.delete("/api/counselor-grants/" + t.id("grant")).statusCode());
+    return t;
+  }
+
+  static HttpResponse<Buffer> asCounselor(Api caller, String path, String token) {
+    return caller.send(HttpMethod.GET, path, null, io.vertx.core.MultiMap.caseInsensitiveMultiMap().add("Authorization", "Bearer " + token));
+  }
+
+  static void counselorRows(List<Row> rows) {
+    Function<World, Target> pending = w -> counselorGrant(w, false);
+    Function<World, Target> active = w -> counselorGrant(w, true);
+    rows.add(new Row("POST /api/counselor-grants", "own review", AuthorizationMatrixTest::reviewWithoutLiveGrants, (c, t) -> c.post("/api/counselor-grants",
+        new JsonObject().put("reviewId", t.id("review"))), expect(201, 201, 404, 409, 401)));
+    rows.add(new Row("GET /api/counselor-grants", "pending", pending, (c, t) -> c.get("/api/counselor-grants"), expect(200, 200, 200, 409, 401)));
+    for (var state : Map.<String, Function<World, Target>>of("pending", pending, "active", active,
+        "revoked", AuthorizationMatrixTest::revokedGrant).entrySet()) {
+      String name = state.getKey();
+      rows.add(new Row("GET /api/counselor-grants/:id", name, state.getValue(), (c, t) -> c.get("/api/counselor-grants/" + t.id("grant")),
+          expect(200, 200, 404, 404, 401)));
+      // The proposer cannot consent for both; an ended grant cannot be consented to.
+      int partnerConsent = name.equals("revoked") ? 409 : 200;
+      rows.add(new Row("PUT /api/counselor-grants/:id/consent", name, state.getValue(), (c, t) -> c.put("/api/counselor-grants/"
+          + t.id("grant") + "/consent", new JsonObject()), expect(403, partnerConsent, 404, 404, 401)));
+      rows.add(new Row("DELETE /api/counselor-grants/:id", name, state.getValue(), (c, t) -> c.delete("/api/counselor-grants/"
+          + t.id("grant")), expect(204, 204, 404, 404, 401)));
+    }
+    // Whoever holds an active token reads the brief, session or not; nobody gets in without one.
+    rows.add(new Row("GET /api/counselor/view", "active, its token", active, (c, t) -> asCounselor(c, "/api/counselor/view", t.id("token")),
+        expect(200, 200, 200, 200, 200)));
+    rows.add(new Row("GET /api/counselor/view", "pending, its token", pending, (c, t) -> asCounselor(c, "/api/counselor/view", t.id("token")),
+        expect(404, 404, 404, 404, 404)));
+    rows.add(new Row("GET /api/counselor/brief.pdf", "revoked, its token", AuthorizationMatrixTest::revokedGrant,
+        (c, t) -> asCounselor(c, "/api/counselor/brief.pdf", t.id("token")), expect(404, 404, 404, 404, 404)));
+    rows.add(new Row("GET /api/counselor/events", "revoked, its token", AuthorizationMatrixTest::revokedGrant,
+        (c, t) -> asCounselor(c, "/api/counselor/events", t.id("token")), expect(404, 404, 404, 404, 404)));
   }
 
   static Api freshlyPaired() {
@@ -394,6 +460,8 @@ class AuthorizationMatrixTest {
   static String snapshot() {
     return server.dumpDatabase().lines()
         .filter(l -> !l.startsWith("sessions ") && !l.startsWith("throttles ") && !l.startsWith("keys "))
+        // The counselor routes' hourly count of wrong tokens (docs/COUNSELOR.md): touched in passing, like throttles.
+        .filter(l -> !l.startsWith("counselor_audit "))
         .sorted().collect(Collectors.joining("\n"));
   }
 

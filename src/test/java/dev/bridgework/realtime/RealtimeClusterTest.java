@@ -62,6 +62,7 @@ class RealtimeClusterTest {
     Map<String, String> settings = new HashMap<>();
     settings.put("data.dir", Files.createTempDirectory("bw-node").toString());
     settings.put("crypto.masterKey", masterKey);
+    settings.put("crypto.minKdfIterations", String.valueOf(dev.bridgework.testing.TestServer.TEST_MIN_KDF_ITERATIONS));
     settings.put("http.port", "0");
     settings.put("http.host", "127.0.0.1");
     settings.put("http.instances", "1");

@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -125,11 +126,27 @@ class RealtimeCouplesAndSessionsTest {
       c.assertQuiet();
 
       Couples.dissolve(alice);
-      for (Ws ws : List.of(a, b)) {
-        JsonObject dissolved = ws.next("event");
+      // Bob keeps his own words: the share's text becomes private work of his, held for his client
+      // to seal (ENCRYPTION.md "kept words"), announced on his self stream only, before or after
+      // the dissolution (the words are kept before the joint space is erased).
+      List<JsonObject> bobs = List.of(b.next("event"), b.next("event"));
+      JsonObject kept = bobs.stream().filter(f -> "self".equals(f.getString("stream"))).findFirst().orElseThrow();
+      JsonObject bobsDissolved = bobs.stream().filter(f -> "couple".equals(f.getString("stream"))).findFirst().orElseThrow();
+      for (JsonObject dissolved : List.of(a.next("event"), bobsDissolved)) {
         assertEquals(3L, dissolved.getLong("seq"));
         assertEquals("couple.dissolved", dissolved.getString("kind"));
+        // ENCRYPTION.md: who ended it, why and when, so the partner who stays is told.
+        JsonObject data = dissolved.getJsonObject("data");
+        assertEquals(new JsonObject().put("id", alice.id()).put("displayName", "Alice"), data.getJsonObject("by"));
+        assertEquals("left", data.getString("reason"));
+        assertNotNull(data.getString("at"));
+        assertNotNull(data.getString("id"));
       }
+      assertEquals("self", kept.getString("stream"));
+      assertEquals("kept.saved", kept.getString("kind"));
+      assertTrue(kept.getJsonObject("data").getBoolean("legacy"));
+      assertNull(kept.getJsonObject("data").getValue("sealed"));
+      assertFalse(kept.encode().contains("What I need on Sundays"), "its words travel only through GET /api/me/unsealed");
       // Nothing of that couple follows its dissolution (no reset either: the client saw it end).
       a.send(new JsonObject().put("type", "focus").put("reviewId", "r1").put("shareId", "s1"));
       assertEquals("not_paired", a.next("error").getString("code"));

@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -77,12 +78,22 @@ class VaultTest {
   }
 
   @Test
-  void eventPayloadsAreStoredSealed() {
-    Stream stream = Stream.self(UUID.randomUUID().toString());
+  void coupleEventPayloadsAreStoredSealed() {
+    Stream stream = Stream.couple(UUID.randomUUID().toString());
     JsonObject event = server.app.events().append(stream, "reflection.saved", new JsonObject().put("text", "planted-sentence-42")).await();
     assertEquals(1L, event.getLong("seq"));
     assertFalse(server.dumpDatabase().contains("planted-sentence-42"));
     assertEquals("planted-sentence-42", server.app.events().read(stream, 1, 1).await().get(0).getJsonObject("data").getString("text"));
+  }
+
+  @Test
+  void selfEventPayloadsAreStoredAsTheClientSealedThemWithoutAServerKey() {
+    String userId = UUID.randomUUID().toString();
+    Stream stream = Stream.self(userId);
+    JsonObject envelope = new JsonObject().put("v", 1).put("iv", "AAAAAAAAAAAAAAAA").put("ct", "client-sealed-bytes");
+    server.app.events().append(stream, "reflection.saved", new JsonObject().put("id", "r1").put("sealed", envelope)).await();
+    assertEquals(envelope, server.app.events().read(stream, 1, 1).await().get(0).getJsonObject("data").getJsonObject("sealed"));
+    assertNull(server.app.vault().existingUserKey(userId).await(), "no server-side key is made for private work");
   }
 
   @Test

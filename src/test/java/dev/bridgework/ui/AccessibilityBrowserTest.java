@@ -51,14 +51,13 @@ class AccessibilityBrowserTest extends BrowserTestSupport {
     Api b = server.register("Sam");
     Pairing.pair(a, b);
     String reflectionId = UUID.randomUUID().toString();
-    put(a, "/api/reflections/" + reflectionId, new JsonObject().put("exerciseId", "mirror-recent-moment")
-        .put("answers", new JsonObject().put("what-happened", "We planned a quiet evening and I ended up alone.")
-            .put("what-you-felt", new JsonArray().add("lonely").add("hurt")).put("how-strong", 7))
-        .put("status", "draft"));
-    put(a, "/api/parts/" + UUID.randomUUID(), new JsonObject().put("name", "The Worrier").put("role", "manager")
-        .put("belief", "I am too much.").put("needs", "Rest."));
-    put(a, "/api/checkins/" + UUID.randomUUID(), new JsonObject().put("emotions", new JsonArray().add("tender"))
-        .put("intensity", 6).put("note", "Calmer after the walk."));
+    assertEquals(201, a.saveReflection(reflectionId, "mirror-recent-moment", new JsonObject()
+        .put("what-happened", "We planned a quiet evening and I ended up alone.")
+        .put("what-you-felt", new JsonArray().add("lonely").add("hurt")).put("how-strong", 7), "draft", null).statusCode());
+    assertEquals(201, a.savePart(UUID.randomUUID().toString(), new JsonObject().put("name", "The Worrier").put("role", "manager")
+        .put("belief", "I am too much.").put("needs", "Rest."), null).statusCode());
+    assertEquals(201, a.saveCheckin(UUID.randomUUID().toString(), java.time.Instant.now().toString(), new JsonObject()
+        .put("emotions", new JsonArray().add("tender")).put("intensity", 6).put("note", "Calmer after the walk."), null).statusCode());
     String mine = UUID.randomUUID().toString();
     put(a, "/api/shares/" + mine, new JsonObject().put("title", "A quiet evening").put("reflectionId", reflectionId)
         .put("excerpts", new JsonArray().add(new JsonObject().put("stepId", "what-happened").put("text", "We planned a quiet evening and I ended up alone.")))
@@ -182,6 +181,78 @@ class AccessibilityBrowserTest extends BrowserTestSupport {
       alex.page.evaluate("() => document.querySelector('main').appendChild(document.createElement('button'))");
       assertTrue(alex.axeProblems().stream().anyMatch(v -> v.startsWith("button-name (critical)")), "axe-core reports what it should");
       alex.assertNoProblems();
+    }
+  }
+
+  @Test
+  void theEncryptionScreensHaveNoSeriousOrCriticalViolationAtDesktopAndPhoneWidth() {
+    try (Person kim = Person.desktop(browser, server, "Kim")) {
+      kim.email = "kim-a11y-" + UUID.randomUUID() + "@example.test";
+      kim.page.navigate("/#/signup");
+      kim.id("signup-name").fill("Kim");
+      kim.id("signup-email").fill(kim.email);
+      kim.id("signup-password").fill(Person.PASSWORD);
+      kim.id("signup-password-confirm").fill("something else entirely");
+      kim.id("signup-submit").click();
+      assertThat(kim.id("auth-error")).containsText("not the same");
+      check(kim, "sign-up, passwords differ");
+      kim.id("signup-password-confirm").fill(Person.PASSWORD);
+      kim.id("signup-submit").click();
+      assertThat(kim.id("recovery-code")).isVisible();
+      check(kim, "recovery code");
+      kim.id("recovery-continue").click();
+      assertThat(kim.id("recovery-error")).isVisible();
+      check(kim, "recovery code, not confirmed");
+      kim.keepRecoveryCode();
+      kim.expectTitle("Hello, Kim");
+
+      // An entry whose envelope does not open, and the kept words page.
+      String a = UUID.randomUUID().toString();
+      String b = UUID.randomUUID().toString();
+      for (String id : new String[] {a, b}) {
+        kim.go("#/run/free-blank-page/" + id);
+        kim.id("step-text").fill("Words for " + id);
+        assertThat(kim.id("save-state")).hasAttribute("data-state", "saved");
+      }
+      kim.page.evaluate("""
+          async ([a, b]) => {
+            const ra = await (await fetch('/api/reflections/' + a)).json();
+            const rb = await (await fetch('/api/reflections/' + b)).json();
+            await fetch('/api/reflections/' + b, { method: 'PUT', headers: { 'Content-Type': 'application/json' },
+              body: JSON.stringify({ exerciseId: rb.exerciseId, status: rb.status, sealed: ra.sealed, version: rb.version }) });
+          }""", List.of(a, b));
+      kim.go("#/reflections");
+      assertThat(kim.id("sealed-error")).hasCount(1);
+      check(kim, "reflections with an entry that does not open");
+      kim.go("#/kept");
+      assertThat(kim.id("kept-empty")).isVisible();
+      check(kim, "kept words");
+      kim.go("#/account");
+      kim.id("password-submit").click();
+      assertThat(kim.id("password-error")).isVisible();
+      check(kim, "my data, password change with an error");
+
+      kim.id("lock-now").click();
+      kim.expectTitle("Your private space is locked");
+      check(kim, "unlock");
+      kim.id("unlock-password").fill("not the password");
+      kim.id("unlock-submit").click();
+      assertThat(kim.id("unlock-error")).isVisible();
+      check(kim, "unlock with an error");
+
+      kim.id("unlock-forgot").click();
+      kim.expectTitle("Choose a new password");
+      check(kim, "forgot password");
+      kim.id("forgot-email").fill(kim.email);
+      kim.id("forgot-code").fill("not a code");
+      kim.id("forgot-password").fill("a new password here");
+      kim.id("forgot-password-confirm").fill("a new password here");
+      kim.id("forgot-submit").click();
+      assertThat(kim.id("auth-error")).isVisible();
+      check(kim, "forgot password with an error");
+
+      assertEquals(List.of(), failures, "accessibility and layout problems");
+      kim.assertNoProblems();
     }
   }
 }

@@ -64,6 +64,12 @@ final class Person implements AutoCloseable {
   final BrowserContext context;
   final Page page;
   String email;
+  /** The password this person signs in with now (a recovery or a password change replaces it). */
+  String password = PASSWORD;
+  /** The recovery code the app showed last (sign-up, recovery, password change), as shown. */
+  String recoveryCode;
+  /** Every request the tab sent: method, URL and body, to prove what never left the browser. */
+  final List<String> sent = java.util.Collections.synchronizedList(new ArrayList<>());
 
   private final List<String> problems = new ArrayList<>();
   private final List<Response> apiResponses = new ArrayList<>();
@@ -87,6 +93,7 @@ final class Person implements AutoCloseable {
     // Tabs the app opens (the printable brief) are watched the same way.
     context.onPage(tab -> watchForProblems(tab, "[new tab] "));
     // Kept to read their bodies after the flows (see receivedText) and to check their statuses.
+    page.onRequest(r -> sent.add(r.method() + " " + r.url() + "\n" + (r.postData() == null ? "" : r.postData())));
     page.onResponse(r -> {
       if (r.url().contains("/api/")) apiResponses.add(r);
     });
@@ -155,26 +162,50 @@ final class Person implements AutoCloseable {
 
   // ------------------------------------------------------------------ account
 
-  /** Signs up through the sign-up form; lands on Home. */
+  /** Signs up through the sign-up form, keeps the recovery code it shows and confirms it; lands on Home. */
   Person signUp() {
     email = name.toLowerCase().replaceAll("[^a-z0-9]", "") + "-" + EMAILS.incrementAndGet() + "-" + System.nanoTime() + "@example.test";
     page.navigate("/#/signup");
     id("signup-name").fill(name);
     id("signup-email").fill(email);
-    id("signup-password").fill(PASSWORD);
+    id("signup-password").fill(password);
+    id("signup-password-confirm").fill(password);
     id("signup-submit").click();
+    keepRecoveryCode();
     expectTitle("Hello, " + name);
     return this;
+  }
+
+  /** On the recovery code screen: remembers the code, ticks "I have saved it" and continues. */
+  void keepRecoveryCode() {
+    assertThat(id("recovery-code")).isVisible();
+    recoveryCode = id("recovery-code").textContent().trim();
+    assertTrue(recoveryCode.matches("[A-Z2-7]{5}(-[A-Z2-7]{5}){4}-[A-Z2-7]"), "a grouped recovery code: " + recoveryCode);
+    id("recovery-confirm").check();
+    id("recovery-continue").click();
   }
 
   /** Signs in through the sign-in form with {@link #email}; lands on Home. */
   Person signIn() {
     page.navigate("/#/signin");
     id("signin-email").fill(email);
-    id("signin-password").fill(PASSWORD);
+    id("signin-password").fill(password);
     id("signin-submit").click();
     expectTitle("Hello, " + name);
     return this;
+  }
+
+  void signOut() {
+    go("#/account");
+    id("sign-out").click();
+    expectTitle("Welcome back");
+  }
+
+  /** Every request body and URL the tab sent so far, joined. */
+  String sentText() {
+    synchronized (sent) {
+      return String.join("\n", sent);
+    }
   }
 
   /** Signs in as someone created over the API (saves the Argon2 work of the form flows). */
@@ -286,15 +317,23 @@ final class Person implements AutoCloseable {
     return all.toString();
   }
 
-  /** The browser keeps no user text: no web storage, no IndexedDB, no Cache Storage; only the HttpOnly session cookie. */
+  /**
+   * The browser keeps no user text: no web storage, no IndexedDB, no Cache Storage; only the
+   * HttpOnly session cookie and, while signed in, the vault key sealed under the session key
+   * (sessionStorage "bridgework.vault", an envelope that opens only with the live session).
+   */
   void assertStoresNothing() {
     Object storage = page.evaluate("""
-        async () => ({
-          local: localStorage.length,
-          session: sessionStorage.length,
-          indexedDb: (await indexedDB.databases()).map((d) => d.name),
-          caches: (await caches.keys()),
-        })""");
+        async () => {
+          const blob = sessionStorage.getItem('bridgework.vault');
+          const envelope = blob !== null && /^\\{"v":1,"iv":"[A-Za-z0-9_-]{16}","ct":"[A-Za-z0-9_-]{64}"\\}$/.test(blob);
+          return {
+            local: localStorage.length,
+            session: sessionStorage.length - (envelope ? 1 : 0),
+            indexedDb: (await indexedDB.databases()).map((d) => d.name),
+            caches: (await caches.keys()),
+          };
+        }""");
     assertEquals("{caches=[], indexedDb=[], local=0, session=0}", new java.util.TreeMap<>((java.util.Map<?, ?>) storage).toString(),
         name + "'s browser storage");
     for (Cookie c : context.cookies()) {

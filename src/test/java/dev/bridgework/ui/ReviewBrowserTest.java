@@ -53,8 +53,8 @@ class ReviewBrowserTest extends BrowserTestSupport {
     Api b = server.register("Sam");
     Pairing.pair(a, b);
     String privateWords = "Private and never shared: I rehearse arguments in the shower.";
-    var reflection = a.put("/api/reflections/" + UUID.randomUUID(), new JsonObject().put("exerciseId", "free-blank-page")
-        .put("answers", new JsonObject().put("on-your-mind", privateWords)).put("status", "complete"));
+    var reflection = a.saveReflection(UUID.randomUUID().toString(), "free-blank-page",
+        new JsonObject().put("on-your-mind", privateWords), "complete", null);
     assertEquals(201, reflection.statusCode(), reflection.bodyAsString());
     share(a, "When plans change", "When plans change at the last minute I feel forgotten.", "discuss");
     share(b, "Mornings feel rushed", "Our mornings feel rushed and I miss talking.", "respond");

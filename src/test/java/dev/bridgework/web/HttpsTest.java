@@ -142,8 +142,9 @@ class HttpsTest {
   @Test
   void sessionCookieIsSecureOverHttps() {
     // The one test here that needs an account: the session cookie is only set by register/login.
-    JsonObject registration = new JsonObject().put("email", "tls-" + System.nanoTime() + "@example.test")
-        .put("password", "correct horse battery staple").put("displayName", "Tess");
+    JsonObject registration = dev.bridgework.testing.ClientCrypto.Keys
+        .fresh("correct horse battery staple", dev.bridgework.testing.TestServer.TEST_MIN_KDF_ITERATIONS).body()
+        .put("email", "tls-" + System.nanoTime() + "@example.test").put("displayName", "Tess");
     HttpResponse<Buffer> response = https.post("/api/auth/register").sendJsonObject(registration).await();
     assertEquals(201, response.statusCode(), response.bodyAsString());
     String cookie = response.cookies().stream().filter(c -> c.startsWith("bw_session=")).findFirst().orElse(null);

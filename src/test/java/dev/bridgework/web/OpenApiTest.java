@@ -194,6 +194,22 @@ class OpenApiTest {
     check(alice.get("/api/reviews/" + reviewId), "GET", "/api/reviews/{id}");
     check(alice.get("/api/reviews"), "GET", "/api/reviews");
 
+    // Counselor access to the review: proposed by one, consented by the other, opened with the link's token.
+    var proposed = check(alice.post("/api/counselor-grants", new JsonObject().put("reviewId", reviewId).put("label", "Dr. Rivera").put("days", 7)),
+        "POST", "/api/counselor-grants");
+    String grantId = proposed.bodyAsJsonObject().getJsonObject("grant").getString("id");
+    String token = proposed.bodyAsJsonObject().getString("token");
+    check(alice.get("/api/counselor-grants"), "GET", "/api/counselor-grants");
+    check(alice.put("/api/counselor-grants/" + grantId + "/consent", new JsonObject()), "PUT", "/api/counselor-grants/{id}/consent");
+    check(bob.put("/api/counselor-grants/" + grantId + "/consent", new JsonObject()), "PUT", "/api/counselor-grants/{id}/consent");
+    check(bob.get("/api/counselor-grants/" + grantId), "GET", "/api/counselor-grants/{id}");
+    io.vertx.core.MultiMap bearer = io.vertx.core.MultiMap.caseInsensitiveMultiMap().add("Authorization", "Bearer " + token);
+    check(anonymous.send(HttpMethod.GET, "/api/counselor/view", null, bearer), "GET", "/api/counselor/view");
+    check(anonymous.send(HttpMethod.GET, "/api/counselor/brief.pdf", null, bearer), "GET", "/api/counselor/brief.pdf");
+    check(anonymous.send(HttpMethod.GET, "/api/counselor/view", null,
+        io.vertx.core.MultiMap.caseInsensitiveMultiMap().add("Authorization", "Bearer not-a-token")), "GET", "/api/counselor/view");
+    check(alice.delete("/api/counselor-grants/" + grantId), "DELETE", "/api/counselor-grants/{id}");
+
     // Withdrawal, keys, leaving, deletion, signing out.
     check(bob.delete("/api/shares/" + shareId), "DELETE", "/api/shares/{id}");
     check(alice.delete("/api/shares/" + shareId), "DELETE", "/api/shares/{id}");
@@ -214,7 +230,7 @@ class OpenApiTest {
     check(bob.send(HttpMethod.POST, "/api/auth/logout", null, io.vertx.core.MultiMap.caseInsensitiveMultiMap()), "POST", "/api/auth/logout");
 
     assertEquals(List.of(), failures, "answers that do not fit the OpenAPI document");
-    assertTrue(checked.size() >= 80, "checked only " + checked.size());
+    assertTrue(checked.size() >= 90, "checked only " + checked.size());
     System.out.println("Validated " + checked.size() + " answers: " + new TreeSet<>(checked));
   }
 
