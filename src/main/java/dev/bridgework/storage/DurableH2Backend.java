@@ -59,9 +59,13 @@ final class DurableH2Backend extends H2Backend {
     super(store);
   }
 
+  /** One timer per command label, looked up once (a write is the hot path). */
+  private final java.util.concurrent.ConcurrentHashMap<String, Timer> commandTimers = new java.util.concurrent.ConcurrentHashMap<>();
+
   /** Command latency and commit time go to this registry from now on. */
   void instrument(MeterRegistry registry) {
     this.meters = registry;
+    commandTimers.clear();
     this.commitTimer = Timer.builder("bridgework.db.commit")
         .description("Time to commit the embedded store before a write is acknowledged (one commit may cover several writes)")
         .publishPercentileHistogram().register(registry);
@@ -137,9 +141,10 @@ final class DurableH2Backend extends H2Backend {
     try {
       return handleAndCommit(channel, database, command, query);
     } finally {
-      Timer.builder("bridgework.db.command").description("Embedded database commands, from arrival to reply (commit included)")
-          .tag("command", TIMED.contains(command) ? command : "other").publishPercentileHistogram()
-          .register(meters).record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
+      commandTimers.computeIfAbsent(TIMED.contains(command) ? command : "other", label -> Timer.builder("bridgework.db.command")
+              .description("Embedded database commands, from arrival to reply (commit included)")
+              .tag("command", label).publishPercentileHistogram().register(meters))
+          .record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
     }
   }
 
