@@ -50,7 +50,12 @@ public record AppConfig(
     int pdfWorkers,
     int pdfQueue,
     Duration sweepInterval,
-    NotifyConfig notifications) {
+    NotifyConfig notifications,
+
+    int managementPort,
+    String managementHost,
+    Duration shutdownDrain,
+    int embeddedDbPort) {
 
   public AppConfig {
     // Half a TLS setup would silently serve plain HTTP; refuse to start instead.
@@ -101,6 +106,10 @@ public record AppConfig(
     d.put("pdf.queue", "8");
     d.put("housekeeping.interval", "10m");
     d.putAll(NotifyConfig.defaults());
+    d.put("management.port", "9090");
+    d.put("management.host", "127.0.0.1");
+    d.put("shutdown.drain", "0s");
+    d.put("mongo.embeddedPort", "0");
     return Map.copyOf(d);
   }
 
@@ -166,7 +175,12 @@ public record AppConfig(
         Integer.parseInt(v.get("pdf.workers").trim()),
         Integer.parseInt(v.get("pdf.queue").trim()),
         duration(v.get("housekeeping.interval")),
-        NotifyConfig.fromMap(v));
+        NotifyConfig.fromMap(v),
+
+        Integer.parseInt(v.get("management.port").trim()),
+        v.get("management.host").trim(),
+        duration(v.get("shutdown.drain")),
+        Integer.parseInt(v.get("mongo.embeddedPort").trim()));
   }
 
   private static Object lookup(JsonObject json, String dotted) {
@@ -214,6 +228,20 @@ public record AppConfig(
     return new AppConfig(port, httpHost, allowedOrigins, httpInstances, tlsCertPath, tlsKeyPath, trustedProxies,
         mongoUri, mongoDb, dataDir, inviteTtl, sessionIdleTimeout, sessionAbsoluteTimeout, clusterEnabled, clusterHost,
         clusterPort, clusterMembers, masterKey, minKdfIterations, mongoTimeout, requestTimeout, clusterTlsCertPath,
-        clusterTlsKeyPath, clusterTlsTrustPath, pdfWorkers, pdfQueue, sweepInterval, notifications);
+        clusterTlsKeyPath, clusterTlsTrustPath, pdfWorkers, pdfQueue, sweepInterval, notifications, managementPort,
+        managementHost, shutdownDrain, embeddedDbPort);
+  }
+
+  public AppConfig withManagementPort(int port) {
+    return new AppConfig(httpPort, httpHost, allowedOrigins, httpInstances, tlsCertPath, tlsKeyPath, trustedProxies,
+        mongoUri, mongoDb, dataDir, inviteTtl, sessionIdleTimeout, sessionAbsoluteTimeout, clusterEnabled, clusterHost,
+        clusterPort, clusterMembers, masterKey, minKdfIterations, mongoTimeout, requestTimeout, clusterTlsCertPath,
+        clusterTlsKeyPath, clusterTlsTrustPath, pdfWorkers, pdfQueue, sweepInterval, notifications, port,
+        managementHost, shutdownDrain, embeddedDbPort);
+  }
+
+  /** False when {@code management.port} is -1: no management port, no metrics. */
+  public boolean managementEnabled() {
+    return managementPort >= 0;
   }
 }

@@ -52,6 +52,10 @@ import dev.bridgework.storage.Database;
 import dev.bridgework.storage.Vault;
 import dev.bridgework.web.FeatureRoutes;
 import dev.bridgework.web.HealthRoutes;
+import dev.bridgework.ops.Health;
+import dev.bridgework.ops.ManagementServer;
+import dev.bridgework.ops.Telemetry;
+import dev.bridgework.realtime.RealtimeMeters;
 import dev.bridgework.web.HttpVerticle;
 import dev.bridgework.web.ClientRequestInfo;
 import dev.bridgework.web.OriginGuard;
@@ -84,10 +88,13 @@ public final class Application {
   private final AppConfig config;
   private final Clock clock;
   private final Database database;
+  private final Telemetry telemetry;
+  private final Health health;
   private final List<String> deployments = new ArrayList<>();
   private int port;
   private long sweepTimer = -1;
   static final Duration SWEEP_EVERY = Duration.ofSeconds(30);
+  private int managementPort = -1;
   private long counselorSweep = -1;
   /** Wrong counselor tokens one client address may send in 15 minutes. */
   public static final int COUNSELOR_WRONG_TOKENS = 20;
@@ -125,11 +132,14 @@ public final class Application {
   final NotificationService notifications;
 
   private Application(Vertx vertx, AppConfig config, Clock clock, Database database, byte[] masterKey,
-                      ExerciseCatalog catalog, PromptCatalog promptCatalog) {
+                      ExerciseCatalog catalog, PromptCatalog promptCatalog, Telemetry telemetry) {
     this.vertx = vertx;
     this.config = config;
     this.clock = clock;
     this.database = database;
+    this.telemetry = telemetry;
+    this.health = new Health(vertx, database::ping);
+    RealtimeMeters realtimeMeters = new RealtimeMeters(telemetry.registry());
     MongoClient mongo = database.client();
     this.users = new UserRepository(mongo);
     this.sessions = new SessionStore(mongo, clock, config.sessionIdleTimeout(), config.sessionAbsoluteTimeout());
@@ -139,7 +149,7 @@ public final class Application {
         config.minKdfIterations(), AuthService.preloginSecret(masterKey));
     this.sessionAuth = new SessionAuth(sessions);
     this.vault = new Vault(mongo, masterKey);
-    this.events = new EventLog(vertx, mongo, clock, vault);
+    this.events = new EventLog(vertx, mongo, clock, vault, realtimeMeters);
     this.coupleRepository = new CoupleRepository(mongo);
     this.reviewRepository = new ReviewRepository(mongo, vault);
     this.reviews = new ReviewService(reviewRepository, jointSpace(), events, new BriefRenderer(),
@@ -167,7 +177,7 @@ public final class Application {
     this.accountData = new AccountData(couples, shares, reflections, parts, checkins, kept, reviews, events, vault, users, held,
         followups);
     this.realtime = new RealtimeGateway(vertx, sessionAuth, sessions, events, new CoupleMembership(couples),
-        RealtimeLimits.defaults());
+        RealtimeLimits.defaults(), realtimeMeters);
     this.housekeeping = new Housekeeping(vertx, clock, sessions, List.of(accountThrottle), coupleRepository,
         config.sweepInterval());
   }
@@ -213,7 +223,19 @@ public final class Application {
     };
   }
 
+  /**
+   * The application alone, for embedding it (tests, tools): no management port and no metrics, whatever
+   * {@code management.port} says, so several can run in one JVM. {@code Main} uses the other form.
+   */
   public static Future<Application> start(Vertx vertx, AppConfig config, Clock clock) {
+    return start(vertx, config.withManagementPort(-1), clock, Telemetry.off());
+  }
+
+  /**
+   * The whole server, management port included ({@code management.port}, -1 = none). {@code telemetry}:
+   * the registry {@code vertx} was built to report into ({@link Telemetry#vertx}), or {@link Telemetry#off()}.
+   */
+  public static Future<Application> start(Vertx vertx, AppConfig config, Clock clock, Telemetry telemetry) {
     boolean inMemory = Database.IN_MEMORY.equals(config.dataDir().toString());
     return vertx.executeBlocking(() -> {
           requireReadableTls(config);
@@ -223,15 +245,20 @@ public final class Application {
         .compose(masterKey -> vertx.executeBlocking(ExerciseCatalog::loadFromClasspath)
             .compose(catalog -> vertx.executeBlocking(PromptCatalog::loadFromClasspath)
             .compose(promptCatalog -> Database.start(vertx, config.mongoUri(), config.mongoDb(), config.dataDir(),
-                    config.mongoTimeout())
-                .map(db -> new Application(vertx, config, clock, db, masterKey, catalog, promptCatalog)))))
+                    config.mongoTimeout(), telemetry.enabled() ? telemetry.registry() : null, config.embeddedDbPort())
+                .map(db -> new Application(vertx, config, clock, db, masterKey, catalog, promptCatalog, telemetry)))))
         .compose(app -> app.createIndexes().compose(v -> app.sweepEvents()).compose(v -> app.realtime.start())
-            .compose(v -> app.deployHttp()).map(v -> app.startSweeps()));
+            .compose(v -> app.deployHttp()).compose(v -> app.deployManagement()).map(v -> app.startSweeps()));
   }
 
   private Application startSweeps() {
     notifications.start();
-    counselorSweep = vertx.setPeriodic(COUNSELOR_SWEEP_MS, id -> counselors.sweep());
+    counselorSweep = vertx.setPeriodic(COUNSELOR_SWEEP_MS, id -> {
+      var sample = io.micrometer.core.instrument.Timer.start(telemetry.registry());
+      counselors.sweep().onComplete(ar -> sample.stop(io.micrometer.core.instrument.Timer.builder("bridgework.sweep")
+          .description("One run of a periodic sweep").tag("sweep", "counselor").tag("outcome", ar.succeeded() ? "ok" : "failed")
+          .register(telemetry.registry())));
+    });
     housekeeping.start();
     return this;
   }
@@ -304,7 +331,7 @@ public final class Application {
     PemKeyCertOptions tls = config.tls()
         ? new PemKeyCertOptions().setCertPath(config.tlsCertPath()).setKeyPath(config.tlsKeyPath())
         : null;
-    HealthRoutes health = new HealthRoutes(database);
+    HealthRoutes health = new HealthRoutes(this.health);
     List<HttpVerticle> deployed = new ArrayList<>();
     return vertx.deployVerticle(() -> {
           HttpVerticle verticle = new HttpVerticle(config.httpHost(), port, tls, clientInfo, originGuard, health, realtime,
@@ -317,10 +344,41 @@ public final class Application {
         .map(id -> {
           deployments.add(id);
           this.port = deployed.get(0).actualPort();
-          LOG.info("Bridgework listening on {}://{}:{} ({} event-loop instance(s))", config.tls() ? "https" : "http",
+          LOG.debug("HTTP on {}://{}:{} ({} event-loop instance(s))", config.tls() ? "https" : "http",
               config.httpHost(), this.port, instances);
           return null;
         });
+  }
+
+  /**
+   * The management port, when {@code management.port} is not -1. A file-backed embedded database
+   * gets a fresh backup token in {@code data.dir/management.token}, and the port actually bound is
+   * written to {@code data.dir/management.port} (so {@code backup} finds a random one).
+   */
+  private Future<Void> deployManagement() {
+    if (!config.managementEnabled()) return Future.succeededFuture();
+    boolean fileBacked = database.isEmbedded() && !Database.IN_MEMORY.equals(config.dataDir().toString());
+    return vertx.executeBlocking(() -> fileBacked ? ManagementServer.writeToken(config.dataDir()) : null)
+        .compose(token -> {
+          ManagementServer server = new ManagementServer(config.managementHost(), config.managementPort(), telemetry,
+              new HealthRoutes(health), database, config.dataDir(), token);
+          return vertx.deployVerticle(server).map(id -> {
+            deployments.add(id);
+            managementPort = server.actualPort();
+            return fileBacked;
+          });
+        })
+        .compose(write -> !write ? Future.<Void>succeededFuture() : vertx.executeBlocking(() -> {
+          java.nio.file.Files.writeString(config.dataDir().resolve(ManagementServer.PORT_FILE), managementPort + "\n");
+          return null;
+        }));
+  }
+
+  /** "METHOD /path" of every route the public port serves: the feature routes plus the server's own. */
+  public List<String> allRoutes() {
+    List<String> all = new ArrayList<>(HttpVerticle.OWN_ROUTES);
+    all.addAll(routes());
+    return all;
   }
 
   /**
@@ -342,6 +400,24 @@ public final class Application {
 
   public int port() {
     return port;
+  }
+
+  /** The management port actually bound, or -1 when it is off. */
+  public int managementPort() {
+    return managementPort;
+  }
+
+  public Health health() {
+    return health;
+  }
+
+  public Telemetry telemetry() {
+    return telemetry;
+  }
+
+  /** Readiness answers DOWN from now on; requests are still served until {@link #close()}. */
+  public void drain() {
+    health.drain();
   }
 
   public Database database() {
@@ -375,6 +451,7 @@ public final class Application {
   public Future<Void> close() {
     housekeeping.stop();
     if (sweepTimer >= 0) vertx.cancelTimer(sweepTimer);
+    health.drain();
     if (counselorSweep != -1) vertx.cancelTimer(counselorSweep);
     return notifications.close().transform(n -> realtime.close()).transform(ignored -> undeployAll());
   }

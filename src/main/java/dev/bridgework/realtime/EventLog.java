@@ -51,12 +51,18 @@ public final class EventLog {
   private final Clock clock;
   private final Vault vault;
   private final Outbox outbox;
+  private final RealtimeMeters meters;
 
   public EventLog(Vertx vertx, MongoClient mongo, Clock clock, Vault vault) {
+    this(vertx, mongo, clock, vault, RealtimeMeters.none());
+  }
+
+  public EventLog(Vertx vertx, MongoClient mongo, Clock clock, Vault vault, RealtimeMeters meters) {
     this.vertx = vertx;
     this.mongo = mongo;
     this.clock = clock;
     this.vault = vault;
+    this.meters = meters;
     this.outbox = new Outbox(mongo, this, clock);
   }
 
@@ -121,6 +127,7 @@ public final class EventLog {
       if (key == null) doc.put("data", data);
       else doc.put("sealed", key.sealJson(data));
       return insert(doc, INSERT_ATTEMPTS).compose(inserted -> tellListeners(stream, event).map(inserted)).map(inserted -> {
+        meters.appended(stream.type(), kind);
         vertx.eventBus().publish(stream.address(), event);
         return event;
       });
