@@ -6,6 +6,7 @@ import dev.bridgework.auth.UserRepository;
 import dev.bridgework.couple.CoupleService;
 import dev.bridgework.held.HeldService;
 import dev.bridgework.kept.KeptService;
+import dev.bridgework.notify.NotificationService;
 import dev.bridgework.storage.OwnedCollection;
 import dev.bridgework.parts.PartsService;
 import dev.bridgework.reflection.ReflectionService;
@@ -39,10 +40,12 @@ final class AccountData implements AccountHooks {
   private final Vault vault;
   private final UserRepository users;
   private final HeldService held;
+  private final NotificationService notifications;
 
   AccountData(CoupleService couples, ShareService shares, ReflectionService reflections, PartsService parts,
               CheckinService checkins, KeptService kept, ReviewService reviews, EventLog events, Vault vault,
-              UserRepository users, HeldService held) {
+              UserRepository users, HeldService held, NotificationService notifications) {
+    this.notifications = notifications;
     this.held = held;
     this.kept = kept;
     this.users = users;
@@ -116,6 +119,8 @@ final class AccountData implements AccountHooks {
         .compose(v -> checkins.eraseAll(userId))
         .compose(v -> kept.eraseAll(userId))
         .compose(v -> held.eraseAll(userId))
+        // After the couple is dissolved (its notification activity and receipts go with it).
+        .compose(v -> notifications.eraseAll(userId))
         .compose(v -> events.erase(Stream.self(userId)))
         .compose(v -> vault.destroyUserKey(userId));
   }

@@ -315,15 +315,14 @@ public final class NotificationService implements JointSpaceListener {
     return store.removeCouple(coupleId); // pending emails find the couple gone when due and are dropped
   }
 
-  /** Account deletion: the person's choices, reminders and pending emails go. */
+  /**
+   * Account deletion: the person's choices, seen state, reminders (and their claimed ids) and every
+   * pending email addressed to them go, including the due-index entries naming them. Runs after the
+   * couple was dissolved, so the couple's activity and receipts are already gone with it.
+   */
   public Future<Void> eraseAll(String userId) {
-    return store.person(userId).compose(person -> {
-      JsonObject reminders = person.getJsonObject("reminders", new JsonObject());
-      Future<Void> chain = outbox.cancel("checkin:" + userId).compose(v -> outbox.cancel("digest:" + userId));
-      for (String id : reminders.fieldNames()) {
-        chain = chain.compose(v -> outbox.cancel("reminder:" + userId + ":" + id)).compose(v -> store.releaseReminderId(id, userId));
-      }
-      return chain.compose(v -> store.removePerson(userId));
-    });
+    return outbox.eraseUser(userId)
+        .compose(v -> store.releaseReminderIds(userId))
+        .compose(v -> store.removePerson(userId));
   }
 }

@@ -79,6 +79,11 @@ final class NotifyStore {
     return mongo.removeDocument(COUPLES, new JsonObject().put("_id", coupleId)).mapEmpty();
   }
 
+  /** Every reminder id the person claimed (also ones a failed write left unlisted in their document). */
+  Future<Void> releaseReminderIds(String userId) {
+    return mongo.removeDocuments(REMINDER_IDS, new JsonObject().put("userId", userId)).mapEmpty();
+  }
+
   Future<Void> removePerson(String userId) {
     return mongo.removeDocument(PEOPLE, new JsonObject().put("_id", userId)).mapEmpty();
   }
