@@ -42,6 +42,14 @@ public record AppConfig(
     List<String> clusterMembers,
     String masterKey,
     int minKdfIterations,
+    Duration mongoTimeout,
+    Duration requestTimeout,
+    String clusterTlsCertPath,
+    String clusterTlsKeyPath,
+    String clusterTlsTrustPath,
+    int pdfWorkers,
+    int pdfQueue,
+    Duration sweepInterval,
     NotifyConfig notifications) {
 
   public AppConfig {
@@ -51,6 +59,11 @@ public record AppConfig(
           + "certificate chain and its PEM private key), but only " + (tlsCertPath.isEmpty() ? "http.tls.keyPath" : "http.tls.certPath")
           + " is set");
     }
+    if (clusterTlsCertPath.isEmpty() != clusterTlsKeyPath.isEmpty() || (!clusterTlsCertPath.isEmpty() && clusterTlsTrustPath.isEmpty())) {
+      throw new IllegalArgumentException("cluster.tls.certPath, cluster.tls.keyPath and cluster.tls.trustPath must be set "
+          + "together (this node's PEM certificate, its PEM key, and the PEM CA that signed every node's certificate)");
+    }
+    if (pdfWorkers < 1 || pdfQueue < 0) throw new IllegalArgumentException("pdf.workers must be at least 1 and pdf.queue at least 0");
     // A malformed entry is a start-up error naming it, not a proxy silently left untrusted.
     TrustedProxies.parse(trustedProxies);
   }
@@ -79,6 +92,14 @@ public record AppConfig(
     d.put("cluster.members", "127.0.0.1:5701,127.0.0.1:5702");
     d.put("crypto.masterKey", "");
     d.put("crypto.minKdfIterations", "600000");
+    d.put("mongo.timeout", "5s");
+    d.put("http.requestTimeout", "30s");
+    d.put("cluster.tls.certPath", "");
+    d.put("cluster.tls.keyPath", "");
+    d.put("cluster.tls.trustPath", "");
+    d.put("pdf.workers", "1");
+    d.put("pdf.queue", "8");
+    d.put("housekeeping.interval", "10m");
     d.putAll(NotifyConfig.defaults());
     return Map.copyOf(d);
   }
@@ -137,6 +158,14 @@ public record AppConfig(
         list(v.get("cluster.members")),
         v.get("crypto.masterKey").trim(),
         Integer.parseInt(v.get("crypto.minKdfIterations").trim()),
+        duration(v.get("mongo.timeout")),
+        duration(v.get("http.requestTimeout")),
+        v.get("cluster.tls.certPath").trim(),
+        v.get("cluster.tls.keyPath").trim(),
+        v.get("cluster.tls.trustPath").trim(),
+        Integer.parseInt(v.get("pdf.workers").trim()),
+        Integer.parseInt(v.get("pdf.queue").trim()),
+        duration(v.get("housekeeping.interval")),
         NotifyConfig.fromMap(v));
   }
 
@@ -167,6 +196,11 @@ public record AppConfig(
     };
   }
 
+  /** True when event-bus traffic between cluster nodes goes over TLS (all three PEM files configured). */
+  public boolean clusterTls() {
+    return !clusterTlsCertPath.isEmpty();
+  }
+
   public boolean embeddedDatabase() {
     return mongoUri.isEmpty();
   }
@@ -179,6 +213,7 @@ public record AppConfig(
   public AppConfig withHttpPort(int port) {
     return new AppConfig(port, httpHost, allowedOrigins, httpInstances, tlsCertPath, tlsKeyPath, trustedProxies,
         mongoUri, mongoDb, dataDir, inviteTtl, sessionIdleTimeout, sessionAbsoluteTimeout, clusterEnabled, clusterHost,
-        clusterPort, clusterMembers, masterKey, minKdfIterations, notifications);
+        clusterPort, clusterMembers, masterKey, minKdfIterations, mongoTimeout, requestTimeout, clusterTlsCertPath,
+        clusterTlsKeyPath, clusterTlsTrustPath, pdfWorkers, pdfQueue, sweepInterval, notifications);
   }
 }

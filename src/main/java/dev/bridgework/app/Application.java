@@ -19,6 +19,7 @@ import dev.bridgework.realtime.EventLog;
 import dev.bridgework.review.Brief;
 import dev.bridgework.review.BriefRenderer;
 import dev.bridgework.review.JointSpace;
+import dev.bridgework.review.PdfWorkers;
 import dev.bridgework.review.ReviewRepository;
 import dev.bridgework.review.ReviewRoutes;
 import dev.bridgework.review.ReviewService;
@@ -108,6 +109,11 @@ public final class Application {
   final CheckinService checkins;
   final KeptService kept;
   final RealtimeGateway realtime;
+  final Throttle accountThrottle;
+  final Throttle addressThrottle;
+  final Housekeeping housekeeping;
+  /** Failed sign-ins, recoveries and joins are counted in windows of this length (README "Throttles"). */
+  static final Duration THROTTLE_WINDOW = Duration.ofMinutes(15);
   final PromptService prompts;
   final HeldService held;
   final NotificationService notifications;
@@ -121,16 +127,17 @@ public final class Application {
     MongoClient mongo = database.client();
     this.users = new UserRepository(mongo);
     this.sessions = new SessionStore(mongo, clock, config.sessionIdleTimeout(), config.sessionAbsoluteTimeout());
-    this.auth = new AuthService(users, sessions, new PasswordHasher(vertx),
-        new Throttle(mongo, clock, 10, Duration.ofMinutes(15)),
-        new Throttle(mongo, clock, 100, Duration.ofMinutes(15)), clock, vertx.eventBus(),
+    this.accountThrottle = new Throttle(mongo, clock, 10, THROTTLE_WINDOW);
+    this.addressThrottle = new Throttle(mongo, clock, 100, THROTTLE_WINDOW);
+    this.auth = new AuthService(users, sessions, new PasswordHasher(vertx), accountThrottle, addressThrottle, clock, vertx.eventBus(),
         config.minKdfIterations(), AuthService.preloginSecret(masterKey));
     this.sessionAuth = new SessionAuth(sessions);
     this.vault = new Vault(mongo, masterKey);
     this.events = new EventLog(vertx, mongo, clock, vault);
     this.coupleRepository = new CoupleRepository(mongo);
     this.reviewRepository = new ReviewRepository(mongo, vault);
-    this.reviews = new ReviewService(reviewRepository, jointSpace(), events, new BriefRenderer(), vertx, clock);
+    this.reviews = new ReviewService(reviewRepository, jointSpace(), events, new BriefRenderer(),
+        new PdfWorkers(vertx, config.pdfWorkers(), config.pdfQueue()), clock);
     // Counselor links: 20 wrong tokens per client address in 15 minutes, then 429 (docs/COUNSELOR.md).
     this.counselors = new CounselorService(mongo, vault, reviews, events,
         new Throttle(mongo, clock, COUNSELOR_WRONG_TOKENS, Duration.ofMinutes(15)), clock);
@@ -143,7 +150,7 @@ public final class Application {
     this.notifications = new NotificationService(vertx, mongo, config.notifications(), events, coupleRepository, shares, users, clock,
         masterKey);
     this.couples = new CoupleService(coupleRepository, users, vault, events,
-        new Throttle(mongo, clock, 10, Duration.ofMinutes(15)), clock, config.inviteTtl(), vertx.eventBus(),
+        accountThrottle, addressThrottle, clock, config.inviteTtl(), vertx.eventBus(),
         List.of(shares, reviews, counselors, prompts, notifications),
         new KeptWords(shares, reviews, kept, users, clock));
     this.catalog = catalog;
@@ -154,6 +161,13 @@ public final class Application {
         notifications);
     this.realtime = new RealtimeGateway(vertx, sessionAuth, sessions, events, new CoupleMembership(couples),
         RealtimeLimits.defaults());
+    this.housekeeping = new Housekeeping(vertx, clock, sessions, List.of(accountThrottle), coupleRepository,
+        config.sweepInterval());
+  }
+
+  /** One housekeeping pass now (tests). */
+  public Future<Void> housekeeping() {
+    return housekeeping.sweep();
   }
 
   /** The couple and share features as the review feature sees them (read when called, after construction). */
@@ -196,7 +210,8 @@ public final class Application {
         // A broken exercise file stops start-up here, before the database opens, naming the file.
         .compose(masterKey -> vertx.executeBlocking(ExerciseCatalog::loadFromClasspath)
             .compose(catalog -> vertx.executeBlocking(PromptCatalog::loadFromClasspath)
-            .compose(promptCatalog -> Database.start(vertx, config.mongoUri(), config.mongoDb(), config.dataDir())
+            .compose(promptCatalog -> Database.start(vertx, config.mongoUri(), config.mongoDb(), config.dataDir(),
+                    config.mongoTimeout())
                 .map(db -> new Application(vertx, config, clock, db, masterKey, catalog, promptCatalog)))))
         .compose(app -> app.createIndexes().compose(v -> app.realtime.start()).compose(v -> app.deployHttp())
             .map(v -> app.startSweeps()));
@@ -205,6 +220,7 @@ public final class Application {
   private Application startSweeps() {
     notifications.start();
     counselorSweep = vertx.setPeriodic(COUNSELOR_SWEEP_MS, id -> counselors.sweep());
+    housekeeping.start();
     return this;
   }
 
@@ -220,10 +236,11 @@ public final class Application {
   }
 
   private Future<Void> createIndexes() {
-    return Future.all(List.of(users.createIndexes(), events.createIndexes(),
-        coupleRepository.createIndexes(), shares.createIndexes(), reviewRepository.createIndexes(),
-        parts.createIndexes(), reflections.createIndexes(), checkins.createIndexes(), kept.createIndexes(),
-        counselors.createIndexes(), prompts.createIndexes(), held.createIndexes(), notifications.createIndexes())).mapEmpty();
+    boolean embedded = database.isEmbedded();
+    return Future.all(List.of(users.createIndexes(), events.createIndexes(), sessions.createIndexes(embedded),
+        accountThrottle.createIndexes(embedded), coupleRepository.createIndexes(embedded), shares.createIndexes(),
+        reviewRepository.createIndexes(), parts.createIndexes(), reflections.createIndexes(), checkins.createIndexes(),
+        kept.createIndexes(), counselors.createIndexes(), prompts.createIndexes(), held.createIndexes(), notifications.createIndexes())).mapEmpty();
   }
 
   private List<FeatureRoutes> features() {
@@ -263,7 +280,7 @@ public final class Application {
     List<HttpVerticle> deployed = new ArrayList<>();
     return vertx.deployVerticle(() -> {
           HttpVerticle verticle = new HttpVerticle(config.httpHost(), port, tls, clientInfo, originGuard, health, realtime,
-              this::features, "webroot");
+              this::features, "webroot", config.requestTimeout());
           synchronized (deployed) {
             deployed.add(verticle);
           }
@@ -328,6 +345,7 @@ public final class Application {
   }
 
   public Future<Void> close() {
+    housekeeping.stop();
     if (counselorSweep != -1) vertx.cancelTimer(counselorSweep);
     return notifications.close().transform(n -> realtime.close()).transform(ignored -> undeployAll());
   }

@@ -6,6 +6,9 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.EventBusOptions;
+import io.vertx.core.http.ClientAuth;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.PemTrustOptions;
 import io.vertx.spi.cluster.hazelcast.ConfigUtil;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import org.slf4j.Logger;
@@ -67,7 +70,18 @@ public final class Main {
     join.getMulticastConfig().setEnabled(false);
     join.getAutoDetectionConfig().setEnabled(false);
     join.getTcpIpConfig().setEnabled(true).setMembers(config.clusterMembers());
-    VertxOptions options = options().setEventBusOptions(new EventBusOptions().setHost(config.clusterHost()));
+    EventBusOptions bus = new EventBusOptions().setHost(config.clusterHost());
+    if (config.clusterTls()) {
+      // Shared text and presence cross the wire between nodes: TLS both ways, each node proving
+      // itself with a certificate signed by the cluster's own CA (README "Running clustered").
+      bus.setSsl(true)
+          .setKeyCertOptions(new PemKeyCertOptions().setCertPath(config.clusterTlsCertPath()).setKeyPath(config.clusterTlsKeyPath()))
+          .setTrustOptions(new PemTrustOptions().addCertPath(config.clusterTlsTrustPath()))
+          .setClientAuth(ClientAuth.REQUIRED);
+    } else {
+      LOG.warn("cluster.tls.* is not set: event-bus traffic between nodes is not encrypted; use it on any network you do not fully control");
+    }
+    VertxOptions options = options().setEventBusOptions(bus);
     return Vertx.builder().with(options).withClusterManager(new HazelcastClusterManager(hz)).buildClustered();
   }
 }

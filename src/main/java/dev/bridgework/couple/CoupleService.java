@@ -34,6 +34,7 @@ public final class CoupleService {
   private final Vault vault;
   private final EventLog events;
   private final Throttle joinThrottle;
+  private final Throttle joinAddressThrottle;
   private final Clock clock;
   private final Duration inviteTtl;
   private final EventBus bus;
@@ -42,13 +43,14 @@ public final class CoupleService {
   private final InviteCodes codes = new InviteCodes();
 
   public CoupleService(CoupleRepository repo, UserRepository users, Vault vault, EventLog events, Throttle joinThrottle,
-                       Clock clock, Duration inviteTtl, EventBus bus, List<JointSpaceListener> listeners,
+                       Throttle joinAddressThrottle, Clock clock, Duration inviteTtl, EventBus bus, List<JointSpaceListener> listeners,
                        WordsKeeper keeper) {
     this.repo = repo;
     this.users = users;
     this.vault = vault;
     this.events = events;
     this.joinThrottle = joinThrottle;
+    this.joinAddressThrottle = joinAddressThrottle;
     this.clock = clock;
     this.inviteTtl = inviteTtl;
     this.bus = bus;
@@ -126,33 +128,53 @@ public final class CoupleService {
     });
   }
 
-  /** POST /api/couple/join. Every kind of bad code answers the same, and counts towards the throttle. */
-  public Future<Couple> join(String userId, String typedCode) {
-    String throttleKey = "join:" + userId;
-    return joinThrottle.retryAfter(throttleKey).compose(wait -> {
+  /**
+   * POST /api/couple/join. Every kind of bad code answers the same and counts towards the throttles:
+   * one attempt is counted per user and per client address before the code is even looked at
+   * (increment, then decide, in one atomic operation each), so concurrent guesses cannot slip past
+   * the limit. A join that succeeds clears the user's count and gives the address its attempt back;
+   * one refused for another reason (already paired, couple full) gives both back.
+   */
+  public Future<Couple> join(String userId, String typedCode, String address) {
+    String userKey = "join:" + userId;
+    String addressKey = address == null ? null : "join:address:" + address;
+    return joinThrottle.attempt(userKey).compose(wait -> {
       if (wait > 0) return Future.failedFuture(ApiException.rateLimited(wait));
-      return settled(userId);
-    }).compose(existing -> {
+      if (addressKey == null) return Future.succeededFuture();
+      return joinAddressThrottle.attempt(addressKey).compose(addressWait -> addressWait == 0 ? Future.<Void>succeededFuture()
+          : joinThrottle.refund(userKey).transform(ignored -> Future.failedFuture(ApiException.rateLimited(addressWait))));
+    }).compose(v -> joinCounted(userId, typedCode).transform(ar -> {
+      if (ar.succeeded()) {
+        Future<Void> refund = addressKey == null ? Future.succeededFuture() : joinAddressThrottle.refund(addressKey);
+        return Future.all(joinThrottle.reset(userKey), refund).map(ar.result());
+      }
+      if (ar.cause() instanceof ApiException api && "invalid_invite".equals(api.code())) return Future.failedFuture(api);
+      Future<Void> refund = addressKey == null ? Future.succeededFuture() : joinAddressThrottle.refund(addressKey);
+      return Future.all(joinThrottle.refund(userKey), refund).transform(ignored -> Future.failedFuture(ar.cause()));
+    }));
+  }
+
+  private Future<Couple> joinCounted(String userId, String typedCode) {
+    return settled(userId).compose(existing -> {
       if (existing != null) return Future.failedFuture(alreadyPaired());
       String normalized = InviteCodes.normalize(typedCode);
-      if (normalized == null) return failedJoin(throttleKey);
+      if (normalized == null) return failedJoin();
       String hash = InviteCodes.hash(normalized);
       return repo.claimInvite(hash, userId, clock.millis()).compose(invite -> invite == null
-          ? failedJoin(throttleKey)
-          : enter(userId, invite.getString("coupleId"), hash, throttleKey)
-              .compose(couple -> joinThrottle.reset(throttleKey).map(couple)));
+          ? failedJoin()
+          : enter(userId, invite.getString("coupleId"), hash));
     });
   }
 
-  private Future<Couple> failedJoin(String throttleKey) {
-    return joinThrottle.recordFailure(throttleKey).compose(v -> Future.failedFuture(invalidInvite()));
+  private Future<Couple> failedJoin() {
+    return Future.failedFuture(invalidInvite());
   }
 
   /** Adds the user to the couple whose invite they just claimed. */
-  private Future<Couple> enter(String userId, String coupleId, String inviteHash, String throttleKey) {
+  private Future<Couple> enter(String userId, String coupleId, String inviteHash) {
     return repo.findCouple(coupleId).compose(couple -> {
       if (couple == null || couple.isDissolving()) {
-        return repo.removeInvite(inviteHash).compose(v -> failedJoin(throttleKey));
+        return repo.removeInvite(inviteHash).compose(v -> failedJoin());
       }
       if (couple.isFull()) return Future.failedFuture(coupleFull());
       return users.findById(userId).compose(user -> {

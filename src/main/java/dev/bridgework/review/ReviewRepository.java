@@ -75,7 +75,7 @@ public final class ReviewRepository {
 
   Future<Void> insert(Review review) {
     return key(review.coupleId())
-        .compose(key -> directory.add(review.coupleId(), review.id()).compose(v -> mongo.insert(REVIEWS, review.toDocument(key::seal))))
+        .compose(key -> directory.add(review.coupleId(), review.id()).compose(v -> mongo.insert(REVIEWS, review.toDocument(key))))
         .mapEmpty();
   }
 
@@ -89,7 +89,7 @@ public final class ReviewRepository {
   Future<List<Review>> findByCouple(String coupleId) {
     return directory.documents(REVIEWS, "coupleId", coupleId, null)
         .compose(docs -> docs.isEmpty() ? Future.succeededFuture(List.<Review>of()) : key(coupleId).map(key ->
-            docs.stream().map(doc -> Review.fromDocument(doc, key::open))
+            docs.stream().map(doc -> Review.fromDocument(doc, key))
                 .sorted(Comparator.comparing(Review::createdAt).thenComparing(Review::id).reversed())
                 .toList()));
   }
@@ -102,7 +102,7 @@ public final class ReviewRepository {
     Review next = new Review(changed.id(), changed.coupleId(), changed.status(), changed.agenda(), changed.ready(),
         changed.startedBy(), changed.createdAt(), changed.closedAt(), changed.rev() + 1);
     return key(changed.coupleId()).compose(key -> {
-      JsonObject doc = next.toDocument(key::seal);
+      JsonObject doc = next.toDocument(key);
       doc.remove("_id");
       return mongo.updateCollectionWithOptions(REVIEWS,
           new JsonObject().put("_id", changed.id()).put("rev", changed.rev()),
@@ -122,7 +122,7 @@ public final class ReviewRepository {
   }
 
   private Future<Review> open(JsonObject doc) {
-    return key(doc.getString("coupleId")).map(key -> Review.fromDocument(doc, key::open));
+    return key(doc.getString("coupleId")).map(key -> Review.fromDocument(doc, key));
   }
 
   private Future<DataKey> key(String coupleId) {

@@ -45,16 +45,21 @@ public final class ReviewService implements JointSpaceListener {
   private final JointSpace joint;
   private final EventLog events;
   private final BriefRenderer renderer;
-  private final Vertx vertx;
+  private final PdfWorkers pdf;
   private final Clock clock;
 
   public ReviewService(ReviewRepository repo, JointSpace joint, EventLog events, BriefRenderer renderer, Vertx vertx,
+                       Clock clock) {
+    this(repo, joint, events, renderer, new PdfWorkers(vertx, 1, 8), clock);
+  }
+
+  public ReviewService(ReviewRepository repo, JointSpace joint, EventLog events, BriefRenderer renderer, PdfWorkers pdf,
                        Clock clock) {
     this.repo = repo;
     this.joint = joint;
     this.events = events;
     this.renderer = renderer;
-    this.vertx = vertx;
+    this.pdf = pdf;
     this.clock = clock;
   }
 
@@ -270,7 +275,7 @@ public final class ReviewService implements JointSpaceListener {
         .compose(review -> format == null || !BriefFile.FORMATS.contains(format)
             ? Future.failedFuture(ApiException.invalid("format", "'format' must be one of html, md, pdf."))
             : joint.sharesOf(couple.id()).map(shares -> Brief.of(couple, review, shares)))
-        .compose(brief -> BriefFile.render(brief, format, renderer, vertx));
+        .compose(brief -> BriefFile.render(brief, format, renderer, pdf));
   }
 
   /**

@@ -1,5 +1,11 @@
 package dev.bridgework.storage;
 
+import com.mongodb.MongoExecutionTimeoutException;
+import com.mongodb.MongoInterruptedException;
+import com.mongodb.MongoOperationTimeoutException;
+import com.mongodb.MongoServerUnavailableException;
+import com.mongodb.MongoSocketException;
+import com.mongodb.MongoTimeoutException;
 import de.bwaldvogel.mongo.MongoServer;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -11,6 +17,7 @@ import org.slf4j.LoggerFactory;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -36,10 +43,23 @@ public final class Database {
   }
 
   public static Future<Database> start(Vertx vertx, String mongoUri, String dbName, Path dataDir) {
+    return start(vertx, mongoUri, dbName, dataDir, DEFAULT_TIMEOUT);
+  }
+
+  /** How long an operation may wait for the database by default ({@code mongo.timeout}). */
+  public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
+
+  /**
+   * {@code timeout} bounds the waits for the database: choosing a server, opening a connection, and
+   * (doubled, since a large scan on the embedded server may be slow) reading an answer; the HTTP
+   * layer's {@code http.requestTimeout} bounds the rest (a request queued for a pooled connection). A request whose database is gone therefore fails within it, and the web
+   * layer answers 503 ({@link #isUnavailable}).
+   */
+  public static Future<Database> start(Vertx vertx, String mongoUri, String dbName, Path dataDir, Duration timeout) {
     if (mongoUri != null && !mongoUri.isBlank()) {
       String uri = withDurableWrites(mongoUri);
       LOG.info("Connecting to MongoDB (database '{}')", dbName);
-      return Future.succeededFuture(new Database(vertx, connect(vertx, uri, dbName), null, uri));
+      return Future.succeededFuture(new Database(vertx, connect(vertx, uri, dbName, timeout), null, uri));
     }
     return vertx.executeBlocking(() -> {
       boolean memory = IN_MEMORY.equals(dataDir.toString());
@@ -57,7 +77,7 @@ public final class Database {
     }).map(server -> {
       InetSocketAddress a = server.getLocalAddress();
       String uri = "mongodb://" + a.getHostString() + ":" + a.getPort();
-      return new Database(vertx, connect(vertx, uri, dbName), server, uri);
+      return new Database(vertx, connect(vertx, uri, dbName, timeout), server, uri);
     });
   }
 
@@ -68,13 +88,32 @@ public final class Database {
     return uri + sep + "w=majority&journal=true";
   }
 
-  private static MongoClient connect(Vertx vertx, String uri, String dbName) {
+  private static MongoClient connect(Vertx vertx, String uri, String dbName, Duration timeout) {
+    long ms = Math.max(1, timeout.toMillis());
     JsonObject config = new JsonObject()
         .put("connection_string", uri)
         .put("db_name", dbName)
-        .put("serverSelectionTimeoutMS", 5000)
+        .put("serverSelectionTimeoutMS", ms)
+        .put("connectTimeoutMS", ms)
+        .put("socketTimeoutMS", 2 * ms)
         .put("useObjectId", false);
     return MongoClient.createShared(vertx, config, "bridgework-" + uri.hashCode());
+  }
+
+  /**
+   * True when a failure means the database could not be reached or did not answer in time (as
+   * opposed to refusing an operation): the caller may retry later, so the web layer answers 503.
+   */
+  public static boolean isUnavailable(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof MongoTimeoutException || t instanceof MongoSocketException || t instanceof MongoServerUnavailableException
+          || t instanceof MongoOperationTimeoutException || t instanceof MongoExecutionTimeoutException
+          || t instanceof MongoInterruptedException || t instanceof java.util.concurrent.TimeoutException) {
+        return true;
+      }
+      if (t.getCause() == t) break;
+    }
+    return false;
   }
 
   public MongoClient client() {

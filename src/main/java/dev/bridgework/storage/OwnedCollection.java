@@ -280,7 +280,7 @@ public final class OwnedCollection {
           DataKey key = keys.get(i).result();
           // Its key is gone (the item outlived a finished migration): nothing can open it any more.
           if (key == null) continue;
-          JsonObject content = key.openJson(doc.getString(SEALED));
+          JsonObject content = key.openJson(collection, doc.getString("_id"), SEALED, doc.getString(SEALED));
           for (String field : legacyClearFields) content.put(field, doc.getValue(field));
           JsonObject item = new JsonObject().put("kind", kind).put("id", doc.getString("_id"));
           for (String field : plainFields) item.put(field, doc.getValue(field));
@@ -304,9 +304,13 @@ public final class OwnedCollection {
    */
   public Future<Void> holdForOwner(String ownerId, String id, JsonObject plain, JsonObject content) {
     return vault.heldKey(id).compose(key -> {
-      JsonObject fields = plain.copy().put(SEALED, key.sealJson(content)).put(HELD, true);
+      JsonObject fields = plain.copy().put(SEALED, key.sealJson(collection, id, SEALED, content)).put(HELD, true);
       return insertDocument(ownerId, id, fields);
-    }).recover(e -> isDuplicateKey(e) ? Future.succeededFuture() : Future.failedFuture(e)).mapEmpty();
+    }).recover(e -> {
+      // Kept already (a retried dissolution): the item exists, or its owner sealed it and its key is a tombstone.
+      if (isDuplicateKey(e) || e instanceof KeyDestroyedException) return Future.succeededFuture();
+      return Future.failedFuture(e);
+    }).mapEmpty();
   }
 
   /** Deletes the owner's resource; false when it is absent or someone else's (nothing changes then). */

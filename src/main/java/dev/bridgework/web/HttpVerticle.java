@@ -11,6 +11,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
+import io.vertx.ext.web.handler.TimeoutHandler;
 
 import java.util.List;
 import java.util.Map;
@@ -34,12 +35,13 @@ public final class HttpVerticle extends VerticleBase {
   private final Handler<RoutingContext> webSocket;
   private final Supplier<List<FeatureRoutes>> features;
   private final String webroot;
+  private final long requestTimeoutMs;
   private HttpServer server;
 
   /** {@code tls}: the certificate and key to serve HTTPS with, or null for plain HTTP. */
   public HttpVerticle(String host, int port, PemKeyCertOptions tls, ClientRequestInfo clientInfo, OriginGuard originGuard,
                       HealthRoutes health, Handler<RoutingContext> webSocket, Supplier<List<FeatureRoutes>> features,
-                      String webroot) {
+                      String webroot, java.time.Duration requestTimeout) {
     this.host = host;
     this.port = port;
     this.tls = tls;
@@ -49,6 +51,7 @@ public final class HttpVerticle extends VerticleBase {
     this.webSocket = webSocket;
     this.features = features;
     this.webroot = webroot;
+    this.requestTimeoutMs = requestTimeout.toMillis();
   }
 
   @Override
@@ -60,6 +63,9 @@ public final class HttpVerticle extends VerticleBase {
     router.route().handler(originGuard);
     router.get("/health").handler(health::health);
     if (webSocket != null) router.get("/api/ws").handler(webSocket);
+    // No API request waits longer than this: 503 with Retry-After (the database timeouts normally
+    // answer well before; this catches anything else that hangs).
+    router.route("/api/*").handler(TimeoutHandler.create(requestTimeoutMs, 503));
     router.route("/api/*").handler(HttpVerticle::requireKnownQuery);
     router.route("/api/*").handler(this::requireJson);
     router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY));
@@ -138,16 +144,18 @@ public final class HttpVerticle extends VerticleBase {
     ctx.next();
   }
 
-  /** 415 for a body that is not JSON; an absent body is fine (it reads as {}). */
+  /**
+   * 415 for a body that is not JSON, whatever the method (a GET with a form or multipart body used
+   * to reach the body parser and end in 500); an absent body is fine (it reads as {}), and a JSON
+   * body on a method whose handler reads none is ignored.
+   */
   private void requireJson(RoutingContext ctx) {
-    HttpMethod m = ctx.request().method();
     // RFC 8058 one-click unsubscribe posts a form ("List-Unsubscribe=One-Click"), not JSON.
-    boolean formAllowed = ctx.request().path().startsWith("/api/unsubscribe");
-    if (!formAllowed && (m == HttpMethod.POST || m == HttpMethod.PUT || m == HttpMethod.PATCH || m == HttpMethod.DELETE)) {
+    if (!ctx.request().path().startsWith("/api/unsubscribe")) {
       String type = ctx.request().getHeader("Content-Type");
       String length = ctx.request().getHeader("Content-Length");
       boolean hasBody = (length != null && !"0".equals(length.trim())) || ctx.request().getHeader("Transfer-Encoding") != null;
-      if (hasBody && (type == null || !type.toLowerCase().trim().startsWith("application/json"))) {
+      if (hasBody && !isJson(type)) {
         ctx.fail(415);
         return;
       }
@@ -164,6 +172,14 @@ public final class HttpVerticle extends VerticleBase {
       }
     }
     ctx.next();
+  }
+
+  /** {@code application/json}, with parameters or none; not {@code application/jsonx} or {@code text/json}. */
+  static boolean isJson(String contentType) {
+    if (contentType == null) return false;
+    int semicolon = contentType.indexOf(';');
+    String mediaType = (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).trim();
+    return mediaType.equalsIgnoreCase("application/json");
   }
 
   public int actualPort() {

@@ -70,7 +70,8 @@ class ShareServiceHooksTest {
     ShareService shares = new ShareService(server.mongo(), repo, server.app.vault(), server.app.events(), server.clock,
         server.app.catalog(), List.of(recorder));
     CoupleService couples = new CoupleService(repo, new UserRepository(server.mongo()), server.app.vault(), server.app.events(),
-        new Throttle(server.mongo(), server.clock, 10, Duration.ofMinutes(15)), server.clock, Duration.ofHours(72),
+        new Throttle(server.mongo(), server.clock, 10, Duration.ofMinutes(15)),
+        new Throttle(server.mongo(), server.clock, 100, Duration.ofMinutes(15)), server.clock, Duration.ofHours(72),
         server.vertx.eventBus(), List.of(shares, recorder),
         // Keeping each partner's words is KeptWords' business (tested through the API); these tests watch the hooks.
         (couple, keepers) -> Future.succeededFuture());
