@@ -192,7 +192,10 @@ public final class NotificationService implements JointSpaceListener {
             .put("shares", new JsonArray()).put("replies", new JsonArray()).put("reviews", new JsonArray()).mergeIn(reminders));
       }
       long seen = Sender.seenSeq(person, couple.id());
-      return store.couple(couple.id()).compose(doc -> events.head(Stream.couple(couple.id())).map(head -> {
+      // The head is the one recorded with the activity, read in the same document: the stream's own head
+      // moves before an event's activity is recorded, and a client marking "seen up to" it would skip that item.
+      return store.couple(couple.id()).map(doc -> {
+        long head = Math.max(seen, doc.getLong("head", 0L));
         Set<String> newShares = new LinkedHashSet<>();
         Set<String> replies = new LinkedHashSet<>();
         Set<String> reviews = new LinkedHashSet<>();
@@ -211,7 +214,7 @@ public final class NotificationService implements JointSpaceListener {
         return new JsonObject().put("count", count).put("seen", seen).put("head", head)
             .put("shares", new JsonArray(List.copyOf(newShares))).put("replies", new JsonArray(List.copyOf(replies)))
             .put("reviews", new JsonArray(List.copyOf(reviews))).mergeIn(reminders);
-      }));
+      });
     });
   }
 
