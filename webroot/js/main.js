@@ -22,6 +22,7 @@ import joint from './views/joint.js';
 import share from './views/share.js';
 import review from './views/review.js';
 import account from './views/account.js';
+import offers from './views/offers.js';
 import prompts from './views/prompts.js';
 import held from './views/held.js';
 import help from './views/help.js';
@@ -29,11 +30,11 @@ import { wireCare, bounceIfAway } from './care.js';
 
 const ROUTES = {
   signin, signup, forgot, home, exercises, run: runner, reflections, parts, checkins, kept,
-  couple, joint, share, review, account, prompts, held,
+  couple, joint, share, review, account, prompts, held, offers,
   help,
 };
 // Which nav entry is "current" for routes that are not in the nav themselves.
-const NAV_FOR = { run: 'exercises', share: 'joint' };
+const NAV_FOR = { run: 'exercises', share: 'joint', offers: 'home' };
 // Public pages a signed-in but locked person may still use.
 const WHILE_LOCKED = new Set(['forgot']);
 

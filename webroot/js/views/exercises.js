@@ -84,8 +84,9 @@ function section(group) {
         }))),
       group.id === 'checkin'
         ? h('li', { class: 'card exercise-card' },
-          h('h3', null, 'Quick check-in'),
-          h('p', null, 'Name what you feel and how strongly, in under a minute.'),
-          h('a', { href: '#/checkins', class: 'btn', 'data-testid': 'exercise-quick-checkin' }, 'Log a check-in'))
+          // One way to check in: the exercise above logs a real check-in; this card opens the history.
+          h('h3', null, 'Your check-ins over time'),
+          h('p', null, 'See how your feelings move, or log one on the spot.'),
+          h('a', { href: '#/checkins', class: 'btn', 'data-testid': 'exercise-quick-checkin' }, 'Open your check-ins'))
         : null));
 }

@@ -51,6 +51,11 @@ public record AppConfig(
     int pdfQueue,
     Duration sweepInterval,
     NotifyConfig notifications,
+
+    int managementPort,
+    String managementHost,
+    Duration shutdownDrain,
+    int embeddedDbPort,
     Path helpFile) {
 
   public AppConfig {
@@ -102,6 +107,10 @@ public record AppConfig(
     d.put("pdf.queue", "8");
     d.put("housekeeping.interval", "10m");
     d.putAll(NotifyConfig.defaults());
+    d.put("management.port", "9090");
+    d.put("management.host", "127.0.0.1");
+    d.put("shutdown.drain", "0s");
+    d.put("mongo.embeddedPort", "0");
     d.put("help.file", "config/help.yaml");
     return Map.copyOf(d);
   }
@@ -169,6 +178,11 @@ public record AppConfig(
         Integer.parseInt(v.get("pdf.queue").trim()),
         duration(v.get("housekeeping.interval")),
         NotifyConfig.fromMap(v),
+
+        Integer.parseInt(v.get("management.port").trim()),
+        v.get("management.host").trim(),
+        duration(v.get("shutdown.drain")),
+        Integer.parseInt(v.get("mongo.embeddedPort").trim()),
         Path.of(v.get("help.file").trim()));
   }
 
@@ -217,6 +231,20 @@ public record AppConfig(
     return new AppConfig(port, httpHost, allowedOrigins, httpInstances, tlsCertPath, tlsKeyPath, trustedProxies,
         mongoUri, mongoDb, dataDir, inviteTtl, sessionIdleTimeout, sessionAbsoluteTimeout, clusterEnabled, clusterHost,
         clusterPort, clusterMembers, masterKey, minKdfIterations, mongoTimeout, requestTimeout, clusterTlsCertPath,
-        clusterTlsKeyPath, clusterTlsTrustPath, pdfWorkers, pdfQueue, sweepInterval, notifications, helpFile);
+        clusterTlsKeyPath, clusterTlsTrustPath, pdfWorkers, pdfQueue, sweepInterval, notifications, managementPort,
+        managementHost, shutdownDrain, embeddedDbPort, helpFile);
+  }
+
+  public AppConfig withManagementPort(int port) {
+    return new AppConfig(httpPort, httpHost, allowedOrigins, httpInstances, tlsCertPath, tlsKeyPath, trustedProxies,
+        mongoUri, mongoDb, dataDir, inviteTtl, sessionIdleTimeout, sessionAbsoluteTimeout, clusterEnabled, clusterHost,
+        clusterPort, clusterMembers, masterKey, minKdfIterations, mongoTimeout, requestTimeout, clusterTlsCertPath,
+        clusterTlsKeyPath, clusterTlsTrustPath, pdfWorkers, pdfQueue, sweepInterval, notifications, port,
+        managementHost, shutdownDrain, embeddedDbPort, helpFile);
+  }
+
+  /** False when {@code management.port} is -1: no management port, no metrics. */
+  public boolean managementEnabled() {
+    return managementPort >= 0;
   }
 }

@@ -62,11 +62,12 @@ public final class CoupleRepository {
   }
 
   /** Adds the second member while there is exactly one; null when the couple is gone, full or dissolving. */
-  Future<Couple> addMember(String coupleId, Couple.Member member) {
+  /** Adds the second member, with the {@code couple.joined} event's mark in the same atomic update. */
+  Future<Couple> addMember(String coupleId, Couple.Member member, dev.bridgework.storage.PendingEvents.Mark mark) {
     JsonObject query = id(coupleId).put("members", new JsonObject().put("$size", 1)).put("dissolvingAt", null);
     JsonObject update = new JsonObject()
         .put("$push", new JsonObject().put("members", member.toJson()))
-        .put("$set", new JsonObject().put("inviteId", null));
+        .put("$set", new JsonObject().put("inviteId", null).mergeIn(mark.set()));
     return mongo.findOneAndUpdateWithOptions(COUPLES, query, update, new FindOptions(),
             new UpdateOptions().setReturningNewDocument(true))
         .map(doc -> doc == null ? null : Couple.fromDocument(doc));

@@ -5,6 +5,7 @@ import dev.bridgework.auth.Throttle;
 import dev.bridgework.auth.UserRepository;
 import dev.bridgework.realtime.EventLog;
 import dev.bridgework.realtime.Stream;
+import dev.bridgework.storage.PendingEvents;
 import dev.bridgework.storage.Vault;
 import dev.bridgework.web.ApiException;
 import dev.bridgework.web.Ids;
@@ -56,6 +57,8 @@ public final class CoupleService {
     this.bus = bus;
     this.listeners = List.copyOf(listeners);
     this.keeper = keeper;
+    events.outbox().register(CoupleRepository.COUPLES, (docId, doc, mark) -> Future.succeededFuture(EventLog.Rendered.of(
+        doc == null ? new JsonObject().put("id", docId) : Couple.fromDocument(doc).toJson())));
   }
 
   /** Who ended the joint space, and how: {@code left} (DELETE /api/couple) or {@code deleted} (their account). */
@@ -179,16 +182,19 @@ public final class CoupleService {
       if (couple.isFull()) return Future.failedFuture(coupleFull());
       return users.findById(userId).compose(user -> {
         if (user == null) return Future.failedFuture(ApiException.unauthenticated());
+        PendingEvents.Mark mark = events.outbox().pending().mark(Stream.COUPLE, coupleId, "couple.joined");
         return claimMembership(userId, coupleId)
             // Not the code's fault: give it back so the partner's code still works.
             .recover(e -> repo.releaseInvite(inviteHash, userId).transform(r -> Future.failedFuture(e)))
-            .compose(v -> repo.addMember(coupleId, new Couple.Member(user.id(), user.displayName())))
+            .compose(v -> events.outbox().pending().register(CoupleRepository.COUPLES, coupleId, mark))
+            .compose(v -> repo.addMember(coupleId, new Couple.Member(user.id(), user.displayName()), mark))
             .compose(joined -> {
               if (joined == null) {
-                return repo.removeMembership(userId, coupleId).compose(v -> Future.<Couple>failedFuture(coupleFull()));
+                return events.outbox().pending().unlist(mark.op())
+                    .compose(v -> repo.removeMembership(userId, coupleId)).compose(v -> Future.<Couple>failedFuture(coupleFull()));
               }
               return repo.removeInvite(inviteHash)
-                  .compose(v -> events.append(Stream.couple(coupleId), "couple.joined", joined.toJson()))
+                  .compose(v -> events.outbox().settle(CoupleRepository.COUPLES, coupleId))
                   .map(event -> {
                     joined.memberIds().forEach(id -> publishMembership(id, coupleId));
                     return joined;
@@ -279,7 +285,7 @@ public final class CoupleService {
         .put("reason", departure == null ? null : departure.reason()).put("at", at);
     java.util.Set<String> keepers = new java.util.HashSet<>(couple.memberIds());
     if (departure != null && "deleted".equals(departure.reason())) keepers.remove(departure.userId());
-    return events.append(stream, "couple.dissolved", dissolved)
+    return dissolvedOnce(stream, dissolved)
         .compose(e -> keeper.keepOwnWords(couple, keepers))
         .compose(v -> inTurn(listeners, l -> l.coupleDissolved(id)))
         .compose(v -> events.erase(stream))
@@ -289,6 +295,20 @@ public final class CoupleService {
         .compose(v -> repo.removeCouple(id))
         .compose(v -> by == null ? Future.succeededFuture() : tellWhoStays(couple, departure, by, at))
         .onSuccess(v -> couple.memberIds().forEach(m -> publishMembership(m, null)));
+  }
+
+  /**
+   * The stream's last event, once, however often a dissolution that died half-way is taken over:
+   * its op is the couple's (so a number taken for it is reused), and once stored it is the head.
+   */
+  private Future<Void> dissolvedOnce(Stream stream, JsonObject dissolved) {
+    String op = "dissolved-" + stream.key();
+    return events.head(stream).compose(head -> head == 0 ? Future.succeededFuture(List.<JsonObject>of()) : events.read(stream, head, head))
+        .compose(last -> {
+          if (!last.isEmpty() && "couple.dissolved".equals(last.get(0).getString("kind"))) return Future.succeededFuture();
+          return events.appendOnce(stream, "couple.dissolved", seq -> Future.succeededFuture(EventLog.Rendered.of(dissolved)), op,
+              () -> Future.succeededFuture(true)).mapEmpty();
+        });
   }
 
   private Future<Void> tellWhoStays(Couple couple, Departure departure, JsonObject by, String at) {

@@ -37,7 +37,8 @@ public final class ExerciseCatalog {
   private static final int MAX_ID_LENGTH = 100;
   private static final Set<String> EXERCISE_FIELDS = Set.of("id", "practice", "title", "summary", "minutes", "steps");
   private static final Set<String> STEP_FIELDS =
-      Set.of("id", "prompt", "hint", "kind", "min", "max", "minLabel", "maxLabel", "options");
+      Set.of("id", "prompt", "hint", "kind", "min", "max", "minLabel", "maxLabel", "options", "fills",
+          "followUp");
 
   private final List<Exercise> exercises;
   private final Map<String, Exercise> byId;
@@ -202,7 +203,25 @@ public final class ExerciseCatalog {
     }
     List<String> options = null;
     if (emotions) options = options(where, json);
-    return new Step(id, prompt, hint, kind, min, max, minLabel, maxLabel, options);
+    String fills = null;
+    if (json.containsKey("fills")) {
+      fills = text(where, json, "fills", 40);
+      if (!Step.FILLS.contains(fills)) throw new CatalogException(where + ": fills '" + fills + "' is not one of " + sorted(Step.FILLS));
+    }
+    Step.FollowUp followUp = json.containsKey("followUp") ? followUp(where, json) : null;
+    return new Step(id, prompt, hint, kind, min, max, minLabel, maxLabel, options, fills, followUp);
+  }
+
+  private static Step.FollowUp followUp(String where, JsonObject json) {
+    if (!(json.getValue("followUp") instanceof JsonObject f)) throw new CatalogException(where + ": followUp must be an object");
+    unknownFields(where + ", followUp", f, Set.of("kind", "days"));
+    String kind = text(where + ", followUp", f, "kind", 20);
+    if (!Step.FollowUp.KINDS.contains(kind)) {
+      throw new CatalogException(where + ": followUp kind '" + kind + "' is not one of " + sorted(Step.FollowUp.KINDS));
+    }
+    int days = integer(where + ", followUp", f, "days");
+    if (days < 1 || days > 90) throw new CatalogException(where + ": followUp days must be between 1 and 90");
+    return new Step.FollowUp(kind, days);
   }
 
   private static List<String> options(String where, JsonObject json) {

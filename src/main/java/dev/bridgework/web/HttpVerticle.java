@@ -25,6 +25,9 @@ import java.util.function.Supplier;
  */
 public final class HttpVerticle extends VerticleBase {
   public static final int MAX_BODY = 256 * 1024;
+  /** The routes this verticle serves itself, besides the feature routers (Application.allRoutes()). */
+  public static final List<String> OWN_ROUTES = List.of(
+      "GET /health", "GET /health/live", "GET /health/ready", "GET /api/ws", "GET /api/openapi.json");
 
   private final String host;
   private final int port;
@@ -62,10 +65,13 @@ public final class HttpVerticle extends VerticleBase {
     router.route().handler(new SecurityHeaders());
     router.route().handler(originGuard);
     router.get("/health").handler(health::health);
+    router.get("/health/live").handler(health::live);
+    router.get("/health/ready").handler(health::ready);
     if (webSocket != null) router.get("/api/ws").handler(webSocket);
     // No API request waits longer than this: 503 with Retry-After (the database timeouts normally
     // answer well before; this catches anything else that hangs).
     router.route("/api/*").handler(TimeoutHandler.create(requestTimeoutMs, 503));
+    router.get("/api/openapi.json").handler(OpenApiRoute.create(vertx));
     router.route("/api/*").handler(HttpVerticle::requireKnownQuery);
     router.route("/api/*").handler(this::requireJson);
     router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY));

@@ -136,6 +136,22 @@ class AuthorizationMatrixTest {
     return id;
   }
 
+  // ---- issue #14 (h-parts): follow-ups ----
+  static JsonObject followupBody(Api sealer, String id, String text, Integer version) {
+    JsonObject body = new JsonObject().put("sealed", sealer.keys().seal("followup", id, new JsonObject().put("type", "offer")
+        .put("text", text).put("dueAt", "2030-01-01T00:00:00.000Z").put("done", false)));
+    if (version != null) body.put("version", version);
+    return body;
+  }
+
+  static String followup(Api owner) {
+    String id = UUID.randomUUID().toString();
+    assertEquals(201, owner.put("/api/followups/" + id, followupBody(owner, id, SECRET + " followup", null)).statusCode());
+    PRIVATE_IDS.add(id);
+    return id;
+  }
+  // ---- end of issue #14 helpers ----
+
   /** Who seals a body: the caller, or (for the caller without an account) the owner, whose key is as good as any. */
   static Api sealer(Api caller) {
     return caller.keys() != null ? caller : world.owner;
@@ -391,6 +407,19 @@ class AuthorizationMatrixTest {
         sealer(c).keptBody(t.id("kept"), new JsonObject().put("source", "share").put("title", "overwritten"), 1)), PRIVATE_READ));
     rows.add(new Row("DELETE /api/kept/:id", "own", aKept, (c, t) -> c.delete("/api/kept/" + t.id("kept")),
         expect(204, 404, 404, 404, 401)));
+
+    // ---- issue #14 (h-parts): one check-in read and deleted; follow-ups and offers to oneself ----
+    rows.add(new Row("GET /api/checkins/:id", "own", aCheckin, (c, t) -> c.get("/api/checkins/" + t.id("checkin")), PRIVATE_READ));
+    rows.add(new Row("DELETE /api/checkins/:id", "own", aCheckin, (c, t) -> c.delete("/api/checkins/" + t.id("checkin")),
+        expect(204, 404, 404, 404, 401)));
+    Function<World, Target> aFollowup = w -> ids("followup", followup(w.owner));
+    rows.add(new Row("GET /api/followups", "own", aFollowup, (c, t) -> c.get("/api/followups"), expect(200, 200, 200, 200, 401)));
+    rows.add(new Row("GET /api/followups/:id", "own", aFollowup, (c, t) -> c.get("/api/followups/" + t.id("followup")), PRIVATE_READ));
+    rows.add(new Row("PUT /api/followups/:id", "own", aFollowup, (c, t) -> c.put("/api/followups/" + t.id("followup"),
+        followupBody(sealer(c), t.id("followup"), "overwritten", 1)), PRIVATE_READ));
+    rows.add(new Row("DELETE /api/followups/:id", "own", aFollowup, (c, t) -> c.delete("/api/followups/" + t.id("followup")),
+        expect(204, 404, 404, 404, 401)));
+    // ---- end of issue #14 rows ----
     promptRows(rows);
 
     // --- notifications (issue #16): every route is the caller's own; unsubscribe needs no session, only a signed token ---
@@ -645,8 +674,9 @@ class AuthorizationMatrixTest {
     part(world.owner);
     checkin(world.owner);
     kept(world.owner);
+    followup(world.owner);
     for (Api caller : List.of(world.partner, world.other, world.stranger)) {
-      for (String path : List.of("/api/reflections", "/api/parts", "/api/checkins", "/api/kept", "/api/me/export", "/api/me/unsealed")) {
+      for (String path : List.of("/api/reflections", "/api/parts", "/api/checkins", "/api/kept", "/api/followups", "/api/me/export", "/api/me/unsealed")) {
         var r = caller.get(path);
         assertEquals(200, r.statusCode(), path + " " + r.bodyAsString());
         for (String id : PRIVATE_IDS) assertFalse(r.bodyAsString().contains(id), path + " leaked " + id + " to another person");

@@ -3,7 +3,9 @@ package dev.bridgework.testing;
 import dev.bridgework.app.AppConfig;
 import dev.bridgework.app.Application;
 import dev.bridgework.storage.Database;
+import dev.bridgework.ops.Telemetry;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.mongo.MongoClient;
 
@@ -44,11 +46,15 @@ public final class TestServer implements AutoCloseable {
     settings.put("http.instances", "1");
     settings.put("data.dir", Database.IN_MEMORY);
     settings.put("crypto.minKdfIterations", String.valueOf(TEST_MIN_KDF_ITERATIONS));
+    // No management port and no metrics unless a test asks for them (management.port 0), so other tests pay nothing.
+    settings.put("management.port", "-1");
     settings.putAll(overrides);
     TestClock clock = new TestClock();
-    Vertx vertx = Vertx.vertx();
+    AppConfig config = AppConfig.fromMap(settings);
+    Telemetry telemetry = config.managementEnabled() ? Telemetry.prometheus() : Telemetry.off();
+    Vertx vertx = telemetry.vertx(new VertxOptions());
     try {
-      Application app = Application.start(vertx, AppConfig.fromMap(settings), clock).await();
+      Application app = Application.start(vertx, config, clock, telemetry).await();
       return new TestServer(vertx, app, clock);
     } catch (Throwable e) {
       // A test of a start-up failure must not leave this Vert.x instance running.
@@ -64,6 +70,11 @@ public final class TestServer implements AutoCloseable {
 
   public int port() {
     return app.port();
+  }
+
+  /** The management port (metrics, health, backups); -1 unless the test started with {@code management.port}. */
+  public int managementPort() {
+    return app.managementPort();
   }
 
   public String origin() {
