@@ -5,6 +5,7 @@ import { onEvents, onResync } from '../realtime.js';
 import { session, catalog, CollectionStore, nameOf, partnerName, ACKS } from '../store.js';
 import { shareHeader, shareBody, responseList, applyShareEvent, intentRadios } from '../sharecard.js';
 import { couplePage, loading, formError, button, confirmDialog, announce, field } from '../ui.js';
+import { unread } from '../notify.js';
 
 export default {
   title: 'Joint space',
@@ -30,10 +31,13 @@ class JointSpace {
       h('p', null, 'You can share from any of ', h('a', { href: '#/reflections' }, 'your reflections'), ', or write something new.'));
     this.error = formError('joint-error');
     this.body = h('div', { class: 'stack' }, loading());
+    // Notices of notify.js (a changed joint review) go here.
+    this.notices = h('div', { class: 'stack', 'data-testid': 'joint-notices' });
     replaceChildren(container,
       h('div', { class: 'button-row' },
         h('a', { href: '#/share/free', class: 'btn btn-primary', 'data-testid': 'share-new' }, 'Share something'),
         h('a', { href: '#/review', class: 'btn' }, 'Joint review')),
+      this.notices,
       this.error.el,
       this.body);
     this.unsubs = [
@@ -108,6 +112,8 @@ class JointSpace {
         if (!me || share.authorId !== me.id) announce(`New from ${nameOf(share.authorId)}: ${share.title}`);
       }
     }
+    // Unread markers, "seen" and receipts follow what is on screen now (notify.js).
+    unread.jointRendered(this);
   }
 }
 
@@ -122,8 +128,10 @@ class ShareCard {
     this.error = formError('share-card-error');
     this.editArea = h('div');
     this.commentArea = h('div');
+    // "New", "New reply" and "Opened" badges of notify.js; hidden while empty.
+    this.notices = h('p', { class: 'badges share-notices', 'data-testid': 'share-notices', hidden: true });
     this.el = h('article', { class: 'card share-card', 'data-testid': 'share-card', 'data-share-id': share.id, 'aria-labelledby': this.titleId },
-      this.head, this.content, this.responses, this.actions, this.error.el, this.editArea, this.commentArea);
+      this.notices, this.head, this.content, this.responses, this.actions, this.error.el, this.editArea, this.commentArea);
     this.buildCommentForm();
     this.update(share, true);
   }

@@ -7,6 +7,7 @@ import dev.bridgework.couple.CoupleService;
 import dev.bridgework.followup.FollowupService;
 import dev.bridgework.held.HeldService;
 import dev.bridgework.kept.KeptService;
+import dev.bridgework.notify.NotificationService;
 import dev.bridgework.storage.OwnedCollection;
 import dev.bridgework.parts.PartsService;
 import dev.bridgework.reflection.ReflectionService;
@@ -41,10 +42,12 @@ final class AccountData implements AccountHooks {
   private final UserRepository users;
   private final HeldService held;
   private final FollowupService followups;
+  private final NotificationService notifications;
 
   AccountData(CoupleService couples, ShareService shares, ReflectionService reflections, PartsService parts,
               CheckinService checkins, KeptService kept, ReviewService reviews, EventLog events, Vault vault,
-              UserRepository users, HeldService held, FollowupService followups) {
+              UserRepository users, HeldService held, FollowupService followups, NotificationService notifications) {
+    this.notifications = notifications;
     this.held = held;
     this.followups = followups;
     this.kept = kept;
@@ -122,6 +125,8 @@ final class AccountData implements AccountHooks {
         .compose(v -> kept.eraseAll(userId))
         .compose(v -> held.eraseAll(userId))
         .compose(v -> followups.eraseAll(userId))
+        // After the couple is dissolved (its notification activity and receipts go with it).
+        .compose(v -> notifications.eraseAll(userId))
         .compose(v -> events.erase(Stream.self(userId)))
         .compose(v -> vault.destroyUserKey(userId));
   }

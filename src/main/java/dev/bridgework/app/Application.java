@@ -175,7 +175,7 @@ public final class Application {
     this.checkins = new CheckinService(mongo, vault, events, clock);
     this.followups = new FollowupService(mongo, vault, events, clock);
     this.accountData = new AccountData(couples, shares, reflections, parts, checkins, kept, reviews, events, vault, users, held,
-        followups);
+        followups, notifications);
     this.realtime = new RealtimeGateway(vertx, sessionAuth, sessions, events, new CoupleMembership(couples),
         RealtimeLimits.defaults(), realtimeMeters);
     this.housekeeping = new Housekeeping(vertx, clock, sessions, List.of(accountThrottle), coupleRepository,

@@ -192,7 +192,10 @@ public final class NotificationService implements JointSpaceListener {
             .put("shares", new JsonArray()).put("replies", new JsonArray()).put("reviews", new JsonArray()).mergeIn(reminders));
       }
       long seen = Sender.seenSeq(person, couple.id());
-      return store.couple(couple.id()).compose(doc -> events.head(Stream.couple(couple.id())).map(head -> {
+      // The head is the one recorded with the activity, read in the same document: the stream's own head
+      // moves before an event's activity is recorded, and a client marking "seen up to" it would skip that item.
+      return store.couple(couple.id()).map(doc -> {
+        long head = Math.max(seen, doc.getLong("head", 0L));
         Set<String> newShares = new LinkedHashSet<>();
         Set<String> replies = new LinkedHashSet<>();
         Set<String> reviews = new LinkedHashSet<>();
@@ -211,7 +214,7 @@ public final class NotificationService implements JointSpaceListener {
         return new JsonObject().put("count", count).put("seen", seen).put("head", head)
             .put("shares", new JsonArray(List.copyOf(newShares))).put("replies", new JsonArray(List.copyOf(replies)))
             .put("reviews", new JsonArray(List.copyOf(reviews))).mergeIn(reminders);
-      }));
+      });
     });
   }
 
@@ -315,15 +318,14 @@ public final class NotificationService implements JointSpaceListener {
     return store.removeCouple(coupleId); // pending emails find the couple gone when due and are dropped
   }
 
-  /** Account deletion: the person's choices, reminders and pending emails go. */
+  /**
+   * Account deletion: the person's choices, seen state, reminders (and their claimed ids) and every
+   * pending email addressed to them go, including the due-index entries naming them. Runs after the
+   * couple was dissolved, so the couple's activity and receipts are already gone with it.
+   */
   public Future<Void> eraseAll(String userId) {
-    return store.person(userId).compose(person -> {
-      JsonObject reminders = person.getJsonObject("reminders", new JsonObject());
-      Future<Void> chain = outbox.cancel("checkin:" + userId).compose(v -> outbox.cancel("digest:" + userId));
-      for (String id : reminders.fieldNames()) {
-        chain = chain.compose(v -> outbox.cancel("reminder:" + userId + ":" + id)).compose(v -> store.releaseReminderId(id, userId));
-      }
-      return chain.compose(v -> store.removePerson(userId));
-    });
+    return outbox.eraseUser(userId)
+        .compose(v -> store.releaseReminderIds(userId))
+        .compose(v -> store.removePerson(userId));
   }
 }

@@ -15,7 +15,7 @@ import io.vertx.ext.mongo.UpdateOptions;
  * <ul>
  *   <li>{@code notify_people/<userId>}: {@code settings}, {@code seen {coupleId, seq}}, {@code checkinSeenAt},
  *       {@code reminders {<id>: {dueAt, channel}}}</li>
- *   <li>{@code notify_couples/<coupleId>}: {@code activity [{seq, actor, kind, shareId, reviewId}]} (the last
+ *   <li>{@code notify_couples/<coupleId>}: {@code head} (newest recorded seq), {@code activity [{seq, actor, kind, shareId, reviewId}]} (the last
  *       {@value #ACTIVITY_KEPT}), {@code opened {<shareId>: {<userId>: at}}} (only from people with receipts on),
  *       {@code marks {<reviewId>: {<userId>: fingerprint}}} (who changed a review)</li>
  * </ul>
@@ -57,9 +57,15 @@ final class NotifyStore {
         new UpdateOptions().setUpsert(true)).mapEmpty();
   }
 
+  /**
+   * Records an item and, in the same update, {@code head}: the newest seq the activity accounts for.
+   * Unread answers that head (not the stream's, which moves before the item is recorded), so marking
+   * "seen up to head" can never pass over an item the same answer did not list.
+   */
   Future<Void> addActivity(String coupleId, JsonObject item) {
     return updateCouple(coupleId, new JsonObject().put("$push", new JsonObject().put("activity",
-        new JsonObject().put("$each", new JsonArray().add(item)).put("$slice", -ACTIVITY_KEPT))));
+            new JsonObject().put("$each", new JsonArray().add(item)).put("$slice", -ACTIVITY_KEPT)))
+        .put("$max", new JsonObject().put("head", item.getLong("seq"))));
   }
 
   /** Claims a reminder id for its owner; false when someone else holds it. */
@@ -77,6 +83,11 @@ final class NotifyStore {
 
   Future<Void> removeCouple(String coupleId) {
     return mongo.removeDocument(COUPLES, new JsonObject().put("_id", coupleId)).mapEmpty();
+  }
+
+  /** Every reminder id the person claimed (also ones a failed write left unlisted in their document). */
+  Future<Void> releaseReminderIds(String userId) {
+    return mongo.removeDocuments(REMINDER_IDS, new JsonObject().put("userId", userId)).mapEmpty();
   }
 
   Future<Void> removePerson(String userId) {

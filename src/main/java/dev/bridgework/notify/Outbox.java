@@ -89,6 +89,25 @@ final class Outbox {
     return mongo.removeDocument(OUTBOX, new JsonObject().put("_id", id)).mapEmpty();
   }
 
+  /**
+   * Account deletion: every pending entry of the person ({@code userId}) goes, and every due bucket
+   * forgets the entry ids that name them (ids such as {@code digest:<userId>} stay listed in a bucket
+   * after a cancel until the sender reaches it). A scan, but only of what is pending, and rare.
+   */
+  Future<Void> eraseUser(String userId) {
+    return mongo.removeDocuments(OUTBOX, new JsonObject().put("userId", userId))
+        .compose(r -> mongo.find(DUE, new JsonObject().put("ids", new JsonObject().put("$exists", true))))
+        .compose(buckets -> {
+          Future<Void> chain = Future.succeededFuture();
+          for (JsonObject bucket : buckets) {
+            List<String> mine = bucket.getJsonArray("ids", new JsonArray()).stream().map(String::valueOf)
+                .filter(id -> id.contains(userId)).toList();
+            if (!mine.isEmpty()) chain = chain.compose(v -> drain(bucket.getString("_id"), mine));
+          }
+          return chain;
+        });
+  }
+
   Future<Void> pull(String id, JsonObject condition) {
     return mongo.updateCollection(OUTBOX, new JsonObject().put("_id", id),
         new JsonObject().put("$pull", new JsonObject().put("items", condition))).mapEmpty();

@@ -184,7 +184,10 @@ public final class EventLog {
         // Only the caller that stored it tells the listeners and publishes: a second completer must not send it twice.
         return insert(doc, INSERT_ATTEMPTS).compose(inserted -> inserted ? tellListeners(stream, event).map(true)
             : Future.succeededFuture(false)).map(inserted -> {
-          if (inserted) vertx.eventBus().publish(stream.address(), event);
+          if (inserted) {
+            meters.appended(stream.type(), kind);
+            vertx.eventBus().publish(stream.address(), event);
+          }
           return event;
         });
       }));

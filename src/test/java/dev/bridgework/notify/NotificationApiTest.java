@@ -192,4 +192,72 @@ class NotificationApiTest {
     server.clock.advance(Duration.ofHours(2)); // (sessions end after 12 idle hours)
     assertEquals(Boolean.TRUE, sam.get("/api/me/unread").bodyAsJsonObject().getBoolean("checkinDue"));
   }
+
+  /** Every document of the notification collections that mentions {@code text}, one a line. */
+  static String notifyDocsMentioning(String text) {
+    StringBuilder out = new StringBuilder();
+    for (String name : List.of(NotifyStore.PEOPLE, NotifyStore.COUPLES, NotifyStore.REMINDER_IDS, Outbox.OUTBOX, Outbox.DUE)) {
+      for (JsonObject doc : server.mongo().find(name, new JsonObject()).await()) {
+        if (doc.encode().contains(text)) out.append(name).append(' ').append(doc.encode()).append('\n');
+      }
+    }
+    return out.toString();
+  }
+
+  @Test
+  void deletingTheAccountErasesTheirNotificationRecordsAndLeavesThePartnersAlone() {
+    Api sam = server.register("Sam");
+    Api alex = server.register("Alex");
+    Pairing.pair(sam, alex);
+    String soon = server.clock.instant().plus(Duration.ofHours(3)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+    // Alex: a digest entry, then an instant one, a check-in rhythm by email, reminders by email and in the app,
+    // receipts on and a seen state.
+    assertEquals(200, alex.put("/api/me/notifications", new JsonObject().put("email", "digest").put("receipts", true)
+        .put("checkin", new JsonObject().put("every", "daily").put("at", "09:00").put("channel", "email"))).statusCode());
+    String first = share(sam);
+    assertEquals(200, alex.put("/api/me/notifications", new JsonObject().put("email", "instant")).statusCode());
+    String second = share(sam);
+    String alexEmailReminder = id();
+    String alexAppReminder = id();
+    assertEquals(201, alex.put("/api/me/reminders/" + alexEmailReminder, new JsonObject().put("dueAt", soon).put("channel", "email")).statusCode());
+    assertEquals(201, alex.put("/api/me/reminders/" + alexAppReminder, new JsonObject().put("dueAt", soon).put("channel", "app")).statusCode());
+    assertEquals(200, alex.put("/api/me/seen", new JsonObject().put("couple", 1).put("opened", new JsonArray().add(first))).statusCode());
+    String alexShare = share(alex);
+
+    // Sam: choices of their own, a reminder by email, and a share of theirs that Alex replied to.
+    assertEquals(200, sam.put("/api/me/notifications", new JsonObject().put("email", "instant").put("receipts", true)
+        .put("zone", "Europe/Berlin")).statusCode());
+    String samReminder = id();
+    assertEquals(201, sam.put("/api/me/reminders/" + samReminder, new JsonObject().put("dueAt", soon).put("channel", "email")).statusCode());
+    assertEquals(201, alex.put("/api/shares/" + second + "/responses/" + id(), new JsonObject().put("kind", "comment").put("text", "hi"))
+        .statusCode());
+
+    String before = notifyDocsMentioning(alex.id());
+    for (String expected : List.of(NotifyStore.PEOPLE + " ", NotifyStore.REMINDER_IDS + " ", Outbox.OUTBOX + " {\"_id\":\"digest:",
+        "\"_id\":\"share:" + second + ":" + alex.id(), "\"_id\":\"checkin:" + alex.id(), "\"_id\":\"reminder:" + alex.id(), Outbox.DUE + " ")) {
+      assertTrue(before.contains(expected), "the setup stored " + expected + ":\n" + before);
+    }
+    JsonObject samSettings = sam.get("/api/me/notifications").bodyAsJsonObject();
+    JsonObject samReminders = sam.get("/api/me/reminders").bodyAsJsonObject();
+    JsonObject samPerson = server.mongo().findOne(NotifyStore.PEOPLE, new JsonObject().put("_id", sam.id()), null).await();
+
+    var deleted = alex.delete("/api/me", new JsonObject().put("authKey", alex.keys().authKey()));
+    assertEquals(204, deleted.statusCode(), deleted.bodyAsString());
+
+    assertEquals("", notifyDocsMentioning(alex.id()), "no notification record of Alex's remains");
+    assertEquals("", notifyDocsMentioning(alexShare), "nothing about Alex's withdrawn share remains");
+    for (String reminder : List.of(alexEmailReminder, alexAppReminder)) {
+      assertEquals("", notifyDocsMentioning(reminder), "Alex's reminder id is released");
+    }
+    // Sam's own records are untouched: choices, reminder, its claimed id and its pending email.
+    assertEquals(samSettings, sam.get("/api/me/notifications").bodyAsJsonObject());
+    assertEquals(samReminders, sam.get("/api/me/reminders").bodyAsJsonObject());
+    JsonObject samAfter = server.mongo().findOne(NotifyStore.PEOPLE, new JsonObject().put("_id", sam.id()), null).await();
+    assertEquals(samPerson, samAfter);
+    assertTrue(notifyDocsMentioning(samReminder).contains(NotifyStore.REMINDER_IDS + " "));
+    assertTrue(notifyDocsMentioning("reminder:" + sam.id() + ":" + samReminder).contains(Outbox.OUTBOX + " "),
+        "Sam's reminder email is still pending");
+    var reminderAgain = sam.put("/api/me/reminders/" + samReminder, new JsonObject().put("dueAt", soon).put("channel", "app"));
+    assertEquals(200, reminderAgain.statusCode(), reminderAgain.bodyAsString());
+  }
 }
