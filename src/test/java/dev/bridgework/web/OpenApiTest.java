@@ -72,6 +72,21 @@ class OpenApiTest {
     JsonObject health = (JsonObject) inline(new JsonObject().put("$ref", "#/components/schemas/Health"));
     assertEquals(Boolean.FALSE, Validator.create(JsonSchema.of(health), new JsonSchemaOptions().setDraft(Draft.DRAFT202012)
         .setBaseUri("https://bridgework.invalid/")).validate(new JsonObject().put("status", "MAYBE").put("checks", new JsonArray())).getValid());
+    // A prompt never carries an answer's text where it says who has answered; a pair share names its prompt.
+    JsonObject prompt = (JsonObject) inline(new JsonObject().put("$ref", "#/components/schemas/Prompt"));
+    JsonObject answered = new JsonObject().put("id", "p").put("promptId", "c").put("title", "t").put("kind", "single")
+        .put("proposedBy", "u").put("status", "open").put("answered", new JsonObject().put("u", "my answer")).putNull("shareId")
+        .put("createdAt", "2026-01-01T00:00:00Z").put("updatedAt", "2026-01-01T00:00:00Z").putNull("revealedAt");
+    assertEquals(Boolean.FALSE, Validator.create(JsonSchema.of(prompt), new JsonSchemaOptions().setDraft(Draft.DRAFT202012)
+        .setBaseUri("https://bridgework.invalid/")).validate(answered).getValid());
+    assertEquals(Boolean.TRUE, Validator.create(JsonSchema.of(prompt), new JsonSchemaOptions().setDraft(Draft.DRAFT202012)
+        .setBaseUri("https://bridgework.invalid/")).validate(answered.copy().put("answered", new JsonObject().put("u", true))).getValid());
+    JsonObject pair = new JsonObject().put("id", "s").put("authorId", "u").putNull("reflectionId").put("title", "t")
+        .put("excerpts", new JsonArray()).put("note", "").put("intent", "respond").put("counseling", false).put("responses", new JsonArray())
+        .put("createdAt", "2026-01-01T00:00:00Z").put("updatedAt", "2026-01-01T00:00:00Z").put("version", 1).put("kind", "pair");
+    assertEquals(Boolean.FALSE, validator.validate(pair).getValid(), "a pair names its prompt");
+    assertEquals(Boolean.FALSE, validator.validate(pair.copy().put("kind", "single").put("promptId", "p")).getValid());
+    assertEquals(Boolean.TRUE, validator.validate(pair.copy().put("promptId", "p")).getValid());
   }
 
   @Test
@@ -137,7 +152,60 @@ class OpenApiTest {
     check(alice.get("/api/kept"), "GET", "/api/kept");
     check(alice.get("/api/kept/" + keptId), "GET", "/api/kept/{id}");
     check(alice.delete("/api/kept/" + keptId), "DELETE", "/api/kept/{id}");
+    String heldId = UUID.randomUUID().toString();
+    JsonObject heldContent = new JsonObject().put("type", "share").put("share", new JsonObject().put("title", "Later"));
+    check(alice.put("/api/held/" + heldId, new JsonObject().put("sealed", alice.keys().seal("held", heldId, heldContent))),
+        "PUT", "/api/held/{id}");
+    check(alice.put("/api/held/" + UUID.randomUUID(), new JsonObject().put("title", "in the clear")), "PUT", "/api/held/{id}");
+    check(alice.get("/api/held"), "GET", "/api/held");
+    check(alice.get("/api/held/" + heldId), "GET", "/api/held/{id}");
+    check(bob.get("/api/held/" + heldId), "GET", "/api/held/{id}");
+    String followupId = UUID.randomUUID().toString();
+    JsonObject followup = new JsonObject().put("type", "followup").put("text", "Look back").put("dueAt", "2026-02-01T09:00:00Z");
+    check(alice.put("/api/followups/" + followupId, new JsonObject().put("sealed", alice.keys().seal("followup", followupId, followup))),
+        "PUT", "/api/followups/{id}");
+    check(alice.put("/api/followups/" + followupId, new JsonObject().put("sealed", alice.keys().seal("followup", followupId,
+        followup.copy().put("done", true))).put("version", 1)), "PUT", "/api/followups/{id}");
+    check(alice.get("/api/followups"), "GET", "/api/followups");
+    check(alice.get("/api/followups/" + followupId), "GET", "/api/followups/{id}");
+    check(alice.delete("/api/followups/" + followupId), "DELETE", "/api/followups/{id}");
+    check(alice.get("/api/followups/" + followupId), "GET", "/api/followups/{id}");
+    String checkinId = UUID.randomUUID().toString();
+    check(alice.saveCheckin(checkinId, null, new JsonObject().put("intensity", 2), null), "PUT", "/api/checkins/{id}");
+    check(alice.get("/api/checkins/" + checkinId), "GET", "/api/checkins/{id}");
+    check(alice.delete("/api/checkins/" + checkinId), "DELETE", "/api/checkins/{id}");
+    check(alice.delete("/api/checkins/" + checkinId), "DELETE", "/api/checkins/{id}");
     check(alice.get("/api/me/export"), "GET", "/api/me/export");
+
+    // Notices, reminders and the one-click unsubscribe.
+    check(alice.get("/api/me/notifications"), "GET", "/api/me/notifications");
+    check(alice.put("/api/me/notifications", new JsonObject().put("email", "digest").put("receipts", true)
+        .put("quietHours", new JsonObject().put("from", "22:00").put("to", "07:00"))
+        .put("checkin", new JsonObject().put("every", "weekly").put("weekday", "sunday"))), "PUT", "/api/me/notifications");
+    check(alice.put("/api/me/notifications", new JsonObject().put("checkin", new JsonObject().put("weekday", "someday"))),
+        "PUT", "/api/me/notifications");
+    check(alice.get("/api/me/unread"), "GET", "/api/me/unread");
+    check(alice.get("/api/me/receipts"), "GET", "/api/me/receipts");
+    check(alice.put("/api/me/seen", new JsonObject().put("checkin", true)), "PUT", "/api/me/seen");
+    String reminderId = UUID.randomUUID().toString();
+    check(alice.put("/api/me/reminders/" + reminderId, new JsonObject().put("dueAt", "2030-01-01T09:00:00Z").put("channel", "app")),
+        "PUT", "/api/me/reminders/{id}");
+    check(alice.put("/api/me/reminders/" + reminderId, new JsonObject().put("dueAt", "2030-01-02T09:00:00Z").put("channel", "email")),
+        "PUT", "/api/me/reminders/{id}");
+    check(bob.put("/api/me/reminders/" + reminderId, new JsonObject().put("dueAt", "2030-01-01T09:00:00Z").put("channel", "app")),
+        "PUT", "/api/me/reminders/{id}");
+    check(alice.get("/api/me/reminders"), "GET", "/api/me/reminders");
+    check(alice.delete("/api/me/reminders/" + reminderId), "DELETE", "/api/me/reminders/{id}");
+    check(alice.delete("/api/me/reminders/" + reminderId), "DELETE", "/api/me/reminders/{id}");
+    check(anonymous.get("/api/unsubscribe?token=forged"), "GET", "/api/unsubscribe");
+    check(anonymous.post("/api/unsubscribe?token=forged", new JsonObject()), "POST", "/api/unsubscribe");
+
+    // The prompt catalog.
+    var catalog = check(alice.get("/api/prompt-catalog"), "GET", "/api/prompt-catalog");
+    JsonObject catalogPrompt = catalog.bodyAsJsonObject().getJsonArray("prompts").getJsonObject(0);
+    check(alice.get("/api/prompt-catalog/" + catalogPrompt.getString("id")), "GET", "/api/prompt-catalog/{id}");
+    check(alice.get("/api/prompt-catalog/no-such-prompt"), "GET", "/api/prompt-catalog/{id}");
+    check(alice.get("/api/prompts"), "GET", "/api/prompts");
 
     // Pairing.
     check(alice.get("/api/couple"), "GET", "/api/couple");
@@ -173,6 +241,44 @@ class OpenApiTest {
         "PUT", "/api/shares/{id}/responses/{rid}");
     check(bob.delete("/api/shares/" + shareId + "/responses/" + commentId), "DELETE", "/api/shares/{id}/responses/{rid}");
     check(alice.delete("/api/shares/" + shareId + "/responses/" + commentId), "DELETE", "/api/shares/{id}/responses/{rid}");
+
+    // Answer apart, reveal together: the reveal is a pair share.
+    String promptId = UUID.randomUUID().toString();
+    String catalogId = catalogPrompt.getString("id");
+    String questionId = catalogPrompt.getJsonArray("questions").getJsonObject(0).getString("id");
+    check(alice.put("/api/prompts/" + promptId, new JsonObject().put("promptId", catalogId)), "PUT", "/api/prompts/{id}");
+    check(alice.put("/api/prompts/" + promptId, new JsonObject().put("promptId", catalogId)), "PUT", "/api/prompts/{id}");
+    String otherCatalogId = catalog.bodyAsJsonObject().getJsonArray("prompts").getJsonObject(1).getString("id");
+    check(bob.put("/api/prompts/" + promptId, new JsonObject().put("promptId", otherCatalogId)), "PUT", "/api/prompts/{id}");
+    check(alice.put("/api/prompts/" + UUID.randomUUID(), new JsonObject().put("promptId", "no-such-prompt")), "PUT", "/api/prompts/{id}");
+    check(bob.delete("/api/prompts/" + promptId + "/answer"), "DELETE", "/api/prompts/{id}/answer");
+    check(alice.put("/api/prompts/" + promptId + "/answer", new JsonObject().put("answers", new JsonObject().put(questionId, "Mine"))),
+        "PUT", "/api/prompts/{id}/answer");
+    check(alice.put("/api/prompts/" + promptId + "/answer", new JsonObject().put("answers", new JsonObject().put(questionId, "Changed"))),
+        "PUT", "/api/prompts/{id}/answer");
+    check(alice.put("/api/prompts/" + promptId + "/answer", new JsonObject().put("answers", new JsonObject().put("no-such-question", "x"))),
+        "PUT", "/api/prompts/{id}/answer");
+    check(bob.get("/api/prompts/" + promptId), "GET", "/api/prompts/{id}");
+    var revealed = check(bob.put("/api/prompts/" + promptId + "/answer",
+        new JsonObject().put("answers", new JsonObject().put(questionId, "Yours"))), "PUT", "/api/prompts/{id}/answer");
+    String pairId = revealed.bodyAsJsonObject().getString("shareId");
+    assertNotNull(pairId, revealed.bodyAsString());
+    check(alice.delete("/api/prompts/" + promptId + "/answer"), "DELETE", "/api/prompts/{id}/answer");
+    check(alice.delete("/api/prompts/" + promptId), "DELETE", "/api/prompts/{id}");
+    check(alice.get("/api/prompts"), "GET", "/api/prompts");
+    var pair = check(alice.get("/api/shares/" + pairId), "GET", "/api/shares/{id}");
+    assertEquals("pair", pair.bodyAsJsonObject().getString("kind"), pair.bodyAsString());
+    check(alice.put("/api/shares/" + pairId, share.copy().put("title", "Not editable")), "PUT", "/api/shares/{id}");
+    check(alice.get("/api/shares"), "GET", "/api/shares");
+    String cancelled = UUID.randomUUID().toString();
+    check(bob.put("/api/prompts/" + cancelled, new JsonObject().put("promptId", catalogId)), "PUT", "/api/prompts/{id}");
+    check(alice.delete("/api/prompts/" + cancelled), "DELETE", "/api/prompts/{id}");
+    check(alice.get("/api/prompts/" + cancelled), "GET", "/api/prompts/{id}");
+    check(bob.get("/api/me/unread"), "GET", "/api/me/unread");
+    check(bob.put("/api/me/seen", new JsonObject().put("couple", 1).put("opened", new JsonArray().add(shareId))), "PUT", "/api/me/seen");
+    check(bob.put("/api/me/notifications", new JsonObject().put("receipts", true)), "PUT", "/api/me/notifications");
+    check(bob.put("/api/me/seen", new JsonObject().put("opened", new JsonArray().add(shareId))), "PUT", "/api/me/seen");
+    check(alice.get("/api/me/receipts"), "GET", "/api/me/receipts");
 
     // The joint review and the brief.
     check(alice.get("/api/reviews/current"), "GET", "/api/reviews/current");
