@@ -364,6 +364,8 @@ class PrivateWorkOverWeeksBrowserTest extends BrowserTestSupport {
     Api later = api.anotherDevice();
     assertEquals(201, later.saveReflection(UUID.randomUUID().toString(), "free-blank-page", new JsonObject()
         .put("on-your-mind", "A walk by the river."), "draft", null).statusCode());
+    // The test clock stands still: the reflection written in the browser must be the newest, not tie.
+    server.clock.advance(Duration.ofSeconds(1));
     try (Person mika = Person.desktop(browser, server, "Mika")) {
       mika.signInAs(later);
       begin(mika, "mirror-recent-moment");
