@@ -1,6 +1,7 @@
 package dev.bridgework.exercise;
 
-import io.vertx.core.json.DecodeException;
+import static dev.bridgework.exercise.CatalogFields.*;
+
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -15,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * The exercise catalog: data files on the classpath ({@code exercises/index.json} lists the files,
@@ -33,8 +33,6 @@ public final class ExerciseCatalog {
   static final int MAX_OPTIONS = 30;
   static final int MAX_OPTION_LENGTH = 50;
   /** Ids become URL segments and answer keys ({@code answers.<stepId>}): lower-case words with dashes. */
-  private static final Pattern ID = Pattern.compile("^[a-z0-9]+(-[a-z0-9]+)*$");
-  private static final int MAX_ID_LENGTH = 100;
   private static final Set<String> EXERCISE_FIELDS = Set.of("id", "practice", "title", "summary", "minutes", "steps");
   private static final Set<String> STEP_FIELDS =
       Set.of("id", "prompt", "hint", "kind", "min", "max", "minLabel", "maxLabel", "options", "fills",
@@ -131,14 +129,6 @@ public final class ExerciseCatalog {
       exercises.add(exercise);
     }
     return exercises;
-  }
-
-  private static Object decode(String where, String text) {
-    try {
-      return io.vertx.core.json.Json.decodeValue(text);
-    } catch (DecodeException e) {
-      throw new CatalogException(where + ": is not valid JSON (" + e.getMessage() + ")");
-    }
   }
 
   private static Exercise exercise(String where, JsonObject json) {
@@ -241,52 +231,6 @@ public final class ExerciseCatalog {
   }
 
   /** " ('the-id')" when the object has a string id, so messages say which exercise or step is meant. */
-  private static String label(JsonObject json) {
-    return json.getValue("id") instanceof String id ? " ('" + (id.length() > 100 ? id.substring(0, 100) : id) + "')" : "";
-  }
-
-  private static void unknownFields(String where, JsonObject json, Set<String> known) {
-    for (String name : json.fieldNames()) {
-      if (!known.contains(name)) {
-        throw new CatalogException(where + ": unknown field '" + name + "' (known: " + sorted(known) + ")");
-      }
-    }
-  }
-
-  private static String id(String where, JsonObject json) {
-    String id = text(where, json, "id", MAX_ID_LENGTH);
-    if (!ID.matcher(id).matches()) {
-      throw new CatalogException(where + ": id '" + id + "' must be lower-case letters and digits joined by dashes");
-    }
-    return id;
-  }
-
-  private static String text(String where, JsonObject json, String field, int max) {
-    Object value = json.getValue(field);
-    if (!(value instanceof String s) || s.isBlank()) throw new CatalogException(where + ": " + field + " must be a non-empty string");
-    if (s.length() > max) throw new CatalogException(where + ": " + field + " is longer than " + max + " characters");
-    return s;
-  }
-
-  private static String optionalText(String where, JsonObject json, String field, int max) {
-    Object value = json.getValue(field);
-    if (!(value instanceof String s)) throw new CatalogException(where + ": " + field + " must be a string");
-    if (s.length() > max) throw new CatalogException(where + ": " + field + " is longer than " + max + " characters");
-    return s;
-  }
-
-  private static int integer(String where, JsonObject json, String field) {
-    Object value = json.getValue(field);
-    if (!(value instanceof Integer || value instanceof Long) || Math.abs(((Number) value).longValue()) > 1_000_000) {
-      throw new CatalogException(where + ": " + field + " must be a whole number");
-    }
-    return ((Number) value).intValue();
-  }
-
-  private static String sorted(Set<String> values) {
-    return String.join(", ", values.stream().sorted().toList());
-  }
-
   public List<Exercise> all() {
     return exercises;
   }
