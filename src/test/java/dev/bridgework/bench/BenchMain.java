@@ -58,7 +58,12 @@ public final class BenchMain {
   private static final Duration DRAIN = Duration.ofSeconds(60);
 
   private final BenchConfig cfg;
-  private final JsonObject results = new JsonObject();
+  /** Everything measured: the machine, the configuration, the floor, and one object per database ({@code empty}, {@code lived}). */
+  private final JsonObject all = new JsonObject();
+  /** The current database's results (within {@link #all}). */
+  private JsonObject results = all;
+  /** The database being measured ({@code floor} while the floor runs). */
+  private String mode = "floor";
   private final List<String> problems = new ArrayList<>();
   private final Map<String, Histogram> chart = new LinkedHashMap<>();
   private JavaProcess server;
@@ -87,56 +92,40 @@ public final class BenchMain {
     try (Stream<Path> old = Files.list(cfg.out())) {
       for (Path f : old.filter(Files::isRegularFile).toList()) Files.delete(f);
     }
-    if (!Files.exists(cfg.jar())) throw new IllegalStateException(cfg.jar() + " is missing: run through `mvn -Pbench verify`");
-    long needFds = cfg.idleSockets() + 2L * cfg.couples() + 2000;
+    if (!Files.exists(cfg.jar())) throw new IllegalStateException(cfg.jar() + " is missing: run through `mvn -B -Pbench verify`");
+    long capacitySockets = cfg.runs("capacity") && cfg.data().contains("lived") ? 2L * cfg.capacityMax() : 0;
+    long needFds = Math.max(cfg.idleSockets() + 2L * cfg.couples(), capacitySockets) + 2000;
     long fdLimit = Proc.openFilesLimit();
     if (fdLimit > 0 && fdLimit < needFds) {
       throw new IllegalStateException("Open-files limit " + fdLimit + " is below the " + needFds
-          + " this run needs: run `ulimit -n 20000` first, or lower -Dbench.idleSockets / -Dbench.couples");
+          + " this run needs: run `ulimit -n 20000` first, or lower -Dbench.idleSockets / -Dbench.couples / -Dbench.capacity.couples");
     }
-    results.put("startedAt", Instant.now().toString()).put("machine", machine()).put("config", config());
-    log("Bridgework benchmark%s: %d couples at %d shares/s, %d idle sockets; output in %s",
-        cfg.quick() ? " (quick)" : "", cfg.couples(), cfg.rate(), cfg.idleSockets(), cfg.out());
+    all.put("startedAt", Instant.now().toString()).put("machine", machine()).put("config", config());
+    log("Bridgework benchmark%s: %s database(s), %d couples at %d shares/s, %d idle sockets; output in %s",
+        cfg.quick() ? " (quick)" : "", String.join(" + ", cfg.data()), cfg.couples(), cfg.rate(), cfg.idleSockets(), cfg.out());
+    long t0 = System.nanoTime();
     try {
-      startup();
       vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(cfg.clientEventLoops()));
       httpClient = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setConnectTimeout(10_000),
           new PoolOptions().setHttp1MaxSize(256).setMaxWaitQueueSize(-1));
       wsClient = vertx.createWebSocketClient(new WebSocketClientOptions()
-          .setMaxConnections(cfg.idleSockets() + 4 * cfg.couples() + 100).setConnectTimeout(30_000));
-      Http http = new Http(httpClient, server.port);
-      Setup setup = phase("setup", () -> setup(http));
+          .setMaxConnections((int) Math.max(cfg.idleSockets() + 4L * cfg.couples(), capacitySockets) + 100).setConnectTimeout(30_000));
+      mode = "floor";
+      results = all;
       if (cfg.runs("floor")) phase("floor", this::floorLatency);
-      if (setup != null) {
-        Fanout load = new Fanout(vertx, Target.bridgework(http, server.port), setup.couples);
-        Path jfr = cfg.out().resolve("server.jfr");
-        if (cfg.profile()) Profile.start(server.pid(), jfr);
-        Boolean open = cfg.runs("latency") || cfg.runs("throughput") ? phase("latency", () -> latency(load)) : null;
-        if (open != null && cfg.runs("throughput")) phase("throughput", () -> throughput(load));
-        if (open != null) phase("settle", () -> {
-          settle(load);
-          return true;
-        });
-        if (cfg.profile()) {
-          Profile.stop(server.pid(), jfr);
-          phase("profile", () -> {
-            Profile.summarize(jfr, cfg.out().resolve("profile.txt"));
-            log("profile: %s", cfg.out().resolve("profile.txt"));
-            return true;
-          });
+      for (String m : cfg.data()) {
+        try {
+          runMode(m);
+        } catch (Exception e) {
+          log("%s database: %s", m, e);
+          problems.add(m + ": " + e);
         }
-        if (cfg.runs("catchup")) phase("catchup", () -> catchup(http, setup.catchup));
-        if (cfg.runs("connections")) phase("connections", () -> idleSockets(load, setup.members));
       }
     } finally {
-      if (server != null) {
-        long t = System.nanoTime();
-        server.close();
-        results.put("shutdownMs", (System.nanoTime() - t) / 1_000_000);
-      }
       if (floor != null) floor.close();
       if (vertx != null) vertx.close().await(30, TimeUnit.SECONDS);
       if (!Boolean.getBoolean("bench.keepData")) dataDirs.forEach(BenchMain::deleteTree);
+      all.put("totalSeconds", Window.round((System.nanoTime() - t0) / 1e9, 1));
       finish();
     }
     if (!problems.isEmpty()) {
@@ -144,28 +133,133 @@ public final class BenchMain {
     }
   }
 
+  /** Every measurement on one database: {@code empty} (a fresh data directory) or {@code lived} (a copy of the generated set). */
+  private void runMode(String m) throws Exception {
+    mode = m;
+    results = new JsonObject();
+    all.put(m, results);
+    latencyWindow = null;
+    stepWindows.clear();
+    boolean lived = cfg.lived(m);
+    log("=== %s database ===", m);
+    Path livedDir = null;
+    LivedData.Set set = null;
+    Map<String, String> cookies = null;
+    try {
+      if (lived) {
+        set = phase("generate", () -> LivedData.ensure(cfg.lived(), cfg.jar(), cfg.out()));
+        if (set == null) return;
+        JsonObject manifest = set.manifest().copy();
+        manifest.remove("couples");
+        results.put("dataSet", manifest);
+        long tc = System.nanoTime();
+        livedDir = set.copy();
+        dataDirs.add(livedDir);
+        results.put("copySeconds", Window.round((System.nanoTime() - tc) / 1e9, 1));
+        LivedData.Set s = set;
+        Path dir = livedDir;
+        int need = Math.min(set.couples().size(), Math.max(cfg.couples() + 1, cfg.runs("capacity") ? cfg.capacityMax() : 0));
+        long ts = System.nanoTime();
+        cookies = phase("sessions", () -> LivedData.mintSessions(dir, s.couples().subList(0, need).stream()
+            .flatMap(c -> java.util.stream.Stream.of(c.userA(), c.userB())).toList()));
+        if (cookies == null) return;
+        results.put("sessionsMinted", cookies.size()).put("sessionsSeconds", Window.round((System.nanoTime() - ts) / 1e9, 1));
+        log("lived-in: copied in %.1f s, %d sessions made in %.1f s", results.getDouble("copySeconds"), cookies.size(),
+            results.getDouble("sessionsSeconds"));
+      }
+      results.put("dataDirBytesAtStart", lived ? LivedData.sizeOf(livedDir) : 0L);
+      Path fixedDir = livedDir;
+      if (phase("startup", () -> {
+        startup(fixedDir);
+        return true;
+      }) == null) return;
+      Http http = new Http(httpClient, server.port);
+      LivedData.Set s = set;
+      Map<String, String> c = cookies;
+      Setup setup = lived ? phase("setup", () -> livedSetup(http, s, c)) : phase("setup", () -> setup(http));
+      if (setup == null) return;
+      Fanout load = new Fanout(vertx, Target.bridgework(http, server.port), setup.couples);
+      Path jfr = cfg.out().resolve(m + "-server.jfr");
+      if (cfg.profile()) Profile.start(server.pid(), jfr);
+      Boolean open = cfg.runs("latency") || cfg.runs("throughput") ? phase("latency", () -> latency(load)) : null;
+      if (open != null && cfg.runs("throughput")) phase("throughput", () -> throughput(load));
+      if (open != null) phase("settle", () -> {
+        settle(load);
+        return true;
+      });
+      if (cfg.profile()) {
+        Profile.stop(server.pid(), jfr);
+        phase("profile", () -> {
+          Profile.summarize(jfr, cfg.out().resolve(m + "-profile.txt"));
+          log("profile: %s", cfg.out().resolve(m + "-profile.txt"));
+          return true;
+        });
+      }
+      if (cfg.runs("operations")) phase("operations", () -> operations(http, setup.couples));
+      if (cfg.runs("catchup")) phase("catchup", () -> catchup(http, setup.catchup));
+      if (cfg.runs("connections") && cfg.connectionsOn().contains(m)) phase("connections", () -> idleSockets(load, setup.members));
+      else load.closeSockets().await(120, TimeUnit.SECONDS);
+      if (lived && cfg.runs("capacity") && contains(cfg.capacityNodes(), 1)) {
+        phase("capacity", () -> {
+          Capacity cap = new Capacity(vertx, wsClient, Target.bridgework(http, server.port), setup.capacity, server.pid());
+          results.put("capacity1", cap.run(cfg.capacityCouples(), cfg.capacityPerCouple(), cfg.capacityWarmup(), cfg.capacityStep(),
+              cfg.capacityP99Ms()));
+          return true;
+        });
+      }
+      if (server != null) {
+        long t = System.nanoTime();
+        server.close();
+        results.put("shutdownMs", (System.nanoTime() - t) / 1_000_000);
+        server = null;
+      }
+      results.put("dataDirBytesAtEnd", LivedData.sizeOf(lived ? livedDir : dataDirs.get(dataDirs.size() - 1)));
+      if (lived && cfg.runs("capacity") && contains(cfg.capacityNodes(), 2)) {
+        Path dir = livedDir;
+        phase("capacity2", () -> clusteredCapacity(dir, setup.capacity));
+      }
+    } finally {
+      if (server != null) {
+        server.close();
+        server = null;
+      }
+    }
+  }
+
+  private static boolean contains(int[] values, int v) {
+    return Arrays.stream(values).anyMatch(x -> x == v);
+  }
+
   // ---------------------------------------------------------------- phases
 
-  /** Start-up on a fresh data directory, {@code bench.startups} times; the last process stays up. */
-  private void startup() throws Exception {
+  /**
+   * Start-up, {@code bench.startups} times; the last process stays up. On an empty database every
+   * start gets a fresh data directory; on the lived-in one every start opens {@code lived} (the first
+   * on the untouched copy).
+   */
+  private void startup(Path lived) throws Exception {
     JsonArray times = new JsonArray();
     JsonArray ownTimes = new JsonArray();
     for (int i = 0; i < cfg.startups(); i++) {
       if (server != null) server.close();
-      Path data = Files.createTempDirectory("bridgework-bench-");
-      dataDirs.add(data);
+      Path data = lived;
+      if (data == null) {
+        data = Files.createTempDirectory("bridgework-bench-");
+        dataDirs.add(data);
+      }
       int port = JavaProcess.freePort();
       Map<String, String> env = Map.of(
           "BRIDGEWORK_HTTP_PORT", Integer.toString(port),
           "BRIDGEWORK_HTTP_HOST", JavaProcess.HOST,
           "BRIDGEWORK_DATA_DIR", data.toString());
+      Path log = cfg.out().resolve(mode + "-server-" + i + ".log");
       server = JavaProcess.start("bridgework", port, cfg.serverHeap(),
-          List.of("-jar", cfg.jar().toAbsolutePath().toString()), env, cfg.out().resolve("server-" + i + ".log"));
-      Duration d = server.awaitHealthy(Duration.ofSeconds(120));
+          List.of("-jar", cfg.jar().toAbsolutePath().toString()), env, log);
+      Duration d = server.awaitHealthy(Duration.ofSeconds(300));
       times.add(d.toMillis());
-      long own = startedInMs(cfg.out().resolve("server-" + i + ".log"));
+      long own = startedInMs(log);
       ownTimes.add(own);
-      log("start-up %d: /health 200 after %d ms (the server logs 'Started in %d ms'; pid %d, data %s)",
+      log("start-up %d: /health 200 after %d ms (the server logs 'started in %d ms'; pid %d, data %s)",
           i + 1, d.toMillis(), own, server.pid(), data);
     }
     List<Long> sorted = times.stream().map(o -> ((Number) o).longValue()).sorted().toList();
@@ -174,7 +268,8 @@ public final class BenchMain {
         .put("rssKbAfterStart", Proc.rssKb(server.pid())));
   }
 
-  record Setup(List<Couple> couples, Couple catchup, List<Couple.Member> members) {}
+  /** The couples measured, the one that catches up, everyone (for idle sockets), and the couples for the capacity steps. */
+  record Setup(List<Couple> couples, Couple catchup, List<Couple.Member> members, List<Couple> capacity) {}
 
   /** Accounts and couples through the public API: register, POST /api/couple, POST /api/couple/join. */
   private Setup setup(Http http) {
@@ -192,7 +287,7 @@ public final class BenchMain {
     results.put("setup", new JsonObject().put("users", users).put("registerSeconds", Window.round((t1 - t0) / 1e9, 1))
         .put("registrationsPerSecond", Window.round(users / ((t1 - t0) / 1e9), 1))
         .put("couples", couples.size()).put("pairSeconds", Window.round((t2 - t1) / 1e9, 1)));
-    return new Setup(new ArrayList<>(couples.subList(0, cfg.couples())), couples.get(cfg.couples()), members);
+    return new Setup(new ArrayList<>(couples.subList(0, cfg.couples())), couples.get(cfg.couples()), members, List.of());
   }
 
   private synchronized JsonObject registrationKeys() {
@@ -220,6 +315,133 @@ public final class BenchMain {
     });
   }
 
+  /**
+   * The lived-in database's couples, with the sessions made for them before the server started; and
+   * a check that the server serves the generated people: two of them sign in through the real client
+   * flow (prelogin, PBKDF2, login, opening the vault key), list their couple's shares and open one of
+   * their private reflections with the vault key.
+   */
+  private Setup livedSetup(Http http, LivedData.Set set, Map<String, String> cookies) throws Exception {
+    List<Couple> couples = new ArrayList<>();
+    List<Couple.Member> members = new ArrayList<>();
+    for (LivedData.GenCouple g : set.couples()) {
+      String ca = cookies.get(g.userA());
+      String cb = cookies.get(g.userB());
+      if (ca == null || cb == null) break;
+      Couple.Member a = new Couple.Member(2 * g.index(), g.userA(), g.emailA(), ca);
+      Couple.Member b = new Couple.Member(2 * g.index() + 1, g.userB(), g.emailB(), cb);
+      couples.add(new Couple(g.index(), g.id(), a, b));
+      if (couples.size() <= cfg.couples() + 1) {
+        members.add(a);
+        members.add(b);
+      }
+    }
+    if (couples.size() < cfg.couples() + 1) {
+      throw new IllegalStateException("the lived-in set has " + couples.size() + " couples; the run needs " + (cfg.couples() + 1));
+    }
+    JsonArray checks = new JsonArray();
+    for (LivedData.GenCouple g : List.of(set.couples().get(0), set.couples().get(cfg.couples()))) {
+      checks.add(signInCheck(http, g.emailA()));
+    }
+    results.put("signInChecks", checks);
+    int capacity = Math.min(couples.size(), cfg.capacityMax());
+    return new Setup(new ArrayList<>(couples.subList(0, cfg.couples())), couples.get(cfg.couples()), members,
+        new ArrayList<>(couples.subList(0, capacity)));
+  }
+
+  private JsonObject signInCheck(Http http, String email) throws Exception {
+    long t = System.nanoTime();
+    JsonObject pre = http.expect(200, HttpMethod.POST, "/api/auth/prelogin", null, new JsonObject().put("email", email)).await(60, TimeUnit.SECONDS);
+    dev.bridgework.testing.ClientCrypto.Kdf kdf = dev.bridgework.testing.ClientCrypto.Kdf.fromJson(pre.getJsonObject("kdf"));
+    byte[] stretched = dev.bridgework.testing.ClientCrypto.stretch(PASSWORD, kdf);
+    Http.Answer login = http.call(HttpMethod.POST, "/api/auth/login", null, new JsonObject().put("email", email)
+        .put("authKey", dev.bridgework.testing.ClientCrypto.authKey(stretched))).await(60, TimeUnit.SECONDS);
+    if (login.status() != 200 || login.sessionCookie() == null) throw new IllegalStateException("sign-in of " + email + " answered " + login.status() + ": " + login.body());
+    byte[] vaultKey = dev.bridgework.testing.ClientCrypto.openBytes(dev.bridgework.testing.ClientCrypto.wrapKey(stretched),
+        dev.bridgework.testing.ClientCrypto.VAULT_AAD, login.json().getJsonObject("vault").getJsonObject("wrapped"));
+    long signedIn = System.nanoTime();
+    JsonArray shares = http.expect(200, HttpMethod.GET, "/api/shares", login.sessionCookie(), null).await(60, TimeUnit.SECONDS)
+        .getJsonArray("shares");
+    for (Object o : shares) {
+      if (((JsonObject) o).getString("title", "").isEmpty()) throw new IllegalStateException("a generated share of " + email + " has no title");
+    }
+    if (shares.isEmpty()) throw new IllegalStateException(email + " sees no shares");
+    JsonArray reflections = http.expect(200, HttpMethod.GET, "/api/reflections", login.sessionCookie(), null).await(60, TimeUnit.SECONDS)
+        .getJsonArray("reflections", new JsonArray());
+    String opened = null;
+    if (!reflections.isEmpty()) {
+      JsonObject r = reflections.getJsonObject(0);
+      opened = dev.bridgework.testing.ClientCrypto.open(vaultKey, "reflection/" + r.getString("id"), r.getJsonObject("sealed")).getString("text");
+      if (opened == null || opened.isEmpty()) throw new IllegalStateException("a generated reflection of " + email + " did not open");
+    }
+    log("lived-in: %s signed in (real client keys) in %d ms, sees %d shares and %d reflections%s", email, (signedIn - t) / 1_000_000,
+        shares.size(), reflections.size(), opened == null ? "" : ", the first opens with the vault key");
+    return new JsonObject().put("email", email).put("signInMs", (signedIn - t) / 1_000_000).put("shares", shares.size())
+        .put("reflections", reflections.size()).put("reflectionOpened", opened != null);
+  }
+
+  /** List, review note and withdrawal latency on the measured couples ({@link Operations}). */
+  private Boolean operations(Http http, List<Couple> couples) throws Exception {
+    JsonObject ops = new JsonObject();
+    for (Operations.Timed t : new Operations(http, couples, cfg.opsSamples(), 4).run()) {
+      ops.put(t.name(), t.toJson());
+      JsonObject l = Report.latency(t.latency());
+      log("%s: %d timed, p50 %s ms, p99 %s ms, max %s ms, %d failed%s", t.name(), l.getLong("count", 0L), Report.fmt(l.getDouble("p50", -1.0)),
+          Report.fmt(l.getDouble("p99", -1.0)), Report.fmt(l.getDouble("max", -1.0)), t.failed(),
+          "list".equals(t.name()) ? String.format(Locale.ROOT, " (%.1f shares per list)", t.itemsSeen() / (double) Math.max(1, l.getLong("count", 1L))) : "");
+      if (t.failed() > 0) problem(t.name() + ": " + t.failed() + " failed " + t.failures());
+    }
+    results.put("operations", ops);
+    return true;
+  }
+
+  /**
+   * Two clustered nodes on this machine sharing one database: the lived-in data directory opened by
+   * {@link SharedStore} (the embedded database in a process of its own), both nodes pointed at it
+   * with {@code mongo.uri}, the same master key, and Hazelcast on 127.0.0.1 ({@code -cluster}), as
+   * README "Running clustered" describes; then the same capacity steps as for one node.
+   */
+  private Boolean clusteredCapacity(Path data, List<Couple> couples) throws Exception {
+    int mongoPort = JavaProcess.freePort();
+    int storeHealth = JavaProcess.freePort();
+    List<JavaProcess> nodes = new ArrayList<>();
+    JavaProcess store = JavaProcess.start("store", storeHealth, cfg.serverHeap(),
+        List.of("-cp", classpath(), SharedStore.class.getName(), data.toString(), Integer.toString(mongoPort), Integer.toString(storeHealth)),
+        Map.of(), cfg.out().resolve("cluster-store.log"));
+    try {
+      store.awaitHealthy(Duration.ofSeconds(300));
+      String masterKey = Files.readString(data.resolve("master.key")).trim();
+      int c1 = JavaProcess.freePort();
+      int c2 = JavaProcess.freePort();
+      String members = "127.0.0.1:" + c1 + ",127.0.0.1:" + c2;
+      List<Integer> ports = new ArrayList<>();
+      List<Http> https = new ArrayList<>();
+      for (int k = 0; k < 2; k++) {
+        int port = JavaProcess.freePort();
+        Path nodeDir = Files.createTempDirectory("bridgework-node-");
+        dataDirs.add(nodeDir);
+        Map<String, String> env = Map.of("BRIDGEWORK_HTTP_PORT", Integer.toString(port), "BRIDGEWORK_HTTP_HOST", JavaProcess.HOST,
+            "BRIDGEWORK_DATA_DIR", nodeDir.toString(), "BRIDGEWORK_MONGO_URI", "mongodb://127.0.0.1:" + mongoPort,
+            "BRIDGEWORK_CRYPTO_MASTERKEY", masterKey, "BRIDGEWORK_CLUSTER_HOST", "127.0.0.1",
+            "BRIDGEWORK_CLUSTER_PORT", Integer.toString(k == 0 ? c1 : c2), "BRIDGEWORK_CLUSTER_MEMBERS", members,
+            "BRIDGEWORK_MANAGEMENT_PORT", "-1");
+        nodes.add(JavaProcess.start("node" + (k + 1), port, cfg.serverHeap(), List.of("-jar", cfg.jar().toAbsolutePath().toString(), "-cluster"),
+            env, cfg.out().resolve("cluster-node-" + (k + 1) + ".log")));
+        ports.add(port);
+        https.add(new Http(httpClient, port));
+      }
+      for (JavaProcess n : nodes) n.awaitHealthy(Duration.ofSeconds(300));
+      log("cluster: shared store pid %d, nodes pid %d and %d up", store.pid(), nodes.get(0).pid(), nodes.get(1).pid());
+      Capacity cap = new Capacity(vertx, wsClient, Target.cluster(https, ports), couples, nodes.get(0).pid(), nodes.get(1).pid(), store.pid());
+      results.put("capacity2", cap.run(cfg.capacityCouples(), cfg.capacityPerCouple(), cfg.capacityWarmup(), cfg.capacityStep(),
+          cfg.capacityP99Ms()));
+      return true;
+    } finally {
+      for (JavaProcess n : nodes) n.close();
+      store.close();
+    }
+  }
+
   /** The floor: the same fan-out over the same number of sockets at the same rate, on plain Vert.x. */
   private Boolean floorLatency() throws Exception {
     int port = JavaProcess.freePort();
@@ -237,7 +459,7 @@ public final class BenchMain {
     logWindow(w);
     JsonObject json = w.toJson().put("startupMs", up.toMillis()).put("sockets", 2 * pairs.size());
     json.put("seq", seqJson(load.seqReport(), load));
-    if (w.lostA + w.lostB + w.duplicates.get() + w.putFailed.get() > 0) problems.add("floor: " + json.encode());
+    if (w.lostA + w.lostB + w.duplicates.get() + w.putFailed.get() > 0) problem("floor: " + json.encode());
     results.put("floor", json);
     chart.put("floor (plain Vert.x)", w.delivery);
     load.closeSockets().await(60, TimeUnit.SECONDS);
@@ -257,8 +479,8 @@ public final class BenchMain {
     latencyWindow = load.run("latency", cfg.rate(), cfg.measure(), DRAIN, server.pid());
     latencyRssKb = Proc.rssKb(server.pid());
     logWindow(latencyWindow);
-    chart.put("Bridgework share → partner", latencyWindow.delivery);
-    chart.put("Bridgework PUT response", latencyWindow.put);
+    chart.put("Bridgework share → partner (" + mode + ")", latencyWindow.delivery);
+    chart.put("Bridgework PUT response (" + mode + ")", latencyWindow.put);
     return true;
   }
 
@@ -296,10 +518,10 @@ public final class BenchMain {
     for (Window w : windows) {
       w.countLosses();
       if (w.lostB > 0 || w.lostA > 0 || w.duplicates.get() > 0) {
-        problems.add(w.target + " " + w.name + ": " + w.lostB + " lost to the partner, " + w.lostA
+        problem(w.target + " " + w.name + ": " + w.lostB + " lost to the partner, " + w.lostA
             + " lost to the author's socket, " + w.duplicates.get() + " duplicated");
       }
-      if (w.putFailed.get() > 0) problems.add(w.target + " " + w.name + ": " + w.putFailed.get() + " share PUTs failed " + w.toJson().getJsonObject("putFailures"));
+      if (w.putFailed.get() > 0) problem(w.target + " " + w.name + ": " + w.putFailed.get() + " share PUTs failed " + w.toJson().getJsonObject("putFailures"));
     }
     if (latencyWindow != null) {
       results.put("latency", latencyWindow.toJson().put("sockets", 2 * cfg.couples())
@@ -322,7 +544,7 @@ public final class BenchMain {
     JsonObject seqJson = seqJson(seq, load);
     results.put("coupleStreams", seqJson);
     if (seq.missing() > 0 || seq.duplicates() > 0 || load.resets() > 0 || load.misrouted.get() > 0 || load.unknownEvents.get() > 0) {
-      problems.add("couple streams: " + seqJson.encode());
+      problem("couple streams: " + seqJson.encode());
     }
   }
 
@@ -371,7 +593,7 @@ public final class BenchMain {
         }
       }
       boolean exact = wrong == 0 && got.size() == events && b.resets == 0;
-      if (!exact) problems.add("catch-up round " + (round + 1) + ": got " + got.size() + " events, " + wrong + " wrong or missing, resets " + b.resets);
+      if (!exact) problem("catch-up round " + (round + 1) + ": got " + got.size() + " events, " + wrong + " wrong or missing, resets " + b.resets);
       rounds.add(new JsonObject().put("events", events).put("received", got.size()).put("exactlyInOrder", exact)
           .put("resumeToSyncedMs", resumeMs).put("connectToSyncedMs", connectMs)
           .put("partnerSharesSeconds", Window.round(shareSeconds, 2)));
@@ -415,7 +637,7 @@ public final class BenchMain {
     double rssPerSocketKb = (rssAfter - rssBefore) / (double) n;
     log("connections: heap %d → %d KiB after GC (%.2f KiB per socket), RSS %d → %d KiB, %d still open",
         heapBefore, heapAfter, perSocketKb, rssBefore, rssAfter, stillOpen);
-    if (stillOpen < n) problems.add("connections: only " + stillOpen + " of " + n + " idle sockets stayed open");
+    if (stillOpen < n) problem("connections: only " + stillOpen + " of " + n + " idle sockets stayed open");
     results.put("connections", new JsonObject().put("sockets", n).put("users", members.size())
         .put("openSeconds", Window.round(openSeconds, 2)).put("stillOpen", stillOpen)
         .put("heapUsedBeforeKb", heapBefore).put("heapUsedAfterKb", heapAfter)
@@ -429,9 +651,11 @@ public final class BenchMain {
   // ---------------------------------------------------------------- reporting
 
   private void finish() throws IOException {
-    results.put("problems", new JsonArray(problems)).put("targets", targets());
-    Files.writeString(cfg.out().resolve("results.json"), results.encodePrettily());
-    String md = markdown();
+    all.put("problems", new JsonArray(problems));
+    Results report = new Results(cfg, all, problems);
+    all.put("targets", report.targets());
+    Files.writeString(cfg.out().resolve("results.json"), all.encodePrettily());
+    String md = report.markdown();
     Files.writeString(cfg.out().resolve("results.md"), md);
     if (!chart.isEmpty()) {
       Report.percentileChart(chart, "Share → partner latency, " + cfg.couples() + " couples at " + cfg.rate() + " shares/s",
@@ -441,173 +665,14 @@ public final class BenchMain {
     System.out.println(md);
   }
 
-  private JsonArray targets() {
-    JsonArray t = new JsonArray();
-    JsonObject lat = results.getJsonObject("latency");
-    JsonObject floorJson = results.getJsonObject("floor");
-    if (lat != null) {
-      JsonObject l = lat.getJsonObject("latencyMs");
-      t.add(target("Share → partner p50 at " + cfg.couples() + " couples × " + cfg.rate() + "/s", l.getDouble("p50", -1.0), "ms", "≤", 5));
-      t.add(target("Share → partner p99 at " + cfg.couples() + " couples × " + cfg.rate() + "/s", l.getDouble("p99", -1.0), "ms", "≤", 25));
-      if (floorJson != null) {
-        double floorP50 = floorJson.getJsonObject("latencyMs").getDouble("p50", -1.0);
-        t.add(target("p50 ÷ floor p50", floorP50 > 0 ? l.getDouble("p50") / floorP50 : -1, "×", "≤", 3));
-      }
-      long lost = lat.getLong("lostToPartner") + lat.getLong("lostToAuthorSockets");
-      JsonObject tp = results.getJsonObject("throughput");
-      if (tp != null) {
-        for (Object o : tp.getJsonArray("steps")) {
-          JsonObject s = (JsonObject) o;
-          lost += s.getLong("lostToPartner") + s.getLong("lostToAuthorSockets");
-        }
-      }
-      long dups = lat.getLong("duplicates");
-      if (tp != null) {
-        for (Object o : tp.getJsonArray("steps")) dups += ((JsonObject) o).getLong("duplicates");
-      }
-      JsonObject seq = results.getJsonObject("coupleStreams");
-      if (seq != null) {
-        lost += seq.getLong("missing");
-        dups += seq.getLong("duplicates");
-      }
-      t.add(target("Lost + duplicated events (all windows, seq checked per couple)", lost + dups, "", "≤", 0));
-    }
-    JsonObject tp = results.getJsonObject("throughput");
-    if (tp != null) t.add(target("Shares/s held with p99 < " + cfg.p99LimitMs() + " ms", tp.getInteger("bestRate"), "/s", "≥", 1000));
-    JsonObject conn = results.getJsonObject("connections");
-    if (conn != null) t.add(target("Heap per idle socket (" + conn.getInteger("sockets") + " sockets)", conn.getDouble("heapPerSocketKb"), "KiB", "≤", 20));
-    JsonObject cu = results.getJsonObject("catchup");
-    if (cu != null) t.add(target("Catch-up of " + cfg.catchupEvents() + " events (median resume → synced)", cu.getLong("medianResumeToSyncedMs"), "ms", "≤", 200));
-    JsonObject st = results.getJsonObject("startup");
-    if (st != null) t.add(target("Start-up to /health 200 (median, fresh data dir)", st.getLong("medianMs") / 1000.0, "s", "≤", 3));
-    return t;
-  }
-
-  private static JsonObject target(String what, double value, String unit, String op, double limit) {
-    boolean met = value >= 0 && ("≤".equals(op) ? value <= limit : value >= limit);
-    return new JsonObject().put("what", what).put("value", Window.round(value, 2)).put("unit", unit)
-        .put("target", op + " " + (limit == Math.rint(limit) ? Long.toString((long) limit) : Double.toString(limit)) + (unit.isEmpty() ? "" : " " + unit))
-        .put("met", met);
-  }
-
-  private String markdown() {
-    StringBuilder md = new StringBuilder();
-    JsonObject m = results.getJsonObject("machine");
-    md.append("## Bridgework benchmark").append(cfg.quick() ? " (quick smoke run: reduced sizes)" : "").append("\n\n");
-    md.append(String.format(Locale.ROOT, "Machine: %s cores, %s, %s; Java %s; server `-Xmx%s`; run %s.%n%n",
-        m.getInteger("cores"), m.getString("memory"), m.getString("cpu"), m.getString("java"), cfg.serverHeap(),
-        results.getString("startedAt")));
-    md.append("| What | Result | Target | Met |\n|---|---|---|---|\n");
-    for (Object o : results.getJsonArray("targets")) {
-      JsonObject t = (JsonObject) o;
-      double v = t.getDouble("value");
-      String value = v == Math.rint(v) && Math.abs(v) >= 10 || v == 0 ? String.format(Locale.ROOT, "%.0f", v) : Report.fmt(v);
-      md.append("| ").append(t.getString("what")).append(" | ").append(value).append(t.getString("unit").isEmpty() ? "" : " ")
-          .append(t.getString("unit")).append(" | ").append(t.getString("target")).append(" | ")
-          .append(t.getBoolean("met") ? "met" : "**not met**").append(" |\n");
-    }
-    JsonObject lat = results.getJsonObject("latency");
-    JsonObject fl = results.getJsonObject("floor");
-    if (lat != null || fl != null) {
-      md.append("\nShare → partner latency (ms), ").append(cfg.couples()).append(" couples (")
-          .append(2 * cfg.couples()).append(" sockets), ").append(cfg.rate()).append(" shares/s for ")
-          .append(cfg.measure().toSeconds()).append(" s after ").append(cfg.warmup().toSeconds()).append(" s warm-up:\n\n");
-      md.append("| | n | p50 | p95 | p99 | max | PUT p50 | PUT p99 | lost | dup | server CPU | load gen CPU | other processes |\n");
-      md.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
-      if (lat != null) md.append(latencyRow("Bridgework", lat));
-      if (fl != null) md.append(latencyRow("Floor (plain Vert.x)", fl));
-      if (lat != null && fl != null) {
-        JsonObject a = lat.getJsonObject("latencyMs");
-        JsonObject b = fl.getJsonObject("latencyMs");
-        md.append(String.format(Locale.ROOT, "| Bridgework ÷ floor | | %s× | %s× | %s× | | | | | | | | |%n",
-            ratio(a, b, "p50"), ratio(a, b, "p95"), ratio(a, b, "p99")));
-      }
-    }
-    JsonObject tp = results.getJsonObject("throughput");
-    if (tp != null) {
-      md.append("\nThroughput steps (").append(cfg.step().toSeconds()).append(" s each; stops after the first step with p99 ≥ ")
-          .append(cfg.p99LimitMs()).append(" ms):\n\n");
-      md.append("| offered /s | achieved /s | p50 | p99 | max | PUT p99 | lost | dup | server CPU | load gen CPU | other processes |\n");
-      md.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
-      for (Object o : tp.getJsonArray("steps")) {
-        JsonObject s = (JsonObject) o;
-        JsonObject l = s.getJsonObject("latencyMs");
-        md.append(String.format(Locale.ROOT, "| %d | %s | %s | %s | %s | %s | %d | %d | %s%% | %s%% | %s%% |%n",
-            s.getInteger("rate"), Report.fmt(s.getDouble("achievedRate")), Report.fmt(l.getDouble("p50", -1.0)),
-            Report.fmt(l.getDouble("p99", -1.0)), Report.fmt(l.getDouble("max", -1.0)),
-            Report.fmt(s.getJsonObject("putMs").getDouble("p99", -1.0)),
-            s.getLong("lostToPartner"), s.getLong("duplicates"), Report.fmt(s.getDouble("serverCpuPercent")),
-            Report.fmt(s.getDouble("loadGeneratorCpuPercent")), Report.fmt(s.getDouble("otherProcessesCpuPercent"))));
-      }
-    }
-    JsonObject seq = results.getJsonObject("coupleStreams");
-    if (seq != null) {
-      md.append(String.format(Locale.ROOT, "%nCouple streams after all windows: %d seqs missing, %d duplicated, %d out of order, %d resets, "
-              + "%d misrouted events, %d sockets closed by the server.%n",
-          seq.getLong("missing"), seq.getLong("duplicates"), seq.getLong("outOfOrder"), seq.getInteger("resets"),
-          seq.getLong("misroutedEvents"), seq.getInteger("socketsClosedByServer")));
-    }
-    JsonObject conn = results.getJsonObject("connections");
-    if (conn != null) {
-      md.append(String.format(Locale.ROOT, "%nIdle sockets: %d authenticated sockets (%d users) opened and synced in %.1f s; heap after GC "
-              + "%d → %d KiB (%.2f KiB per socket); RSS %d → %d MiB; %d open files; %d still open after the measurement.%n",
-          conn.getInteger("sockets"), conn.getInteger("users"), conn.getDouble("openSeconds"), conn.getLong("heapUsedBeforeKb"),
-          conn.getLong("heapUsedAfterKb"), conn.getDouble("heapPerSocketKb"), conn.getLong("rssBeforeKb") / 1024,
-          conn.getLong("rssAfterKb") / 1024, conn.getLong("openFilesAfter"), conn.getLong("stillOpen")));
-    }
-    JsonObject cu = results.getJsonObject("catchup");
-    if (cu != null) {
-      md.append("\nCatch-up (partner offline while ").append(cfg.catchupEvents()).append(" shares happen, then `resume`): ");
-      List<String> parts = new ArrayList<>();
-      for (Object o : cu.getJsonArray("rounds")) {
-        JsonObject r = (JsonObject) o;
-        parts.add(r.getLong("resumeToSyncedMs") + " ms (" + r.getInteger("received") + " events, "
-            + (r.getBoolean("exactlyInOrder") ? "exact, in order" : "**WRONG**") + ")");
-      }
-      md.append(String.join("; ", parts)).append(".\n");
-    }
-    JsonObject st = results.getJsonObject("startup");
-    if (st != null) {
-      md.append("\nStart-up (process spawn → `/health` 200, fresh data directory): ").append(st.getJsonArray("runsMs").encode())
-          .append(" ms; RSS after start ").append(st.getLong("rssKbAfterStart") / 1024).append(" MiB.\n");
-    }
-    JsonObject setup = results.getJsonObject("setup");
-    if (setup != null) {
-      md.append(String.format(Locale.ROOT, "%nSetup: %d users registered in %.1f s (%.1f/s, Argon2id), %d couples paired in %.1f s.%n",
-          setup.getInteger("users"), setup.getDouble("registerSeconds"), setup.getDouble("registrationsPerSecond"),
-          setup.getInteger("couples"), setup.getDouble("pairSeconds")));
-    }
-    if (!problems.isEmpty()) {
-      md.append("\n**Problems:**\n\n");
-      for (String p : problems) md.append("- ").append(p).append('\n');
-    }
-    md.append("\nCPU columns are % of one core over the sending window (the machine has ")
-        .append(Runtime.getRuntime().availableProcessors()).append(" cores, so 100% × cores is all of it); \"other processes\" is ")
-        .append("what the rest of the machine used meanwhile (busy ticks from /proc/stat minus server and load generator).\n");
-    return md.toString();
-  }
-
-  private static String latencyRow(String name, JsonObject w) {
-    JsonObject l = w.getJsonObject("latencyMs");
-    JsonObject p = w.getJsonObject("putMs");
-    return String.format(Locale.ROOT, "| %s | %d | %s | %s | %s | %s | %s | %s | %d | %d | %s%% | %s%% | %s%% |%n", name,
-        l.getLong("count", 0L), Report.fmt(l.getDouble("p50", -1.0)), Report.fmt(l.getDouble("p95", -1.0)),
-        Report.fmt(l.getDouble("p99", -1.0)), Report.fmt(l.getDouble("max", -1.0)),
-        Report.fmt(p.getDouble("p50", -1.0)), Report.fmt(p.getDouble("p99", -1.0)),
-        w.getLong("lostToPartner"), w.getLong("duplicates"), Report.fmt(w.getDouble("serverCpuPercent")),
-        Report.fmt(w.getDouble("loadGeneratorCpuPercent")), Report.fmt(w.getDouble("otherProcessesCpuPercent")));
-  }
-
-  private static String ratio(JsonObject a, JsonObject b, String key) {
-    double x = a.getDouble(key, -1.0);
-    double y = b.getDouble(key, -1.0);
-    return x < 0 || y <= 0 ? "n/a" : Report.fmt(x / y);
-  }
-
   // ---------------------------------------------------------------- helpers
 
   interface PhaseBody<T> {
     T run() throws Exception;
+  }
+
+  private void problem(String what) {
+    problems.add(mode + ": " + what);
   }
 
   /** Runs one phase; a failure is recorded (and fails the build at the end) but later phases still run. */
@@ -616,8 +681,8 @@ public final class BenchMain {
       return body.run();
     } catch (Exception | AssertionError e) {
       String why = e.getMessage() == null ? e.toString() : e.getMessage();
-      log("phase %s failed: %s", name, why);
-      problems.add(name + " failed: " + why);
+      log("phase %s (%s) failed: %s", name, mode, why);
+      problems.add(mode + " " + name + " failed: " + why);
       results.put(name + "Error", why);
       return null;
     }
@@ -635,7 +700,7 @@ public final class BenchMain {
   private static long startedInMs(Path log) {
     try {
       for (int attempt = 0; attempt < 50; attempt++) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("Started in (\\d+) ms").matcher(Files.readString(log));
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("[Ss]tarted in (\\d+) ms").matcher(Files.readString(log));
         if (m.find()) return Long.parseLong(m.group(1));
         Thread.sleep(20);
       }
@@ -647,7 +712,7 @@ public final class BenchMain {
     return -1;
   }
 
-  private static void deleteTree(Path dir) {
+  static void deleteTree(Path dir) {
     try (Stream<Path> paths = Files.walk(dir)) {
       paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     } catch (IOException e) {
@@ -713,7 +778,7 @@ public final class BenchMain {
     return String.join(File.pathSeparator, entries);
   }
 
-  private static void log(String format, Object... args) {
+  static void log(String format, Object... args) {
     System.out.printf(Locale.ROOT, "[bench %s] %s%n", java.time.LocalTime.now().withNano(0), String.format(Locale.ROOT, format, args));
   }
 }
