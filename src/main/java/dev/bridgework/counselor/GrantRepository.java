@@ -1,6 +1,5 @@
 package dev.bridgework.counselor;
 
-import dev.bridgework.storage.DataKey;
 import dev.bridgework.storage.Vault;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -41,7 +40,7 @@ final class GrantRepository {
 
   Future<Void> insert(Grant grant) {
     return vault.coupleKey(grant.coupleId())
-        .compose(key -> mongo.insert(COLLECTION, grant.toDocument(key::seal))).mapEmpty();
+        .compose(key -> mongo.insert(COLLECTION, grant.toDocument(label -> key.seal(COLLECTION, grant.id(), "label", label)))).mapEmpty();
   }
 
   Future<Grant> find(String id) {
@@ -112,10 +111,6 @@ final class GrantRepository {
   }
 
   private Future<Grant> open(JsonObject doc) {
-    return vault.coupleKey(doc.getString("coupleId")).map(key -> Grant.fromDocument(doc, sealed -> openLabel(key, sealed)));
-  }
-
-  private static String openLabel(DataKey key, String sealed) {
-    return key.open(sealed);
+    return vault.coupleKey(doc.getString("coupleId")).map(key -> Grant.fromDocument(doc, sealed -> key.open(COLLECTION, doc.getString("_id"), "label", sealed)));
   }
 }

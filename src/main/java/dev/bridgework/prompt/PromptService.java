@@ -172,14 +172,14 @@ public final class PromptService implements JointSpaceListener {
     if (!p.isOpen()) return Future.failedFuture(revealed(couple, p));
     if (p.hasAnswerOf(userId)) {
       // A retry of the same submission is harmless; a different answer needs a withdrawal first.
-      if (answers.equals(open(key, p.answers().getString(userId)))) return Future.succeededFuture(json(couple, p));
+      if (answers.equals(open(key, p, userId))) return Future.succeededFuture(json(couple, p));
       return Future.failedFuture(ApiException.conflictWithCurrent("already_answered",
           "You have answered already; withdraw your answer first to change it.", json(couple, p)));
     }
     String partner = couple.partnerOf(userId);
     boolean completes = partner != null && p.hasAnswerOf(partner);
     String at = now();
-    JsonObject set = new JsonObject().put("answers." + userId, key.seal(padded(answers))).put("updatedAt", at);
+    JsonObject set = new JsonObject().put("answers." + userId, key.seal(PromptRepository.PROMPTS, p.id(), "answers." + userId, padded(answers))).put("updatedAt", at);
     if (completes) set.put("status", AskedPrompt.REVEALED).put("revealedAt", at);
     return retrying(repo.compareAndSet(p, new JsonObject().put("$set", set)), p, attempts,
         fresh -> answer(couple, userId, answers, key, fresh, attempts - 1),
@@ -243,7 +243,7 @@ public final class PromptService implements JointSpaceListener {
       String proposer = p.doc().getString("proposedBy");
       List<String> order = new ArrayList<>(p.answers().fieldNames().stream().sorted().toList());
       order.sort(Comparator.comparing(uid -> !uid.equals(proposer))); // the proposer's answer first
-      List<JsonObject> opened = order.stream().map(uid -> open(key, p.answers().getString(uid))).toList();
+      List<JsonObject> opened = order.stream().map(uid -> open(key, p, uid)).toList();
       List<String> questionIds = prompt == null ? List.of() : prompt.questions().stream().map(CatalogPrompt.Question::id).toList();
       for (String qid : questionIds) {
         for (int i = 0; i < order.size(); i++) {
@@ -330,8 +330,10 @@ public final class PromptService implements JointSpaceListener {
     return json + " ".repeat(PADDED_BYTES - bytes);
   }
 
-  private static JsonObject open(DataKey key, String sealed) {
-    return new JsonObject(key.open(sealed).strip()).getJsonObject("answers");
+  /** One partner's answers, sealed for that partner's field of this prompt ({@code answers.<userId>}). */
+  private static JsonObject open(DataKey key, AskedPrompt p, String userId) {
+    String sealed = p.answers().getString(userId);
+    return new JsonObject(key.open(PromptRepository.PROMPTS, p.id(), "answers." + userId, sealed).strip()).getJsonObject("answers");
   }
 
   private static boolean isDuplicate(Throwable e) {
