@@ -47,7 +47,7 @@ import java.util.stream.Stream;
  */
 final class LivedData {
   /** Bump when the generated documents' shapes change, so cached sets are made again. */
-  static final int FORMAT = 1;
+  static final int FORMAT = 2;
   static final String PASSWORD = BenchMain.PASSWORD;
   /** Bulk inserts of thousands of documents may take a while on a busy machine (the driver's read timeout is twice this). */
   private static final Duration BULK_TIMEOUT = Duration.ofMinutes(5);

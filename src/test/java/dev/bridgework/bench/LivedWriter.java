@@ -35,7 +35,8 @@ import java.util.stream.IntStream;
  * serves all), the couple and both memberships, the couple's data key (made by {@link Vault}), its
  * shares with their responses ({@link StoredShares}: sealed per field with that key), the couple
  * stream's events (what the share feature renders for {@code share.created} and
- * {@code response.created}, sealed as the event log seals them, numbered, tagged) and its counter;
+ * {@code response.created}, sealed as the event log seals them: bound to the event's id and field,
+ * numbered, tagged) and its counter;
  * per person: private reflections, check-ins and parts as their client seals them (envelopes under
  * the person's vault key), listed in the owner's directory, each with its {@code *.saved} event on
  * the person's self stream; and one session each ({@link SessionStore}).
@@ -247,7 +248,7 @@ final class LivedWriter {
         String when = k == 0 ? Times.format(at) : given.get(k - 1).createdAt();
         d.add("events", new JsonObject().put("_id", eventId).put("stream", "couple").put("key", c.id()).put("seq", seq)
             .put("kind", k == 0 ? "share.created" : "response.created").put("at", when).put("op", LivedData.uuid(r))
-            .put("sealed", key.sealJson(eventData.get(k))));
+            .put("sealed", key.sealJson("events", eventId, "sealed", eventData.get(k))));
         tagged.add(eventId);
         d.coupleEvents++;
       }
