@@ -22,13 +22,16 @@ final class Capacity {
   private final WebSocketClient ws;
   private final Target target;
   private final List<Couple> couples;
+  private final int nodes;
   private final long[] pids;
 
-  Capacity(Vertx vertx, WebSocketClient ws, Target target, List<Couple> couples, long... pids) {
+  /** {@code pids}: the processes whose CPU counts (the nodes first, then a shared store if any); {@code nodes}: how many serve. */
+  Capacity(Vertx vertx, WebSocketClient ws, Target target, List<Couple> couples, int nodes, long... pids) {
     this.vertx = vertx;
     this.ws = ws;
     this.target = target;
     this.couples = couples;
+    this.nodes = nodes;
     this.pids = pids;
   }
 
@@ -82,7 +85,7 @@ final class Capacity {
       bestCouples = n;
       bestRate = rate;
     }
-    return new JsonObject().put("nodes", pids.length).put("perCoupleSharesPerSecond", perCouple).put("p99LimitMs", p99LimitMs)
+    return new JsonObject().put("nodes", nodes).put("perCoupleSharesPerSecond", perCouple).put("p99LimitMs", p99LimitMs)
         .put("steps", out).put("couples", bestCouples).put("sharesPerSecond", bestRate).put("stoppedBy", stoppedBy);
   }
 
