@@ -133,6 +133,8 @@ public final class Application {
   final PromptService prompts;
   final HeldService held;
   final NotificationService notifications;
+  /** This node's caches of sessions, memberships, couples and data keys (docs/PERFORMANCE.md "Per-node caches"). */
+  final dev.bridgework.cache.NodeCaches caches;
 
   private Application(Vertx vertx, AppConfig config, Clock clock, Database database, byte[] masterKey,
                       ExerciseCatalog catalog, PromptCatalog promptCatalog, Telemetry telemetry, HelpDirectory help) {
@@ -144,16 +146,17 @@ public final class Application {
     this.health = new Health(vertx, database::ping);
     RealtimeMeters realtimeMeters = new RealtimeMeters(telemetry.registry());
     MongoClient mongo = database.client();
+    this.caches = new dev.bridgework.cache.NodeCaches(vertx, config.cacheTtl(), config.cacheAckTimeout());
     this.users = new UserRepository(mongo);
-    this.sessions = new SessionStore(mongo, clock, config.sessionIdleTimeout(), config.sessionAbsoluteTimeout());
+    this.sessions = new SessionStore(mongo, clock, config.sessionIdleTimeout(), config.sessionAbsoluteTimeout(), caches);
     this.accountThrottle = new Throttle(mongo, clock, 10, THROTTLE_WINDOW);
     this.addressThrottle = new Throttle(mongo, clock, 100, THROTTLE_WINDOW);
     this.auth = new AuthService(users, sessions, new PasswordHasher(vertx), accountThrottle, addressThrottle, clock, vertx.eventBus(),
         config.minKdfIterations(), AuthService.preloginSecret(masterKey));
     this.sessionAuth = new SessionAuth(sessions);
-    this.vault = new Vault(mongo, masterKey);
+    this.vault = new Vault(mongo, masterKey, caches);
     this.events = new EventLog(vertx, mongo, clock, vault, realtimeMeters);
-    this.coupleRepository = new CoupleRepository(mongo);
+    this.coupleRepository = new CoupleRepository(mongo, caches);
     this.reviewRepository = new ReviewRepository(mongo, vault);
     this.reviews = new ReviewService(reviewRepository, jointSpace(), events, new BriefRenderer(),
         new PdfWorkers(vertx, config.pdfWorkers(), config.pdfQueue()), clock);
@@ -258,7 +261,8 @@ public final class Application {
             .compose(help -> Database.start(vertx, config.mongoUri(), config.mongoDb(), config.dataDir(),
                     config.mongoTimeout(), telemetry.enabled() ? telemetry.registry() : null, config.embeddedDbPort())
                 .map(db -> new Application(vertx, config, clock, db, masterKey, catalog, promptCatalog, telemetry, help))))))
-        .compose(app -> app.createIndexes().compose(v -> app.sweepEvents()).compose(v -> app.realtime.start())
+        // Invalidations reach this node (cluster-wide) before anything here fills its caches.
+        .compose(app -> app.caches.start().compose(v -> app.createIndexes()).compose(v -> app.sweepEvents()).compose(v -> app.realtime.start())
             .compose(v -> app.deployHttp()).compose(v -> app.deployManagement()).map(v -> app.startSweeps()));
   }
 
@@ -444,6 +448,11 @@ public final class Application {
     return vault;
   }
 
+  /** This node's caches (tests look into them). */
+  public dev.bridgework.cache.NodeCaches caches() {
+    return caches;
+  }
+
   public ExerciseCatalog catalog() {
     return catalog;
   }
@@ -470,6 +479,6 @@ public final class Application {
 
   private Future<Void> undeployAll() {
     List<Future<Void>> undeploys = deployments.stream().map(vertx::undeploy).toList();
-    return Future.join(undeploys).eventually(database::close).mapEmpty();
+    return Future.join(undeploys).eventually(caches::close).eventually(database::close).mapEmpty();
   }
 }
