@@ -248,6 +248,12 @@ public final class Application {
    * the registry {@code vertx} was built to report into ({@link Telemetry#vertx}), or {@link Telemetry#off()}.
    */
   public static Future<Application> start(Vertx vertx, AppConfig config, Clock clock, Telemetry telemetry) {
+    return start(vertx, config, clock, telemetry, null);
+  }
+
+  /** As above; {@code commands} hears every database command (tests count a request's round trips), or null. */
+  public static Future<Application> start(Vertx vertx, AppConfig config, Clock clock, Telemetry telemetry,
+                                          com.mongodb.event.CommandListener commands) {
     boolean inMemory = Database.IN_MEMORY.equals(config.dataDir().toString());
     return vertx.executeBlocking(() -> {
           requireReadableTls(config);
@@ -259,7 +265,7 @@ public final class Application {
             .compose(catalog -> vertx.executeBlocking(PromptCatalog::loadFromClasspath)
             .compose(promptCatalog -> vertx.executeBlocking(() -> HelpDirectory.load(config.helpFile()))
             .compose(help -> Database.start(vertx, config.mongoUri(), config.mongoDb(), config.dataDir(),
-                    config.mongoTimeout(), telemetry.enabled() ? telemetry.registry() : null, config.embeddedDbPort())
+                    config.mongoTimeout(), telemetry.enabled() ? telemetry.registry() : null, config.embeddedDbPort(), commands)
                 .map(db -> new Application(vertx, config, clock, db, masterKey, catalog, promptCatalog, telemetry, help))))))
         // Invalidations reach this node (cluster-wide) before anything here fills its caches.
         .compose(app -> app.caches.start().compose(v -> app.createIndexes()).compose(v -> app.sweepEvents()).compose(v -> app.realtime.start())

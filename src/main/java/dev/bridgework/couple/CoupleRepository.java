@@ -54,7 +54,7 @@ public final class CoupleRepository {
   }
 
   /** The couple as this node last read it (for the route guard); null when there is none. */
-  Future<Couple> cachedCouple(String coupleId) {
+  public Future<Couple> cachedCouple(String coupleId) {
     return coupleCache.get(coupleId, () -> findCouple(coupleId));
   }
 
