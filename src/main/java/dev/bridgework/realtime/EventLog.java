@@ -249,26 +249,24 @@ public final class EventLog {
   private Future<Long> claimFrom(Stream stream, String op, JsonObject counter, java.util.function.Supplier<Future<Boolean>> pendingNow,
                                  java.util.function.Supplier<Future<Boolean>> stillPending, int attempts) {
     JsonObject byId = new JsonObject().put("_id", stream.id());
-    {
-      JsonObject ops = counter == null ? null : counter.getJsonObject("ops");
-      if (ops != null && ops.getValue(op) != null) return Future.succeededFuture(ops.getLong(op));
-      return pendingNow.get().compose(pending -> {
-        if (!pending) return Future.succeededFuture(-1L);
-        if (counter == null) {
-          JsonObject first = byId.copy().put("seq", 1L).put("gen", 0L).put("ops", new JsonObject().put(op, 1L));
-          return mongo.insert(STREAMS, first).map(1L)
-              .recover(e -> retryClaim(stream, op, stillPending, attempts, e));
-        }
-        long head = counter.getLong("seq", 0L);
-        JsonObject query = byId.copy().put("seq", head).put("ops." + op, new JsonObject().put("$exists", false));
-        Object gen = counter.getValue("gen");
-        query.put("gen", gen == null ? new JsonObject().put("$exists", false) : gen);
-        JsonObject update = new JsonObject().put("$set", new JsonObject().put("seq", head + 1).put("ops." + op, head + 1));
-        return mongo.findOneAndUpdateWithOptions(STREAMS, query, update, new FindOptions(), new UpdateOptions())
-            .compose(before -> before != null ? Future.succeededFuture(head + 1)
-                : retryClaim(stream, op, stillPending, attempts, null));
-      });
-    }
+    JsonObject ops = counter == null ? null : counter.getJsonObject("ops");
+    if (ops != null && ops.getValue(op) != null) return Future.succeededFuture(ops.getLong(op));
+    return pendingNow.get().compose(pending -> {
+      if (!pending) return Future.succeededFuture(-1L);
+      if (counter == null) {
+        JsonObject first = byId.copy().put("seq", 1L).put("gen", 0L).put("ops", new JsonObject().put(op, 1L));
+        return mongo.insert(STREAMS, first).map(1L)
+            .recover(e -> retryClaim(stream, op, stillPending, attempts, e));
+      }
+      long head = counter.getLong("seq", 0L);
+      JsonObject query = byId.copy().put("seq", head).put("ops." + op, new JsonObject().put("$exists", false));
+      Object gen = counter.getValue("gen");
+      query.put("gen", gen == null ? new JsonObject().put("$exists", false) : gen);
+      JsonObject update = new JsonObject().put("$set", new JsonObject().put("seq", head + 1).put("ops." + op, head + 1));
+      return mongo.findOneAndUpdateWithOptions(STREAMS, query, update, new FindOptions(), new UpdateOptions())
+          .compose(before -> before != null ? Future.succeededFuture(head + 1)
+              : retryClaim(stream, op, stillPending, attempts, null));
+    });
   }
 
   private Future<Long> retryClaim(Stream stream, String op, java.util.function.Supplier<Future<Boolean>> stillPending,
