@@ -81,8 +81,10 @@ public final class HeldService {
 
   /** Deleting (sent, or let go) takes its reminder with it, so it neither shows nor emails any more. */
   Future<Void> delete(String ownerId, String id) {
+    // The reminder is looked for in the caller's own record even when the item is already gone (a
+    // deletion that stopped half-way is finished by its retry); where there is none, nothing is written.
     return events.delete(ownerId, id).compose(deleted -> reminders.delete(ownerId, id).compose(had -> deleted
-        ? Future.<Void>succeededFuture() : Future.failedFuture(ApiException.notFound())));
+        ? Future.<Void>succeededFuture() : Future.<Void>failedFuture(ApiException.notFound())));
   }
 
   /** {@code PUT /api/held/{id}/reminder}: sets or moves the reminder of the caller's own held item. */

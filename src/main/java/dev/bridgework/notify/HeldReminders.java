@@ -68,9 +68,12 @@ public final class HeldReminders {
 
   /** Removes the reminder (sent, let go, or "keep holding" without one); answers whether there was one. */
   public Future<Boolean> delete(String userId, String heldId) {
-    return store.updatePersonBefore(userId, new JsonObject().put("$unset", new JsonObject().put(FIELD + "." + heldId, "")))
-        .compose(before -> outbox.cancel(entryId(userId, heldId))
-            .map(v -> before.getJsonObject(FIELD, new JsonObject()).containsKey(heldId)));
+    // Read first, so that asking about a reminder that is not there writes nothing at all.
+    return store.person(userId).compose(person -> {
+      if (!person.getJsonObject(FIELD, new JsonObject()).containsKey(heldId)) return Future.succeededFuture(false);
+      return store.updatePerson(userId, new JsonObject().put("$unset", new JsonObject().put(FIELD + "." + heldId, "")))
+          .compose(v -> outbox.cancel(entryId(userId, heldId))).map(true);
+    });
   }
 
   /** The reminder of one held item, or null. */
