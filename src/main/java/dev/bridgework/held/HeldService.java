@@ -3,7 +3,6 @@ package dev.bridgework.held;
 import dev.bridgework.notify.HeldReminders;
 import dev.bridgework.realtime.EventLog;
 import dev.bridgework.realtime.SelfEvents;
-import dev.bridgework.realtime.Stream;
 import dev.bridgework.storage.OwnedCollection;
 import dev.bridgework.storage.Vault;
 import dev.bridgework.web.ApiException;
@@ -34,13 +33,11 @@ public final class HeldService {
 
   private final OwnedCollection held;
   private final SelfEvents events;
-  private final EventLog log;
   private final HeldReminders reminders;
 
   public HeldService(MongoClient mongo, Vault vault, EventLog events, Clock clock, HeldReminders reminders) {
     this.held = new OwnedCollection(mongo, vault, clock, COLLECTION, "held", List.of(), List.of());
     this.events = new SelfEvents(events, this.held, "held.saved", "held.deleted");
-    this.log = events;
     this.reminders = reminders;
   }
 
@@ -83,28 +80,21 @@ public final class HeldService {
   Future<Void> delete(String ownerId, String id) {
     // The reminder is looked for in the caller's own record even when the item is already gone (a
     // deletion that stopped half-way is finished by its retry); where there is none, nothing is written.
-    return events.delete(ownerId, id).compose(deleted -> reminders.delete(ownerId, id).compose(had -> deleted
+    return events.delete(ownerId, id).compose(deleted -> reminders.delete(ownerId, id, false).compose(had -> deleted
         ? Future.<Void>succeededFuture() : Future.<Void>failedFuture(ApiException.notFound())));
   }
 
   /** {@code PUT /api/held/{id}/reminder}: sets or moves the reminder of the caller's own held item. */
   Future<HeldReminders.Saved> remind(String ownerId, String id, Instant dueAt, String channel) {
-    return existing(ownerId, id).compose(item -> reminders.save(ownerId, id, dueAt, channel))
-        .compose(saved -> announce(ownerId, id, saved.reminder()).map(saved));
+    return existing(ownerId, id).compose(item -> reminders.save(ownerId, id, dueAt, channel));
   }
 
   /** {@code DELETE /api/held/{id}/reminder}: keeps holding, without a reminder; 404 when there is none. */
   Future<Void> forget(String ownerId, String id) {
-    return existing(ownerId, id).compose(item -> reminders.delete(ownerId, id)).compose(had -> {
+    return existing(ownerId, id).compose(item -> reminders.delete(ownerId, id, true)).compose(had -> {
       if (!had) throw ApiException.notFound();
-      return announce(ownerId, id, null);
+      return Future.<Void>succeededFuture();
     });
-  }
-
-  /** The owner's other devices hear of it (their self stream only; a time, never a word). */
-  private Future<Void> announce(String ownerId, String id, HeldReminders.Reminder r) {
-    return log.append(Stream.self(ownerId), "held.reminder",
-        new JsonObject().put("id", id).put("reminder", r == null ? null : r.toJson())).mapEmpty();
   }
 
   private static JsonObject withReminder(JsonObject item, HeldReminders.Reminder r) {

@@ -24,11 +24,13 @@ public final class HeldReminders {
 
   private final NotifyStore store;
   private final Outbox outbox;
+  private final PersonEvents events;
   private final Clock clock;
 
-  HeldReminders(NotifyStore store, Outbox outbox, Clock clock) {
+  HeldReminders(NotifyStore store, Outbox outbox, PersonEvents events, Clock clock) {
     this.store = store;
     this.outbox = outbox;
+    this.events = events;
     this.clock = clock;
   }
 
@@ -47,7 +49,7 @@ public final class HeldReminders {
 
   /** Sets (or moves: snooze, reschedule) the reminder of a held item the caller owns. */
   public Future<Saved> save(String userId, String heldId, Instant dueAt, String channel) {
-    return store.person(userId).compose(person -> {
+    return events.settled(userId).compose(person -> {
       JsonObject all = person.getJsonObject(FIELD, new JsonObject());
       if (!all.containsKey(heldId) && all.size() >= NotifyStore.MAX_REMINDERS) {
         throw ApiException.invalid("dueAt", "You have " + NotifyStore.MAX_REMINDERS + " reminders of held things, the most there can be.");
@@ -56,7 +58,9 @@ public final class HeldReminders {
       JsonObject stored = new JsonObject().put("dueAt", due).put("channel", channel);
       NotificationSettings s = NotificationSettings.fromDocument(person.getJsonObject("settings"));
       String entry = entryId(userId, heldId);
-      return store.updatePerson(userId, new JsonObject().put("$set", new JsonObject().put(FIELD + "." + heldId, stored)))
+      // The owner's other devices hear it (held.reminder: a time, never a word).
+      return events.update(userId, new JsonObject().put("$set", new JsonObject().put(FIELD + "." + heldId, stored)),
+              PersonEvents.HELD, heldId)
           // A new time replaces the pending email (same id), so each due time is emailed at most once.
           .compose(v -> "email".equals(channel)
               ? outbox.schedule(entry, new JsonObject().put("userId", userId).put("type", TYPE).put("heldId", heldId)
@@ -66,12 +70,17 @@ public final class HeldReminders {
     });
   }
 
-  /** Removes the reminder (sent, let go, or "keep holding" without one); answers whether there was one. */
-  public Future<Boolean> delete(String userId, String heldId) {
+  /**
+   * Removes the reminder (sent, let go, or "keep holding" without one); answers whether there was
+   * one. {@code announce}: the owner's other devices hear it ("keep holding"; a deleted item's
+   * {@code held.deleted} says enough).
+   */
+  public Future<Boolean> delete(String userId, String heldId, boolean announce) {
     // Read first, so that asking about a reminder that is not there writes nothing at all.
-    return store.person(userId).compose(person -> {
+    return events.settled(userId).compose(person -> {
       if (!person.getJsonObject(FIELD, new JsonObject()).containsKey(heldId)) return Future.succeededFuture(false);
-      return store.updatePerson(userId, new JsonObject().put("$unset", new JsonObject().put(FIELD + "." + heldId, "")))
+      JsonObject update = new JsonObject().put("$unset", new JsonObject().put(FIELD + "." + heldId, ""));
+      return (announce ? events.update(userId, update, PersonEvents.HELD, heldId) : store.updatePerson(userId, update))
           .compose(v -> outbox.cancel(entryId(userId, heldId))).map(true);
     });
   }
@@ -96,8 +105,18 @@ public final class HeldReminders {
   }
 
   private Reminder reminderOf(String heldId, JsonObject stored) {
+    return reminderOf(heldId, stored, clock);
+  }
+
+  private static Reminder reminderOf(String heldId, JsonObject stored, Clock clock) {
     Instant dueAt = Instant.ofEpochMilli(stored.getLong("dueAt"));
     return new Reminder(heldId, dueAt, stored.getString("channel"), !dueAt.isAfter(clock.instant()));
+  }
+
+  /** The reminder of {@code heldId} in a person's record, as the API shows it, or null. */
+  static JsonObject reminderIn(JsonObject person, String heldId, Clock clock) {
+    JsonObject stored = heldId == null ? null : person.getJsonObject(FIELD, new JsonObject()).getJsonObject(heldId);
+    return stored == null ? null : reminderOf(heldId, stored, clock).toJson();
   }
 
   /**
