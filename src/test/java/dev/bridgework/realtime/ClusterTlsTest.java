@@ -3,7 +3,9 @@ package dev.bridgework.realtime;
 import dev.bridgework.app.AppConfig;
 import dev.bridgework.app.Application;
 import dev.bridgework.app.Main;
+import dev.bridgework.storage.DataKey;
 import dev.bridgework.storage.Database;
+import dev.bridgework.storage.KeyDestroyedException;
 import dev.bridgework.testing.Api;
 import dev.bridgework.testing.SelfSignedPem;
 import dev.bridgework.testing.TestClock;
@@ -57,7 +59,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * of its own (not trusted by the others) exchanges no event-bus message with them: what the nodes
  * publish never reaches it, what it sends never reaches them, and a TLS connection made with its
  * key to a node's event-bus port is refused, while the same connection with the cluster's key is
- * accepted.
+ * accepted. And a key destroyed through node A is unusable on node B once node A has answered.
  */
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
 class ClusterTlsTest {
@@ -210,6 +212,22 @@ class ClusterTlsTest {
       onB.unregister().await();
       onOutsider.unregister().await();
     }
+  }
+
+  @Test
+  void aKeyDestroyedOnNodeAIsGoneOnNodeBBeforeTheDissolutionIsAnswered() {
+    Api alice = nodeA.register("Alice");
+    Api bob = nodeB.register("Bob");
+    String couple = Couples.pair(alice, bob);
+    String shareId = UUID.randomUUID().toString();
+    assertEquals(201, bob.put("/api/shares/" + shareId, new JsonObject().put("title", "t").put("intent", "listen")
+        .put("excerpts", new JsonArray().add(new JsonObject().put("text", "words")))).statusCode());
+    // Node B has used the couple's key (it sealed the share); node A destroys it.
+    DataKey before = nodeB.app.vault().coupleKey(couple).await();
+    assertNotNull(before);
+    assertEquals(204, alice.delete("/api/couple").statusCode());
+    // Answered on node A: node B can neither use the key nor make it again.
+    assertThrows(KeyDestroyedException.class, () -> nodeB.app.vault().coupleKey(couple).await());
   }
 
   @Test
