@@ -40,6 +40,7 @@ public final class NotificationService implements JointSpaceListener {
   private final Mailer mailer;
   private final Sender sender;
   private final NotifyConfig config;
+  private final HeldReminders heldReminders;
   private final Vertx vertx;
   private long timer = -1;
 
@@ -57,6 +58,7 @@ public final class NotificationService implements JointSpaceListener {
     this.announcer = new Announcer(store, outbox, couples, clock, config.instantDelay(), masterKey);
     this.mailer = new Mailer(vertx, config);
     this.sender = new Sender(outbox, store, mailer, tokens, users, couples, shares, clock);
+    this.heldReminders = new HeldReminders(store, outbox, clock);
     events.onAppend(announcer::appended);
   }
 
@@ -77,6 +79,11 @@ public final class NotificationService implements JointSpaceListener {
   public Future<Void> close() {
     if (timer >= 0) vertx.cancelTimer(timer);
     return sender.idle().eventually(mailer::close);
+  }
+
+  /** The reminders of held things (the held feature sets and removes them). */
+  public HeldReminders heldReminders() {
+    return heldReminders;
   }
 
   /** An unsubscribe token for the person (the sender puts it in every email). */
@@ -118,6 +125,8 @@ public final class NotificationService implements JointSpaceListener {
       JsonObject set = new JsonObject().put("settings", off.toJson());
       JsonObject reminders = person.getJsonObject("reminders", new JsonObject());
       for (String id : reminders.fieldNames()) set.put("reminders." + id + ".channel", "app");
+      JsonObject held = person.getJsonObject(HeldReminders.FIELD, new JsonObject());
+      for (String id : held.fieldNames()) set.put(HeldReminders.FIELD + "." + id + ".channel", "app");
       return store.updatePerson(userId, new JsonObject().put("$set", set))
           .compose(v -> outbox.cancel("checkin:" + userId))
           .compose(v -> outbox.cancel("digest:" + userId));
@@ -229,7 +238,9 @@ public final class NotificationService implements JointSpaceListener {
     Instant last = Schedule.lastCheckin(now, s);
     String seenAt = person.getString("checkinSeenAt");
     boolean checkinDue = last != null && (seenAt == null || Instant.parse(seenAt).isBefore(last));
-    return new JsonObject().put("remindersDue", due).put("checkinDue", checkinDue);
+    JsonArray heldDue = new JsonArray();
+    heldReminders.allOf(person).stream().filter(HeldReminders.Reminder::due).forEach(r -> heldDue.add(r.heldId()));
+    return new JsonObject().put("remindersDue", due).put("checkinDue", checkinDue).put("heldDue", heldDue);
   }
 
   // --- receipts ---

@@ -267,17 +267,22 @@ public final class ShareService implements JointSpaceListener {
   }
 
   /**
-   * The prompt feature's reveal: stores the paired share and announces it. Safe to repeat: the id
-   * decides, so a reveal finished twice (a retry, a repair after a crash) stores and announces it once.
+   * The prompt feature's reveal: stores the paired share owing its {@code share.created}, like
+   * {@link #create}. Safe to repeat: the id decides, so a reveal finished twice (a retry, a repair
+   * after a crash) stores it once, and the repeat completes an event the first left owed.
    * Answers whether this call stored it.
    */
   public Future<Boolean> reveal(Share pair) {
     String coupleId = pair.coupleId();
-    return vault.coupleKey(coupleId).compose(key -> repo.list(coupleId, pair.id())
-        .compose(v -> repo.insert(pair.toDocument(key)))
-        .compose(v -> events.append(Stream.couple(coupleId), "share.created", pair.toJson()))
-        .map(event -> true)
-        .recover(e -> isDuplicate(e) ? Future.succeededFuture(false) : Future.failedFuture(e)));
+    String shareId = pair.id();
+    Mark mark = mark(coupleId, "share.created");
+    return vault.coupleKey(coupleId).compose(key -> outbox.pending().register(ShareRepository.SHARES, shareId, mark)
+        .compose(v -> repo.list(coupleId, shareId))
+        .compose(v -> repo.insert(PendingEvents.onInsert(pair.toDocument(key), mark)))
+        .compose(v -> outbox.complete(ShareRepository.SHARES, shareId, mark))
+        .map(true)
+        .recover(e -> !isDuplicate(e) ? Future.failedFuture(e) : outbox.pending().unlist(mark.op())
+            .compose(v -> outbox.settle(ShareRepository.SHARES, shareId)).map(false)));
   }
 
   // --- the partner's side: responses and the flag ---
