@@ -207,7 +207,7 @@ public final class ShareService implements JointSpaceListener {
       return Future.failedFuture(ApiException.versionConflict(current.toJson()));
     }
     return sources.exerciseOf(draft, userId, current).compose(exerciseId -> {
-      JsonObject content = Share.contentDocument(draft.reflectionId(), exerciseId, draft.title(), draft.excerpts(),
+      JsonObject content = Share.contentDocument(current.id(), draft.reflectionId(), exerciseId, draft.title(), draft.excerpts(),
           draft.note(), draft.intent(), key).put("updatedAt", Times.format(clock.instant()));
       return marked(current.id(), mark(couple.id(), "share.updated"),
           mark -> repo.updateContent(current.id(), current.version(), content, mark));
@@ -328,8 +328,9 @@ public final class ShareService implements JointSpaceListener {
       return vault.coupleKey(couple.id()).compose(key -> {
         Future<JsonObject> write = marked(shareId, mark(couple.id(), "response.created"), mark -> existing == null
             ? repo.pushResponse(shareId, couple.id(), new Share.Response(responseId, userId, draft.kind(), draft.ack(), draft.text(),
-                Times.format(clock.instant())).toDocument(key), MAX_RESPONSES, mark)
-            : repo.setResponse(shareId, couple.id(), responseId, userId, draft.kind(), draft.ack(), key.seal(draft.text()), mark));
+                Times.format(clock.instant())).toDocument(shareId, key), MAX_RESPONSES, mark)
+            : repo.setResponse(shareId, couple.id(), responseId, userId, draft.kind(), draft.ack(),
+                key.seal(Share.COLLECTION, shareId, Share.Response.textField(responseId), draft.text()), mark));
         // A response is an update of the share for the partner's screen: updates are announced as
         // response.created too, with the whole share, so a client simply replaces what it shows.
         return written(couple, write, key, "response.created", existing == null,
