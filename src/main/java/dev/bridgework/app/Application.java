@@ -133,6 +133,8 @@ public final class Application {
   final PromptService prompts;
   final HeldService held;
   final NotificationService notifications;
+  /** This node's caches of sessions, memberships, couples and data keys (docs/PERFORMANCE.md "Per-node caches"). */
+  final dev.bridgework.cache.NodeCaches caches;
 
   private Application(Vertx vertx, AppConfig config, Clock clock, Database database, byte[] masterKey,
                       ExerciseCatalog catalog, PromptCatalog promptCatalog, Telemetry telemetry, HelpDirectory help) {
@@ -144,16 +146,17 @@ public final class Application {
     this.health = new Health(vertx, database::ping);
     RealtimeMeters realtimeMeters = new RealtimeMeters(telemetry.registry());
     MongoClient mongo = database.client();
+    this.caches = new dev.bridgework.cache.NodeCaches(vertx, config.cacheTtl(), config.cacheAckTimeout());
     this.users = new UserRepository(mongo);
-    this.sessions = new SessionStore(mongo, clock, config.sessionIdleTimeout(), config.sessionAbsoluteTimeout());
+    this.sessions = new SessionStore(mongo, clock, config.sessionIdleTimeout(), config.sessionAbsoluteTimeout(), caches);
     this.accountThrottle = new Throttle(mongo, clock, 10, THROTTLE_WINDOW);
     this.addressThrottle = new Throttle(mongo, clock, 100, THROTTLE_WINDOW);
     this.auth = new AuthService(users, sessions, new PasswordHasher(vertx), accountThrottle, addressThrottle, clock, vertx.eventBus(),
         config.minKdfIterations(), AuthService.preloginSecret(masterKey));
     this.sessionAuth = new SessionAuth(sessions);
-    this.vault = new Vault(mongo, masterKey);
+    this.vault = new Vault(mongo, masterKey, caches);
     this.events = new EventLog(vertx, mongo, clock, vault, realtimeMeters);
-    this.coupleRepository = new CoupleRepository(mongo);
+    this.coupleRepository = new CoupleRepository(mongo, caches);
     this.reviewRepository = new ReviewRepository(mongo, vault);
     this.reviews = new ReviewService(reviewRepository, jointSpace(), events, new BriefRenderer(),
         new PdfWorkers(vertx, config.pdfWorkers(), config.pdfQueue()), clock);
@@ -164,10 +167,10 @@ public final class Application {
     this.shares = new ShareService(mongo, coupleRepository, vault, events, clock, catalog, List.of(reviews, promptsListener()));
     // Answer apart, reveal together: a reveal becomes a pair share (docs/PROMPTS.md).
     this.prompts = new PromptService(mongo, promptCatalog, shares, vault, events, coupleRepository, clock);
-    this.held = new HeldService(mongo, vault, events, clock);
     this.kept = new KeptService(mongo, vault, events, clock);
     this.notifications = new NotificationService(vertx, mongo, config.notifications(), events, coupleRepository, shares, users, clock,
         masterKey);
+    this.held = new HeldService(mongo, vault, events, clock, notifications.heldReminders());
     this.couples = new CoupleService(coupleRepository, users, vault, events,
         accountThrottle, addressThrottle, clock, config.inviteTtl(), vertx.eventBus(),
         List.of(shares, reviews, counselors, prompts, notifications),
@@ -245,6 +248,12 @@ public final class Application {
    * the registry {@code vertx} was built to report into ({@link Telemetry#vertx}), or {@link Telemetry#off()}.
    */
   public static Future<Application> start(Vertx vertx, AppConfig config, Clock clock, Telemetry telemetry) {
+    return start(vertx, config, clock, telemetry, null);
+  }
+
+  /** As above; {@code commands} hears every database command (tests count a request's round trips), or null. */
+  public static Future<Application> start(Vertx vertx, AppConfig config, Clock clock, Telemetry telemetry,
+                                          com.mongodb.event.CommandListener commands) {
     boolean inMemory = Database.IN_MEMORY.equals(config.dataDir().toString());
     return vertx.executeBlocking(() -> {
           requireReadableTls(config);
@@ -256,9 +265,10 @@ public final class Application {
             .compose(catalog -> vertx.executeBlocking(PromptCatalog::loadFromClasspath)
             .compose(promptCatalog -> vertx.executeBlocking(() -> HelpDirectory.load(config.helpFile()))
             .compose(help -> Database.start(vertx, config.mongoUri(), config.mongoDb(), config.dataDir(),
-                    config.mongoTimeout(), telemetry.enabled() ? telemetry.registry() : null, config.embeddedDbPort())
+                    config.mongoTimeout(), telemetry.enabled() ? telemetry.registry() : null, config.embeddedDbPort(), commands)
                 .map(db -> new Application(vertx, config, clock, db, masterKey, catalog, promptCatalog, telemetry, help))))))
-        .compose(app -> app.createIndexes().compose(v -> app.sweepEvents()).compose(v -> app.realtime.start())
+        // Invalidations reach this node (cluster-wide) before anything here fills its caches.
+        .compose(app -> app.caches.start().compose(v -> app.createIndexes()).compose(v -> app.sweepEvents()).compose(v -> app.realtime.start())
             .compose(v -> app.deployHttp()).compose(v -> app.deployManagement()).map(v -> app.startSweeps()));
   }
 
@@ -329,7 +339,7 @@ public final class Application {
     PromptRoutes promptRoutes = new PromptRoutes(vertx, prompts, couples, sessionAuth);
     features.add(new FeatureRoutes("/api/prompt-catalog", promptRoutes.catalogRouter()));
     features.add(new FeatureRoutes("/api/prompts", promptRoutes.router()));
-    features.add(new FeatureRoutes("/api/held", new HeldRoutes(vertx, held, sessionAuth).router()));
+    features.add(new FeatureRoutes("/api/held", new HeldRoutes(vertx, held, sessionAuth, clock).router()));
     features.add(new FeatureRoutes("/api/help", new HelpRoutes(vertx, help).router()));
     return features;
   }
@@ -444,6 +454,11 @@ public final class Application {
     return vault;
   }
 
+  /** This node's caches (tests look into them). */
+  public dev.bridgework.cache.NodeCaches caches() {
+    return caches;
+  }
+
   public ExerciseCatalog catalog() {
     return catalog;
   }
@@ -470,6 +485,6 @@ public final class Application {
 
   private Future<Void> undeployAll() {
     List<Future<Void>> undeploys = deployments.stream().map(vertx::undeploy).toList();
-    return Future.join(undeploys).eventually(database::close).mapEmpty();
+    return Future.join(undeploys).eventually(caches::close).eventually(database::close).mapEmpty();
   }
 }
