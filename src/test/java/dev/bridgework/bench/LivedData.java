@@ -159,7 +159,7 @@ final class LivedData {
       Database db = Database.start(vertx, null, "bridgework", data, BULK_TIMEOUT, null, 0).await(60, TimeUnit.SECONDS);
       try {
         byte[] master = Vault.loadMasterKey(null, data, false);
-        return new LivedWriter(vertx, db.client(), new Vault(db.client(), master), spec).write();
+        return new LivedWriter(vertx, db.client(), new Vault(db.client(), master, dev.bridgework.cache.NodeCaches.none()), spec).write();
       } finally {
         db.close().await(120, TimeUnit.SECONDS);
       }
@@ -178,7 +178,7 @@ final class LivedData {
     try {
       Database db = Database.start(vertx, null, "bridgework", data, BULK_TIMEOUT, null, 0).await(60, TimeUnit.SECONDS);
       try {
-        SessionStore sessions = new SessionStore(db.client(), Clock.systemUTC(), Duration.ofHours(12), Duration.ofDays(14));
+        SessionStore sessions = new SessionStore(db.client(), Clock.systemUTC(), Duration.ofHours(12), Duration.ofDays(14), dev.bridgework.cache.NodeCaches.none());
         List<String> tokens = Async.bounded(userIds.size(), 64, i -> sessions.create(userIds.get(i))).await(600, TimeUnit.SECONDS);
         Map<String, String> cookies = new java.util.HashMap<>();
         for (int i = 0; i < userIds.size(); i++) cookies.put(userIds.get(i), "bw_session=" + tokens.get(i));

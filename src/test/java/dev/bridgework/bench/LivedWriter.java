@@ -144,7 +144,7 @@ final class LivedWriter {
     previous.await(1800, TimeUnit.SECONDS);
     long t3 = System.nanoTime();
     // A live session per person, through the app's session store.
-    SessionStore sessions = new SessionStore(mongo, Clock.systemUTC(), Duration.ofHours(12), Duration.ofDays(14));
+    SessionStore sessions = new SessionStore(mongo, Clock.systemUTC(), Duration.ofHours(12), Duration.ofDays(14), dev.bridgework.cache.NodeCaches.none());
     Async.bounded(2 * n, 64, i -> {
       LivedData.GenCouple c = couples.get(i / 2);
       return sessions.create(i % 2 == 0 ? c.userA() : c.userB());
