@@ -73,7 +73,9 @@ public final class CoupleRepository {
     // Dissolution looks these up by couple (real MongoDB uses the indexes; the embedded server scans).
     return Future.all(ttl,
         mongo.createIndexWithOptions(MEMBERSHIPS, new JsonObject().put("coupleId", 1), new IndexOptions().name("coupleId")),
-        mongo.createIndexWithOptions(INVITES, new JsonObject().put("coupleId", 1), new IndexOptions().name("coupleId"))
+        mongo.createIndexWithOptions(INVITES, new JsonObject().put("coupleId", 1), new IndexOptions().name("coupleId")),
+        // The housekeeping's "dissolutions that broke off" (only couples being dissolved carry the field).
+        mongo.createIndexWithOptions(COUPLES, new JsonObject().put("dissolvingAt", 1), new IndexOptions().name("dissolvingAt").sparse(true))
     ).mapEmpty();
   }
 
@@ -174,6 +176,13 @@ public final class CoupleRepository {
    * space waiting for its second person); with {@code mongo.uri} set a TTL index on
    * {@code expiresOn} removes them too.
    */
+  /** The ids of couples whose dissolution was claimed before {@code before} and never finished. */
+  public Future<List<String>> dissolvingSince(long before) {
+    JsonObject query = new JsonObject().put("dissolvingAt", new JsonObject().put("$lt", before));
+    return mongo.findWithOptions(COUPLES, query, new FindOptions().setFields(new JsonObject().put("_id", 1)))
+        .map(docs -> docs.stream().map(d -> d.getString("_id")).toList());
+  }
+
   public Future<Long> sweepInvites(long now) {
     JsonObject query = new JsonObject().put("expiresAt", new JsonObject().put("$lte", now));
     return mongo.removeDocuments(INVITES, query).map(r -> r == null ? 0L : r.getRemovedCount());

@@ -262,6 +262,24 @@ public final class CoupleService {
     });
   }
 
+  /**
+   * Finishes every dissolution that broke off (a node died, the database went away) and was not
+   * taken up by a retry: the housekeeping runs it, so an erasure never waits for someone to come
+   * back. Answers how many it finished.
+   */
+  public Future<Integer> finishBrokenDissolutions() {
+    long now = clock.millis();
+    long staleBefore = now - DISSOLUTION_TAKEOVER.toMillis();
+    return repo.dissolvingSince(staleBefore).compose(ids -> {
+      Future<Integer> chain = Future.succeededFuture(0);
+      for (String id : ids) {
+        chain = chain.compose(done -> repo.startDissolving(id, now, staleBefore)
+            .compose(claimed -> claimed == null ? Future.succeededFuture(done) : erase(claimed, null).map(done + 1)));
+      }
+      return chain;
+    });
+  }
+
   /** DELETE /api/couple: dissolves the joint space for both, erasing everything in it. */
   public Future<Void> dissolve(String userId) {
     return current(userId).compose(couple -> {
