@@ -70,6 +70,18 @@ final class Audit implements AutoCloseable {
     return marked + deletions;
   }
 
+  /** The owed changes themselves (ids and markers only), for the failure message. */
+  String owedDetail() {
+    StringBuilder out = new StringBuilder();
+    for (JsonObject d : mongo.find("shares", new JsonObject()).await()) {
+      if (d.getJsonObject("pendingEvents") != null && !d.getJsonObject("pendingEvents").isEmpty()) {
+        out.append(" share ").append(d.getString("_id")).append(' ').append(d.getJsonObject("pendingEvents").encode());
+      }
+    }
+    for (JsonObject d : mongo.find("pending_events", new JsonObject()).await()) out.append(" entry ").append(d.encode());
+    return out.toString();
+  }
+
   /** How many events the couple streams hold (for the figures). */
   long events() {
     return mongo.count("events", new JsonObject().put("stream", "couple")).await();

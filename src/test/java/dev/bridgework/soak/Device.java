@@ -185,9 +185,12 @@ final class Device {
 
   private void connectRetrying() {
     AssertionError last = null;
+    long started = System.nanoTime();
     for (int attempt = 0; attempt < 120; attempt++) {
       try {
         connectOnce();
+        long ms = (System.nanoTime() - started) / 1_000_000;
+        if (ms > 15_000) org.slf4j.LoggerFactory.getLogger(Device.class).info("soak: {} connected after {} ms, {} attempts", name, ms, attempt + 1);
         return;
       } catch (AssertionError | Exception e) {
         last = e instanceof AssertionError a ? a : new AssertionError(name + ": " + e, e);

@@ -47,6 +47,7 @@ final class Ledger {
   final AtomicLong unavailableInStall = new AtomicLong();
   final AtomicLong brokenConnections = new AtomicLong();
   final AtomicLong reconnects = new AtomicLong();
+  final AtomicLong races = new AtomicLong();
 
   void created(String coupleId, String authorId, JsonObject share) {
     Entry e = new Entry(share.getString("id"), coupleId, authorId);

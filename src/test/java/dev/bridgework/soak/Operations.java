@@ -47,16 +47,18 @@ final class Operations {
     List<String> mine = hot.stream().filter(id -> device.userId().equals(ledger.shares.get(id).authorId)).toList();
     int dice = r.nextInt(100);
     ledger.operations.incrementAndGet();
-    if (dice < 22 || hot.isEmpty()) {
+    if (dice < 20 || hot.isEmpty()) {
       create(c, device, r);
-    } else if (dice < 42 && !mine.isEmpty()) {
+    } else if (dice < 38 && !mine.isEmpty()) {
       edit(device, mine.get(r.nextInt(mine.size())), r);
-    } else if (dice < 62) {
+    } else if (dice < 56) {
       respond(device, hot.get(r.nextInt(hot.size())), r);
-    } else if (dice < 74) {
+    } else if (dice < 66) {
       flag(device, hot.get(r.nextInt(hot.size())), r.nextBoolean());
-    } else if (dice < 86 && !mine.isEmpty()) {
+    } else if (dice < 76 && !mine.isEmpty()) {
       withdraw(device, mine.get(r.nextInt(mine.size())));
+    } else if (dice < 88) {
+      race(c, hot.get(r.nextInt(hot.size())), r);
     } else if (dice < 92) {
       read(device, hot.get(r.nextInt(hot.size())));
     } else {
@@ -64,6 +66,33 @@ final class Operations {
       ledger.reconnects.incrementAndGet();
     }
   }
+
+  /**
+   * Everyone at once on one share: each of the author's devices edits it from the version it shows
+   * (or, one time in four, each withdraws it), while the partner's devices acknowledge and flag it.
+   */
+  private void race(Couple c, String id, Random r) {
+    String author = ledger.shares.get(id).authorId;
+    boolean withdrawing = r.nextInt(4) == 0;
+    List<Runnable> moves = new java.util.ArrayList<>();
+    for (Device d : c.devices()) {
+      long seed = r.nextLong();
+      if (d.userId().equals(author)) {
+        moves.add(withdrawing ? () -> withdraw(d, id) : () -> edit(d, id, new Random(seed)));
+      } else {
+        moves.add(new Random(seed).nextBoolean() ? () -> respond(d, id, new Random(seed)) : () -> flag(d, id, new Random(seed).nextBoolean()));
+      }
+    }
+    ledger.races.incrementAndGet();
+    java.util.concurrent.CompletableFuture.allOf(moves.stream()
+        .map(m -> java.util.concurrent.CompletableFuture.runAsync(m, RACERS)).toArray(java.util.concurrent.CompletableFuture[]::new)).join();
+  }
+
+  private static final java.util.concurrent.ExecutorService RACERS = java.util.concurrent.Executors.newCachedThreadPool(task -> {
+    Thread t = new Thread(task, "soak-racer");
+    t.setDaemon(true);
+    return t;
+  });
 
   private void create(Couple c, Device device, Random r) {
     String id = UUID.randomUUID().toString();
@@ -143,11 +172,14 @@ final class Operations {
     for (int attempt = 0; attempt < 200; attempt++) {
       HttpResponse<Buffer> answer;
       boolean inStall = stalled.getAsBoolean();
+      long sent = System.nanoTime();
       try {
         HttpRequest<Buffer> request = device.http.request(method, path).timeout(120_000);
         answer = body == null ? request.send().await()
             : request.putHeader("Content-Type", "application/json").sendBuffer(body.toBuffer()).await();
+        slow(device, method, path, sent, answer.statusCode());
       } catch (Exception broken) {
+        slow(device, method, path, sent, -1);
         ledger.brokenConnections.incrementAndGet();
         Device.sleep(500);
         continue;
@@ -168,6 +200,14 @@ final class Operations {
       return answer;
     }
     throw new AssertionError(device + " " + method + " " + path + ": no answer after 200 attempts");
+  }
+
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Operations.class);
+
+  /** A request that took long is worth knowing about (the server bounds its own answers by http.requestTimeout). */
+  private static void slow(Device device, HttpMethod method, String path, long sent, int status) {
+    long ms = (System.nanoTime() - sent) / 1_000_000;
+    if (ms > 15_000) LOG.info("soak: slow answer {} ms to {} {} {} ({})", ms, device, method, path, status);
   }
 
   private static int expect(HttpResponse<Buffer> answer, Set<Integer> allowed, Device device, String what) {

@@ -63,9 +63,12 @@ class SoakTest {
   private static final int SECONDS = Integer.getInteger("soak.seconds", 16);
   private static final int WORKERS = Integer.getInteger("soak.workers", 6);
   private static final long SEED = Long.getLong("soak.seed", 20261125L);
-  /** The server's {@code mongo.timeout}; the stall lasts about one and a half of it. */
+  /**
+   * The server's {@code mongo.timeout}. The stall lasts two and a half of it: longer than the
+   * driver waits for an answer (twice the timeout), so requests under way fail in the middle.
+   */
   private static final Duration MONGO_TIMEOUT = Duration.ofSeconds(2);
-  private static final long STALL_MS = Long.getLong("soak.stallMillis", 3000);
+  private static final long STALL_MS = Long.getLong("soak.stallMillis", 5000);
 
   private final Ledger ledger = new Ledger();
   /** Workers hold it to act; the test takes it to stop the load for a check. */
@@ -93,6 +96,7 @@ class SoakTest {
     try (Audit audit = new Audit(vertx, db.uri())) {
       List<Couple> couples = prepare(vertx, ws, port);
       for (Couple c : couples) c.devices().forEach(Device::connect);
+      LOG.info("soak: {} couples signed in on {} devices", couples.size(), 3 * couples.size());
       Operations ops = new Operations(ledger, () -> {
         long now = System.nanoTime();
         return now >= stallStarted && now <= stallAnswered;
@@ -121,15 +125,16 @@ class SoakTest {
       LOG.info("soak: server and database killed with {} writes acknowledged", ackedBeforeKill);
       db = DatabaseProcess.start(dbDir, dbPort);
       server = ServerProcess.start(serverDir, port, env).awaitHealthy(plain);
+      LOG.info("soak: database and server started again");
       Thread.sleep(TimeUnit.SECONDS.toMillis(SECONDS) / 4);
       stop.set(true);
       check("after the kill", couples, audit, workers);
 
       int resets = couples.stream().flatMap(c -> c.devices().stream()).mapToInt(d -> d.resets.get()).sum();
-      LOG.info("soak figures: couples={} devices={} seconds={} workers={} operations={} acknowledged={} conflicts(409)={} "
+      LOG.info("soak figures: couples={} devices={} seconds={} workers={} operations={} races={} acknowledged={} conflicts(409)={} "
               + "notFound(404)={} full(400)={} reconnects={} stall={}ms 503s={} (during the stall {}, after the kill {}) "
               + "brokenConnections={} resets={} ackedBeforeKill={} (all present after restart) events={}",
-          COUPLES, 3 * COUPLES, SECONDS, WORKERS, ledger.operations.get(), ledger.acknowledged.get(), ledger.conflicts.get(),
+          COUPLES, 3 * COUPLES, SECONDS, WORKERS, ledger.operations.get(), ledger.races.get(), ledger.acknowledged.get(), ledger.conflicts.get(),
           ledger.notFound.get(), ledger.full.get(), ledger.reconnects.get(), STALL_MS, ledger.unavailable.get(), unavailableInStall,
           ledger.unavailable.get() - unavailable, ledger.brokenConnections.get(), resets, ackedBeforeKill, audit.events());
       assertTrue(ledger.conflicts.get() > 0, "devices raced: some edits met a newer version");
@@ -180,10 +185,16 @@ class SoakTest {
       List<String> wrong = new ArrayList<>();
       for (Couple c : couples) c.devices().forEach(Device::ensureConnected);
       // Nothing may stay owed an event: retries complete them, and the sweep what no retry came back for.
-      long owed;
+      long owed = audit.owed();
+      long owedAtFirst = owed;
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-      while ((owed = audit.owed()) > 0 && System.nanoTime() < deadline) Thread.sleep(1000);
-      if (owed > 0) wrong.add(when + ": " + owed + " change(s) still owe their event");
+      while (owed > 0 && System.nanoTime() < deadline) {
+        Thread.sleep(1000);
+        owed = audit.owed();
+      }
+      if (owed > 0) wrong.add(when + ": " + owed + " change(s) still owe their event: " + audit.owedDetail());
+      if (owedAtFirst > 0) LOG.info("soak: {}: {} change(s) owed their event when the load stopped; completed in {} ms", when,
+          owedAtFirst, (System.nanoTime() - started) / 1_000_000);
       Set<String> coupleIds = new HashSet<>();
       for (Couple c : couples) {
         coupleIds.add(c.id());
