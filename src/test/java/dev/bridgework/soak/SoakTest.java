@@ -59,8 +59,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(value = 60, unit = TimeUnit.MINUTES)
 class SoakTest {
   private static final Logger LOG = LoggerFactory.getLogger(SoakTest.class);
-  private static final int COUPLES = Integer.getInteger("soak.couples", 6);
-  private static final int SECONDS = Integer.getInteger("soak.seconds", 16);
+  private static final int COUPLES = Integer.getInteger("soak.couples", 4);
+  private static final int SECONDS = Integer.getInteger("soak.seconds", 12);
   private static final int WORKERS = Integer.getInteger("soak.workers", 6);
   private static final long SEED = Long.getLong("soak.seed", 20261125L);
   /**
@@ -133,10 +133,11 @@ class SoakTest {
       int resets = couples.stream().flatMap(c -> c.devices().stream()).mapToInt(d -> d.resets.get()).sum();
       LOG.info("soak figures: couples={} devices={} seconds={} workers={} operations={} races={} acknowledged={} conflicts(409)={} "
               + "notFound(404)={} full(400)={} reconnects={} stall={}ms 503s={} (during the stall {}, after the kill {}) "
-              + "brokenConnections={} resets={} ackedBeforeKill={} (all present after restart) events={}",
+              + "brokenConnections={} resets={} ackedBeforeKill={} (all present after restart) events={} storeBytes={}",
           COUPLES, 3 * COUPLES, SECONDS, WORKERS, ledger.operations.get(), ledger.races.get(), ledger.acknowledged.get(), ledger.conflicts.get(),
           ledger.notFound.get(), ledger.full.get(), ledger.reconnects.get(), STALL_MS, ledger.unavailable.get(), unavailableInStall,
-          ledger.unavailable.get() - unavailable, ledger.brokenConnections.get(), resets, ackedBeforeKill, audit.events());
+          ledger.unavailable.get() - unavailable, ledger.brokenConnections.get(), resets, ackedBeforeKill, audit.events(),
+          Files.size(dbDir.resolve("bridgework.mv.db")));
       assertTrue(ledger.conflicts.get() > 0, "devices raced: some edits met a newer version");
       assertTrue(unavailableInStall + ledger.acknowledged.get() > 0);
     } finally {
