@@ -118,8 +118,9 @@ public final class Outbox {
 
   /**
    * Lists a deletion before the document goes; answers the mark to complete with
-   * {@link #completeDeletion} once it is gone. A deletion of the same document still pending is
-   * completed first.
+   * {@link #completeDeletion} once it is gone, or null when the document went before it was
+   * listed. A deletion of the same document still owed its event is completed first; one still
+   * under way (its document there) is joined: its mark is answered.
    */
   public Future<Mark> deleting(String collection, String docId, String type, String key, String kind) {
     return settleDeletion(collection, docId)
@@ -140,10 +141,17 @@ public final class Outbox {
         .map(PendingEvents.LIVE::equals);
   }
 
-  /** Completes a pending deletion of the document, if there is one; true when there was. */
+  /**
+   * Completes a pending deletion of the document whose document is gone (its event is owed); true
+   * when there was one. An entry whose document is still there is left alone: another request
+   * may be about to remove it under that entry (a deletion joins it, {@link #deleting}), and one
+   * that never removed it is dropped by the sweep.
+   */
   public Future<Boolean> settleDeletion(String collection, String docId) {
     return pending.deletion(collection, docId).compose(entry -> entry == null ? Future.succeededFuture(false)
-        : completeDeletion(collection, docId, PendingEvents.markOf(entry)).map(true));
+        : mongo.findOne(collection, new JsonObject().put("_id", docId), new JsonObject().put("_id", 1))
+            .compose(doc -> doc != null ? Future.succeededFuture(false)
+                : completeDeletion(collection, docId, PendingEvents.markOf(entry)).map(true)));
   }
 
   /**
