@@ -82,6 +82,7 @@ class SoakTest {
     Path serverDir = Files.createTempDirectory("bw-soak-server");
     int port = ServerProcess.freePort();
     int dbPort = ServerProcess.freePort();
+    while (dbPort == port) dbPort = ServerProcess.freePort(); // two asks may get one port back
     Vertx vertx = Vertx.vertx();
     WebClient plain = WebClient.create(vertx);
     // Vert.x limits a WebSocket client to 50 connections per server by default; the soak holds three per couple.
