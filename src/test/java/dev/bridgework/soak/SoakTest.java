@@ -52,7 +52,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * sees the same.
  *
  * <p>CI runs it small; the full soak is
- * {@code mvn -B -o test -Dtest=SoakTest -Dsoak.couples=200 -Dsoak.seconds=300} ({@code soak.workers},
+ * {@code mvn -B -o test -Dtest=SoakTest -Dsoak.couples=50 -Dsoak.seconds=120} ({@code soak.workers},
  * {@code soak.stallMillis}, {@code soak.seed} too).
  */
 @Tag("soak")
