@@ -56,7 +56,9 @@ public record AppConfig(
     String managementHost,
     Duration shutdownDrain,
     int embeddedDbPort,
-    Path helpFile) {
+    Path helpFile,
+    Duration cacheTtl,
+    Duration cacheAckTimeout) {
 
   public AppConfig {
     // Half a TLS setup would silently serve plain HTTP; refuse to start instead.
@@ -112,6 +114,8 @@ public record AppConfig(
     d.put("shutdown.drain", "0s");
     d.put("mongo.embeddedPort", "0");
     d.put("help.file", "config/help.yaml");
+    d.put("cache.ttl", "60s");
+    d.put("cache.ackTimeout", "2s");
     return Map.copyOf(d);
   }
 
@@ -183,7 +187,9 @@ public record AppConfig(
         v.get("management.host").trim(),
         duration(v.get("shutdown.drain")),
         Integer.parseInt(v.get("mongo.embeddedPort").trim()),
-        Path.of(v.get("help.file").trim()));
+        Path.of(v.get("help.file").trim()),
+        duration(v.get("cache.ttl")),
+        duration(v.get("cache.ackTimeout")));
   }
 
   private static Object lookup(JsonObject json, String dotted) {
@@ -232,7 +238,7 @@ public record AppConfig(
         mongoUri, mongoDb, dataDir, inviteTtl, sessionIdleTimeout, sessionAbsoluteTimeout, clusterEnabled, clusterHost,
         clusterPort, clusterMembers, masterKey, minKdfIterations, mongoTimeout, requestTimeout, clusterTlsCertPath,
         clusterTlsKeyPath, clusterTlsTrustPath, pdfWorkers, pdfQueue, sweepInterval, notifications, managementPort,
-        managementHost, shutdownDrain, embeddedDbPort, helpFile);
+        managementHost, shutdownDrain, embeddedDbPort, helpFile, cacheTtl, cacheAckTimeout);
   }
 
   public AppConfig withManagementPort(int port) {
@@ -240,7 +246,7 @@ public record AppConfig(
         mongoUri, mongoDb, dataDir, inviteTtl, sessionIdleTimeout, sessionAbsoluteTimeout, clusterEnabled, clusterHost,
         clusterPort, clusterMembers, masterKey, minKdfIterations, mongoTimeout, requestTimeout, clusterTlsCertPath,
         clusterTlsKeyPath, clusterTlsTrustPath, pdfWorkers, pdfQueue, sweepInterval, notifications, port,
-        managementHost, shutdownDrain, embeddedDbPort, helpFile);
+        managementHost, shutdownDrain, embeddedDbPort, helpFile, cacheTtl, cacheAckTimeout);
   }
 
   /** False when {@code management.port} is -1: no management port, no metrics. */

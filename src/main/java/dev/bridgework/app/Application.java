@@ -133,6 +133,8 @@ public final class Application {
   final PromptService prompts;
   final HeldService held;
   final NotificationService notifications;
+  /** This node's caches of sessions, memberships, couples and data keys (docs/PERFORMANCE.md "Per-node caches"). */
+  final dev.bridgework.cache.NodeCaches caches;
 
   private Application(Vertx vertx, AppConfig config, Clock clock, Database database, byte[] masterKey,
                       ExerciseCatalog catalog, PromptCatalog promptCatalog, Telemetry telemetry, HelpDirectory help) {
@@ -144,16 +146,17 @@ public final class Application {
     this.health = new Health(vertx, database::ping);
     RealtimeMeters realtimeMeters = new RealtimeMeters(telemetry.registry());
     MongoClient mongo = database.client();
+    this.caches = new dev.bridgework.cache.NodeCaches(vertx, config.cacheTtl(), config.cacheAckTimeout());
     this.users = new UserRepository(mongo);
-    this.sessions = new SessionStore(mongo, clock, config.sessionIdleTimeout(), config.sessionAbsoluteTimeout());
+    this.sessions = new SessionStore(mongo, clock, config.sessionIdleTimeout(), config.sessionAbsoluteTimeout(), caches);
     this.accountThrottle = new Throttle(mongo, clock, 10, THROTTLE_WINDOW);
     this.addressThrottle = new Throttle(mongo, clock, 100, THROTTLE_WINDOW);
     this.auth = new AuthService(users, sessions, new PasswordHasher(vertx), accountThrottle, addressThrottle, clock, vertx.eventBus(),
         config.minKdfIterations(), AuthService.preloginSecret(masterKey));
     this.sessionAuth = new SessionAuth(sessions);
-    this.vault = new Vault(mongo, masterKey);
+    this.vault = new Vault(mongo, masterKey, caches);
     this.events = new EventLog(vertx, mongo, clock, vault, realtimeMeters);
-    this.coupleRepository = new CoupleRepository(mongo);
+    this.coupleRepository = new CoupleRepository(mongo, caches);
     this.reviewRepository = new ReviewRepository(mongo, vault);
     this.reviews = new ReviewService(reviewRepository, jointSpace(), events, new BriefRenderer(),
         new PdfWorkers(vertx, config.pdfWorkers(), config.pdfQueue()), clock);
@@ -182,7 +185,7 @@ public final class Application {
         followups, notifications);
     this.realtime = new RealtimeGateway(vertx, sessionAuth, sessions, events, new CoupleMembership(couples),
         RealtimeLimits.defaults(), realtimeMeters);
-    this.housekeeping = new Housekeeping(vertx, clock, sessions, List.of(accountThrottle), coupleRepository,
+    this.housekeeping = new Housekeeping(vertx, clock, sessions, List.of(accountThrottle), coupleRepository, couples,
         config.sweepInterval());
   }
 
@@ -245,6 +248,12 @@ public final class Application {
    * the registry {@code vertx} was built to report into ({@link Telemetry#vertx}), or {@link Telemetry#off()}.
    */
   public static Future<Application> start(Vertx vertx, AppConfig config, Clock clock, Telemetry telemetry) {
+    return start(vertx, config, clock, telemetry, null);
+  }
+
+  /** As above; {@code commands} hears every database command (tests count a request's round trips), or null. */
+  public static Future<Application> start(Vertx vertx, AppConfig config, Clock clock, Telemetry telemetry,
+                                          com.mongodb.event.CommandListener commands) {
     boolean inMemory = Database.IN_MEMORY.equals(config.dataDir().toString());
     return vertx.executeBlocking(() -> {
           requireReadableTls(config);
@@ -256,9 +265,10 @@ public final class Application {
             .compose(catalog -> vertx.executeBlocking(PromptCatalog::loadFromClasspath)
             .compose(promptCatalog -> vertx.executeBlocking(() -> HelpDirectory.load(config.helpFile()))
             .compose(help -> Database.start(vertx, config.mongoUri(), config.mongoDb(), config.dataDir(),
-                    config.mongoTimeout(), telemetry.enabled() ? telemetry.registry() : null, config.embeddedDbPort())
+                    config.mongoTimeout(), telemetry.enabled() ? telemetry.registry() : null, config.embeddedDbPort(), commands)
                 .map(db -> new Application(vertx, config, clock, db, masterKey, catalog, promptCatalog, telemetry, help))))))
-        .compose(app -> app.createIndexes().compose(v -> app.sweepEvents()).compose(v -> app.realtime.start())
+        // Invalidations reach this node (cluster-wide) before anything here fills its caches.
+        .compose(app -> app.caches.start().compose(v -> app.createIndexes()).compose(v -> app.sweepEvents()).compose(v -> app.realtime.start())
             .compose(v -> app.deployHttp()).compose(v -> app.deployManagement()).map(v -> app.startSweeps()));
   }
 
@@ -444,6 +454,11 @@ public final class Application {
     return vault;
   }
 
+  /** This node's caches (tests look into them). */
+  public dev.bridgework.cache.NodeCaches caches() {
+    return caches;
+  }
+
   public ExerciseCatalog catalog() {
     return catalog;
   }
@@ -470,6 +485,6 @@ public final class Application {
 
   private Future<Void> undeployAll() {
     List<Future<Void>> undeploys = deployments.stream().map(vertx::undeploy).toList();
-    return Future.join(undeploys).eventually(database::close).mapEmpty();
+    return Future.join(undeploys).eventually(caches::close).eventually(database::close).mapEmpty();
   }
 }

@@ -3,6 +3,7 @@ package dev.bridgework.app;
 import dev.bridgework.auth.SessionStore;
 import dev.bridgework.auth.Throttle;
 import dev.bridgework.couple.CoupleRepository;
+import dev.bridgework.couple.CoupleService;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import org.slf4j.Logger;
@@ -14,7 +15,8 @@ import java.util.List;
 
 /**
  * Removes what has expired, every {@code housekeeping.interval}: sessions past their absolute
- * timeout, throttle windows that ended, invites that expired or were used. The embedded database
+ * timeout, throttle windows that ended, invites that expired or were used; and finishes the
+ * erasure of any joint space whose dissolution broke off and was not retried. The embedded database
  * has no TTL expiry, so this is what keeps those collections small there; each sweep reads only
  * {@code _id} ranges or small collections (see each {@code sweep}). With {@code mongo.uri} set,
  * TTL indexes do the same and this only tidies up after them. Every node runs it; the removals are
@@ -27,16 +29,18 @@ final class Housekeeping {
   private final SessionStore sessions;
   private final List<Throttle> throttles;
   private final CoupleRepository couples;
+  private final CoupleService coupleService;
   private final Duration interval;
   private long timer = -1;
 
   Housekeeping(Vertx vertx, Clock clock, SessionStore sessions, List<Throttle> throttles, CoupleRepository couples,
-               Duration interval) {
+               CoupleService coupleService, Duration interval) {
     this.vertx = vertx;
     this.clock = clock;
     this.sessions = sessions;
     this.throttles = List.copyOf(throttles);
     this.couples = couples;
+    this.coupleService = coupleService;
     this.interval = interval;
   }
 
@@ -51,6 +55,7 @@ final class Housekeeping {
     for (Throttle t : throttles) chain = chain.compose(v -> t.sweep().mapEmpty());
     return chain.compose(v -> sessions.sweep())
         .compose(n -> couples.sweepInvites(now))
+        .compose(n -> coupleService.finishBrokenDissolutions())
         .mapEmpty();
   }
 

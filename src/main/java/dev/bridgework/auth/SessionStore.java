@@ -5,6 +5,8 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.mongo.IndexOptions;
 import io.vertx.ext.mongo.MongoClient;
+import dev.bridgework.cache.LocalCache;
+import dev.bridgework.cache.NodeCaches;
 import dev.bridgework.storage.Directory;
 
 import java.nio.charset.StandardCharsets;
@@ -33,6 +35,12 @@ import java.util.Set;
  * listed by the hour their absolute timeout ends ({@code session_expiry}, {@code _id = hour}), so a
  * sweep reads only the hours that have passed. With {@code mongo.uri} set, a TTL index on
  * {@code expiresAt} removes them as well.
+ *
+ * <p>Each node caches the sessions it has seen ({@link NodeCaches}, docs/PERFORMANCE.md "Per-node
+ * caches"): a session that ends (sign-out, password change, account deletion) is forgotten on every
+ * node before that request is answered. Expiry needs no message: the cached times only ever lag
+ * behind the stored ones (another node may have refreshed the idle clock), so a node that finds its
+ * cached session expired asks the database, which decides.
  */
 public final class SessionStore {
   static final String COLLECTION = "sessions";
@@ -45,9 +53,14 @@ public final class SessionStore {
   private final SecureRandom random = new SecureRandom();
   private final Directory owners;
   private final Directory expiry;
+  private final NodeCaches caches;
+  private final LocalCache<Session> cache;
+  static final String CACHE = "sessions";
 
-  public SessionStore(MongoClient mongo, Clock clock, Duration idleTimeout, Duration absoluteTimeout) {
+  public SessionStore(MongoClient mongo, Clock clock, Duration idleTimeout, Duration absoluteTimeout, NodeCaches caches) {
     this.mongo = mongo;
+    this.caches = caches;
+    this.cache = caches.cache(CACHE);
     this.owners = new Directory(mongo, "session_owners");
     this.expiry = new Directory(mongo, "session_expiry");
     this.clock = clock;
@@ -120,6 +133,19 @@ public final class SessionStore {
   }
 
   public Future<Session> findByKey(String key) {
+    Session cached = cache.get(key);
+    if (cached != null) {
+      Instant now = clock.instant();
+      // Expired or due for a touch by what this node knows: the database decides (and refreshes).
+      if (!isExpired(cached, now) && Duration.between(cached.lastSeenAt(), now).compareTo(touchInterval()) < 0) {
+        return Future.succeededFuture(cached);
+      }
+    }
+    long generation = cache.generation();
+    return stored(key).onSuccess(s -> cache.put(key, s, generation));
+  }
+
+  private Future<Session> stored(String key) {
     return mongo.findOne(COLLECTION, new JsonObject().put("_id", key), null).compose(doc -> {
       if (doc == null) return Future.succeededFuture(null);
       Session s = new Session(key, doc.getString("userId"), Instant.ofEpochMilli(doc.getLong("createdAt")),
@@ -165,9 +191,11 @@ public final class SessionStore {
     return d.compareTo(Duration.ofMinutes(1)) > 0 ? Duration.ofMinutes(1) : d;
   }
 
+  /** Ends a session; answers once no node of the cluster serves it any more. */
   public Future<Void> delete(String key) {
     return mongo.findOneAndDelete(COLLECTION, new JsonObject().put("_id", key))
-        .compose(doc -> doc == null ? Future.succeededFuture() : owners.remove(doc.getString("userId"), key));
+        .compose(doc -> doc == null ? Future.succeededFuture() : owners.remove(doc.getString("userId"), key))
+        .compose(v -> caches.invalidate(CACHE, key));
   }
 
   /** The keys of every session of a user (a password change ends all but one): by the owner directory, then by {@code _id}. */
@@ -176,10 +204,12 @@ public final class SessionStore {
         .map(docs -> docs.stream().map(doc -> doc.getString("_id")).toList());
   }
 
+  /** Ends every session of a user; answers once no node of the cluster serves any of them any more. */
   public Future<Void> deleteAllOf(String userId) {
-    return owners.ids(userId).compose(keys -> keys.isEmpty() ? Future.succeededFuture()
+    return owners.ids(userId).compose(keys -> (keys.isEmpty() ? Future.succeededFuture()
             : mongo.removeDocuments(COLLECTION, new JsonObject().put("_id", new JsonObject().put("$in", keys)).put("userId", userId)))
-        .compose(v -> owners.drop(userId));
+        .compose(v -> owners.drop(userId))
+        .compose(v -> caches.invalidate(CACHE, keys.stream().map(String.class::cast).toList())));
   }
 
   public static String keyOf(String token) {

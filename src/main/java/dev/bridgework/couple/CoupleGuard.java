@@ -32,7 +32,7 @@ public final class CoupleGuard implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext ctx) {
-    couples.coupleOf(Principal.of(ctx).userId()).onSuccess(couple -> {
+    couples.memberOf(Principal.of(ctx).userId()).onSuccess(couple -> {
       if (couple == null) {
         ctx.fail(namesAnId ? ApiException.notFound() : CoupleService.notPaired());
       } else {

@@ -1,5 +1,7 @@
 package dev.bridgework.couple;
 
+import dev.bridgework.cache.LocalCache;
+import dev.bridgework.cache.NodeCaches;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -21,16 +23,48 @@ import java.util.List;
  *       guarded by "unused and unexpired", so of two people using one code exactly one wins;</li>
  *   <li>{@code couples}: the second member is added only while the member list has size 1.</li>
  * </ul>
+ *
+ * <p>The route guard's lookups ({@link #cachedCoupleIdOf}, {@link #cachedCouple}) are cached per
+ * node ({@link NodeCaches}); every write here that changes a couple or ends a membership forgets it
+ * on every node before it completes. Decisions (pairing, leaving) read the database.
  */
 public final class CoupleRepository {
   static final String COUPLES = "couples";
   static final String MEMBERSHIPS = "memberships";
   static final String INVITES = "invites";
 
-  private final MongoClient mongo;
+  static final String COUPLE_CACHE = "couples";
+  static final String MEMBERSHIP_CACHE = "memberships";
 
+  private final MongoClient mongo;
+  private final NodeCaches caches;
+  private final LocalCache<Couple> coupleCache;
+  private final LocalCache<String> membershipCache;
+
+  /** Without caches (tools and tests that wire the feature by hand). */
   public CoupleRepository(MongoClient mongo) {
+    this(mongo, NodeCaches.none());
+  }
+
+  public CoupleRepository(MongoClient mongo, NodeCaches caches) {
     this.mongo = mongo;
+    this.caches = caches;
+    this.coupleCache = caches.cache(COUPLE_CACHE);
+    this.membershipCache = caches.cache(MEMBERSHIP_CACHE);
+  }
+
+  /** The couple as this node last read it (for the route guard); null when there is none. */
+  public Future<Couple> cachedCouple(String coupleId) {
+    return coupleCache.get(coupleId, () -> findCouple(coupleId));
+  }
+
+  /** The id of the user's couple as this node last read it (for the route guard); null when not paired. */
+  Future<String> cachedCoupleIdOf(String userId) {
+    return membershipCache.get(userId, () -> coupleIdOf(userId));
+  }
+
+  private <T> Future<T> forgettingCouple(String coupleId, Future<T> write) {
+    return write.compose(result -> caches.invalidate(COUPLE_CACHE, coupleId).map(result));
   }
 
   public Future<Void> createIndexes(boolean embedded) {
@@ -39,7 +73,9 @@ public final class CoupleRepository {
     // Dissolution looks these up by couple (real MongoDB uses the indexes; the embedded server scans).
     return Future.all(ttl,
         mongo.createIndexWithOptions(MEMBERSHIPS, new JsonObject().put("coupleId", 1), new IndexOptions().name("coupleId")),
-        mongo.createIndexWithOptions(INVITES, new JsonObject().put("coupleId", 1), new IndexOptions().name("coupleId"))
+        mongo.createIndexWithOptions(INVITES, new JsonObject().put("coupleId", 1), new IndexOptions().name("coupleId")),
+        // The housekeeping's "dissolutions that broke off" (only couples being dissolved carry the field).
+        mongo.createIndexWithOptions(COUPLES, new JsonObject().put("dissolvingAt", 1), new IndexOptions().name("dissolvingAt").sparse(true))
     ).mapEmpty();
   }
 
@@ -58,7 +94,7 @@ public final class CoupleRepository {
   }
 
   Future<Void> removeCouple(String coupleId) {
-    return mongo.removeDocument(COUPLES, id(coupleId)).mapEmpty();
+    return forgettingCouple(coupleId, mongo.removeDocument(COUPLES, id(coupleId)).mapEmpty());
   }
 
   /** Adds the second member while there is exactly one; null when the couple is gone, full or dissolving. */
@@ -68,18 +104,18 @@ public final class CoupleRepository {
     JsonObject update = new JsonObject()
         .put("$push", new JsonObject().put("members", member.toJson()))
         .put("$set", new JsonObject().put("inviteId", null).mergeIn(mark.set()));
-    return mongo.findOneAndUpdateWithOptions(COUPLES, query, update, new FindOptions(),
+    return forgettingCouple(coupleId, mongo.findOneAndUpdateWithOptions(COUPLES, query, update, new FindOptions(),
             new UpdateOptions().setReturningNewDocument(true))
-        .map(doc -> doc == null ? null : Couple.fromDocument(doc));
+        .map(doc -> doc == null ? null : Couple.fromDocument(doc)));
   }
 
   /** Points the couple at a new invite while it has one member; answers the couple as it was before, or null. */
   Future<Couple> swapInvite(String coupleId, String inviteId) {
     JsonObject query = id(coupleId).put("members", new JsonObject().put("$size", 1)).put("dissolvingAt", null);
-    return mongo.findOneAndUpdateWithOptions(COUPLES, query,
+    return forgettingCouple(coupleId, mongo.findOneAndUpdateWithOptions(COUPLES, query,
             new JsonObject().put("$set", new JsonObject().put("inviteId", inviteId)),
             new FindOptions(), new UpdateOptions().setReturningNewDocument(false))
-        .map(doc -> doc == null ? null : Couple.fromDocument(doc));
+        .map(doc -> doc == null ? null : Couple.fromDocument(doc)));
   }
 
   /**
@@ -90,10 +126,13 @@ public final class CoupleRepository {
     JsonObject query = id(coupleId).put("$or", new JsonArray()
         .add(new JsonObject().put("dissolvingAt", null))
         .add(new JsonObject().put("dissolvingAt", new JsonObject().put("$lt", staleBefore))));
+    // Best effort here: the erasure goes on either way, and the memberships' and the couple's removal at
+    // its end must reach every node before the request is answered.
     return mongo.findOneAndUpdateWithOptions(COUPLES, query,
             new JsonObject().put("$set", new JsonObject().put("dissolvingAt", now)),
             new FindOptions(), new UpdateOptions().setReturningNewDocument(true))
-        .map(doc -> doc == null ? null : Couple.fromDocument(doc));
+        .map(doc -> doc == null ? null : Couple.fromDocument(doc))
+        .compose(claimed -> caches.invalidate(COUPLE_CACHE, coupleId).transform(ar -> Future.succeededFuture(claimed)));
   }
 
   // --- memberships ---
@@ -114,12 +153,13 @@ public final class CoupleRepository {
 
   /** Removes the membership only if it still points at this couple (never someone's newer pairing). */
   Future<Void> removeMembership(String userId, String coupleId) {
-    return mongo.removeDocument(MEMBERSHIPS, id(userId).put("coupleId", coupleId)).mapEmpty();
+    return mongo.removeDocument(MEMBERSHIPS, id(userId).put("coupleId", coupleId))
+        .compose(r -> caches.invalidate(MEMBERSHIP_CACHE, userId));
   }
 
   Future<Void> removeMembershipsOf(String coupleId, List<String> userIds) {
     JsonObject query = new JsonObject().put("_id", new JsonObject().put("$in", new JsonArray(userIds))).put("coupleId", coupleId);
-    return mongo.removeDocuments(MEMBERSHIPS, query).mapEmpty();
+    return mongo.removeDocuments(MEMBERSHIPS, query).compose(r -> caches.invalidate(MEMBERSHIP_CACHE, userIds));
   }
 
   // --- invites ---
@@ -136,6 +176,13 @@ public final class CoupleRepository {
    * space waiting for its second person); with {@code mongo.uri} set a TTL index on
    * {@code expiresOn} removes them too.
    */
+  /** The ids of couples whose dissolution was claimed before {@code before} and never finished. */
+  public Future<List<String>> dissolvingSince(long before) {
+    JsonObject query = new JsonObject().put("dissolvingAt", new JsonObject().put("$lt", before));
+    return mongo.findWithOptions(COUPLES, query, new FindOptions().setFields(new JsonObject().put("_id", 1)))
+        .map(docs -> docs.stream().map(d -> d.getString("_id")).toList());
+  }
+
   public Future<Long> sweepInvites(long now) {
     JsonObject query = new JsonObject().put("expiresAt", new JsonObject().put("$lte", now));
     return mongo.removeDocuments(INVITES, query).map(r -> r == null ? 0L : r.getRemovedCount());

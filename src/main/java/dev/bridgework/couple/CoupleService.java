@@ -85,6 +85,17 @@ public final class CoupleService {
     return current(userId).map(c -> c == null || c.isDissolving() ? null : c);
   }
 
+  /**
+   * As {@link #coupleOf}, from this node's cache (docs/PERFORMANCE.md "Per-node caches"): for the
+   * route guard, on every request. A change of the couple or the end of the membership is forgotten
+   * on every node before the request that made it is answered.
+   */
+  public Future<Couple> memberOf(String userId) {
+    return repo.cachedCoupleIdOf(userId)
+        .compose(id -> id == null ? Future.<Couple>succeededFuture(null) : repo.cachedCouple(id))
+        .map(c -> c != null && c.hasMember(userId) && !c.isDissolving() ? c : null);
+  }
+
   /** The couple the user's membership points at, if that couple lists them, dissolving or not. */
   private Future<Couple> current(String userId) {
     return repo.coupleIdOf(userId)
@@ -248,6 +259,24 @@ public final class CoupleService {
       return repo.startDissolving(couple.id(), now, now - DISSOLUTION_TAKEOVER.toMillis())
           .compose(claimed -> claimed == null ? Future.succeededFuture() : erase(claimed, null))
           .map((Couple) null);
+    });
+  }
+
+  /**
+   * Finishes every dissolution that broke off (a node died, the database went away) and was not
+   * taken up by a retry: the housekeeping runs it, so an erasure never waits for someone to come
+   * back. Answers how many it finished.
+   */
+  public Future<Integer> finishBrokenDissolutions() {
+    long now = clock.millis();
+    long staleBefore = now - DISSOLUTION_TAKEOVER.toMillis();
+    return repo.dissolvingSince(staleBefore).compose(ids -> {
+      Future<Integer> chain = Future.succeededFuture(0);
+      for (String id : ids) {
+        chain = chain.compose(done -> repo.startDissolving(id, now, staleBefore)
+            .compose(claimed -> claimed == null ? Future.succeededFuture(done) : erase(claimed, null).map(done + 1)));
+      }
+      return chain;
     });
   }
 

@@ -78,7 +78,8 @@ final class Announcer {
 
   private Future<Void> announce(String coupleId, long seq, Set<String> actors, String kind, String shareId, String reviewId) {
     if (actors.isEmpty()) return Future.succeededFuture();
-    return couples.findCouple(coupleId).compose(couple -> {
+    // The couple as this node has it cached: its members change only by a join or a dissolution, which forget it.
+    return couples.cachedCouple(coupleId).compose(couple -> {
       if (couple == null) return Future.succeededFuture();
       List<Future<Void>> steps = new ArrayList<>();
       for (String actor : actors) {

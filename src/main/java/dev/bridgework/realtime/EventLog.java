@@ -170,9 +170,33 @@ public final class EventLog {
    */
   public Future<JsonObject> appendOnce(Stream stream, String kind, java.util.function.Function<Long, Future<Rendered>> render,
                                        String op, java.util.function.Supplier<Future<Boolean>> stillPending) {
+    return appendOnce(stream, kind, render, op, stillPending, null, event -> Future.succeededFuture());
+  }
+
+  /**
+   * As above, with two shortcuts for a caller that knows more (docs/PERFORMANCE.md "The share path's
+   * database work"):
+   * <ul>
+   *   <li>{@code counterBeforeMark}: the stream's counter document ({@link #counter}), read before
+   *       the change's mark was written (the value inside may be null: no counter yet). The first
+   *       claim uses it instead of reading the counter again, and does not ask {@code stillPending}:
+   *       no other caller can have completed and forgotten an op whose mark did not exist when the
+   *       counter was read, and one that did so since has bumped {@code gen}, so the compare-and-set
+   *       fails and the claim is retried the ordinary way (reading, asking {@code stillPending}).</li>
+   *   <li>{@code whenStored}: runs as soon as the event is stored (or found stored, or not wanted),
+   *       side by side with the append listeners; the answer waits for both. The outbox clears the
+   *       change's mark there.</li>
+   * </ul>
+   */
+  public Future<JsonObject> appendOnce(Stream stream, String kind, java.util.function.Function<Long, Future<Rendered>> render,
+                                       String op, java.util.function.Supplier<Future<Boolean>> stillPending,
+                                       Counter counterBeforeMark, java.util.function.Function<JsonObject, Future<Void>> whenStored) {
     Future<DataKey> sealing = isSelf(stream) ? Future.succeededFuture(null) : keyOf(stream);
-    return sealing.compose(key -> claimSeq(stream, op, stillPending, CLAIM_ATTEMPTS).compose(seq -> {
-      if (seq < 0) return Future.succeededFuture((JsonObject) null);
+    Future<Long> claimed = sealing.compose(key -> counterBeforeMark == null ? claimSeq(stream, op, stillPending, CLAIM_ATTEMPTS)
+        : claimFrom(stream, op, counterBeforeMark.doc(), () -> Future.succeededFuture(true), stillPending, CLAIM_ATTEMPTS));
+    return claimed.compose(seq -> {
+      DataKey key = sealing.result();
+      if (seq < 0) return whenStored.apply(null).map((JsonObject) null);
       return render.apply(seq).compose(rendered -> tag(stream, seq, rendered.tags()).compose(v -> {
         JsonObject data = rendered.data();
         JsonObject event = new JsonObject().put("type", "event").put("stream", stream.type()).put("seq", seq)
@@ -182,16 +206,24 @@ public final class EventLog {
         if (key == null) doc.put("data", data);
         else doc.put("sealed", seal(key, doc.getString("_id"), data));
         // Only the caller that stored it tells the listeners and publishes: a second completer must not send it twice.
-        return insert(doc, INSERT_ATTEMPTS).compose(inserted -> inserted ? tellListeners(stream, event).map(true)
-            : Future.succeededFuture(false)).map(inserted -> {
-          if (inserted) {
+        return insert(doc, INSERT_ATTEMPTS).compose(inserted -> {
+          Future<Void> told = !inserted ? Future.succeededFuture() : tellListeners(stream, event).map(x -> {
             meters.appended(stream.type(), kind);
             vertx.eventBus().publish(stream.address(), event);
-          }
-          return event;
+            return null;
+          });
+          return Future.all(told, whenStored.apply(event)).map(event);
         });
       }));
-    }));
+    });
+  }
+
+  /** A stream's counter document as read at one moment; {@code doc} is null when the stream had none. */
+  public record Counter(JsonObject doc) {}
+
+  /** The stream's counter as stored now, for {@link #appendOnce}'s {@code counterBeforeMark}. */
+  public Future<Counter> counter(Stream stream) {
+    return mongo.findOne(STREAMS, new JsonObject().put("_id", stream.id()), null).map(Counter::new);
   }
 
   /** Forgets the op's number once its marker is cleared (a later call of the op then finds no marker). */
@@ -209,26 +241,31 @@ public final class EventLog {
    * forgetting happens only after the marker is cleared, and bumps {@code gen}.
    */
   private Future<Long> claimSeq(Stream stream, String op, java.util.function.Supplier<Future<Boolean>> stillPending, int attempts) {
+    return mongo.findOne(STREAMS, new JsonObject().put("_id", stream.id()), null)
+        .compose(counter -> claimFrom(stream, op, counter, stillPending, stillPending, attempts));
+  }
+
+  /** The claim on a counter read already; {@code pendingNow} is asked this time, {@code stillPending} on any retry. */
+  private Future<Long> claimFrom(Stream stream, String op, JsonObject counter, java.util.function.Supplier<Future<Boolean>> pendingNow,
+                                 java.util.function.Supplier<Future<Boolean>> stillPending, int attempts) {
     JsonObject byId = new JsonObject().put("_id", stream.id());
-    return mongo.findOne(STREAMS, byId, null).compose(counter -> {
-      JsonObject ops = counter == null ? null : counter.getJsonObject("ops");
-      if (ops != null && ops.getValue(op) != null) return Future.succeededFuture(ops.getLong(op));
-      return stillPending.get().compose(pending -> {
-        if (!pending) return Future.succeededFuture(-1L);
-        if (counter == null) {
-          JsonObject first = byId.copy().put("seq", 1L).put("gen", 0L).put("ops", new JsonObject().put(op, 1L));
-          return mongo.insert(STREAMS, first).map(1L)
-              .recover(e -> retryClaim(stream, op, stillPending, attempts, e));
-        }
-        long head = counter.getLong("seq", 0L);
-        JsonObject query = byId.copy().put("seq", head).put("ops." + op, new JsonObject().put("$exists", false));
-        Object gen = counter.getValue("gen");
-        query.put("gen", gen == null ? new JsonObject().put("$exists", false) : gen);
-        JsonObject update = new JsonObject().put("$set", new JsonObject().put("seq", head + 1).put("ops." + op, head + 1));
-        return mongo.findOneAndUpdateWithOptions(STREAMS, query, update, new FindOptions(), new UpdateOptions())
-            .compose(before -> before != null ? Future.succeededFuture(head + 1)
-                : retryClaim(stream, op, stillPending, attempts, null));
-      });
+    JsonObject ops = counter == null ? null : counter.getJsonObject("ops");
+    if (ops != null && ops.getValue(op) != null) return Future.succeededFuture(ops.getLong(op));
+    return pendingNow.get().compose(pending -> {
+      if (!pending) return Future.succeededFuture(-1L);
+      if (counter == null) {
+        JsonObject first = byId.copy().put("seq", 1L).put("gen", 0L).put("ops", new JsonObject().put(op, 1L));
+        return mongo.insert(STREAMS, first).map(1L)
+            .recover(e -> retryClaim(stream, op, stillPending, attempts, e));
+      }
+      long head = counter.getLong("seq", 0L);
+      JsonObject query = byId.copy().put("seq", head).put("ops." + op, new JsonObject().put("$exists", false));
+      Object gen = counter.getValue("gen");
+      query.put("gen", gen == null ? new JsonObject().put("$exists", false) : gen);
+      JsonObject update = new JsonObject().put("$set", new JsonObject().put("seq", head + 1).put("ops." + op, head + 1));
+      return mongo.findOneAndUpdateWithOptions(STREAMS, query, update, new FindOptions(), new UpdateOptions())
+          .compose(before -> before != null ? Future.succeededFuture(head + 1)
+              : retryClaim(stream, op, stillPending, attempts, null));
     });
   }
 
@@ -265,7 +302,8 @@ public final class EventLog {
     return new JsonObject().put("_id", stream.id() + "|" + tag);
   }
 
-  private Future<Void> tag(Stream stream, long seq, List<String> tags) {
+  /** Records that event {@code seq} carries {@code tags}; before the event is stored (the outbox may do it while rendering). */
+  Future<Void> tag(Stream stream, long seq, List<String> tags) {
     List<Future<?>> writes = new ArrayList<>();
     for (String tag : tags) {
       writes.add(mongo.updateCollectionWithOptions(TAGS, tagId(stream, tag),

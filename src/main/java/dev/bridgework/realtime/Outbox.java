@@ -40,6 +40,14 @@ public final class Outbox {
     /** The event's data for {@code doc} as stored now; {@code doc} is null when it is gone (deleted, withdrawn). */
     Future<EventLog.Rendered> render(String docId, JsonObject doc, Mark mark);
 
+    /**
+     * The tags of every event of this document, when they do not depend on what is stored (null
+     * otherwise): then they are recorded while the event is rendered, not after.
+     */
+    default List<String> tagsOf(String docId) {
+      return null;
+    }
+
     /** False when a marked change must not be announced after all (a review start that lost its race). */
     default Future<Boolean> wanted(JsonObject doc, Mark mark) {
       return Future.succeededFuture(true);
@@ -98,22 +106,45 @@ public final class Outbox {
 
   /** Completes one marked change (it may have completed already: then only the leftovers are cleaned up). */
   public Future<Void> complete(String collection, String docId, Mark mark) {
+    return complete(collection, docId, mark, null);
+  }
+
+  /**
+   * As above, for the request that just wrote the change: {@code counterBeforeMark} is the stream's
+   * counter as read before the mark was written ({@link EventLog#appendOnce}), which saves reading
+   * it again and asking whether the change is still pending.
+   */
+  public Future<Void> complete(String collection, String docId, Mark mark, EventLog.Counter counterBeforeMark) {
     Source source = source(collection);
     JsonObject byId = new JsonObject().put("_id", docId);
     Stream stream = streamOf(mark);
-    return events.appendOnce(stream, mark.kind(),
-            seq -> mongo.findOne(collection, byId, null).compose(doc -> source.render(docId, doc, mark)),
+    return events.appendOnce(stream, mark.kind(), seq -> rendered(source, collection, docId, mark, stream, seq),
             mark.op(),
             () -> mongo.findOne(collection, byId, null).compose(doc -> {
               if (doc == null || PendingEvents.marksOf(doc).stream().noneMatch(m -> m.op().equals(mark.op()))) {
                 return Future.succeededFuture(false);
               }
               return source.wanted(doc, mark);
-            }))
-        // Cleared only after the event is stored; the stream forgets the op only after that (EventLog#claimSeq).
-        .compose(event -> mongo.updateCollection(collection, byId, new JsonObject().put("$unset", new JsonObject().put(mark.path(), ""))))
-        .compose(v -> events.settled(stream, mark.op()))
-        .compose(v -> pending.unlist(mark.op()));
+            }),
+            counterBeforeMark,
+            // Cleared only after the event is stored (side by side with the append listeners), and unlisted with it: an
+            // entry whose mark is cleared is done. The stream forgets the op only after that (EventLog#claimSeq).
+            event -> Future.all(
+                mongo.updateCollection(collection, byId, new JsonObject().put("$unset", new JsonObject().put(mark.path(), ""))),
+                pending.unlist(mark.op())).mapEmpty())
+        .compose(v -> events.settled(stream, mark.op()));
+  }
+
+  /** The event's data from the document as stored now; tags known in advance are recorded meanwhile. */
+  private Future<EventLog.Rendered> rendered(Source source, String collection, String docId, Mark mark, Stream stream, long seq) {
+    Future<EventLog.Rendered> rendering = mongo.findOne(collection, new JsonObject().put("_id", docId), null)
+        .compose(doc -> source.render(docId, doc, mark));
+    List<String> known = source.tagsOf(docId);
+    if (known == null) return rendering;
+    return Future.all(rendering, events.tag(stream, seq, known)).map(v -> {
+      EventLog.Rendered r = rendering.result();
+      return new EventLog.Rendered(r.data(), r.tags().stream().filter(t -> !known.contains(t)).toList());
+    });
   }
 
   /**

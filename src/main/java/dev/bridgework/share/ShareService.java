@@ -71,6 +71,11 @@ public final class ShareService implements JointSpaceListener {
       }
 
       @Override
+      public List<String> tagsOf(String docId) {
+        return List.of(tag(docId));
+      }
+
+      @Override
       public Future<Void> beforeDeleted(String docId, Mark mark) {
         return scrub(mark.key(), docId);
       }
@@ -139,9 +144,15 @@ public final class ShareService implements JointSpaceListener {
 
   // --- the author's share ---
 
-  /** {@code PUT /api/shares/{id}}: creates or edits the caller's share. */
+  /**
+   * {@code PUT /api/shares/{id}}: creates or edits the caller's share. Without a version it is most
+   * likely new, so it is inserted straight away; a duplicate id means it exists, and it is then
+   * decided as an edit (or an unchanged repeat, or someone else's id) the ordinary way.
+   */
   public Future<Saved> save(Couple couple, String userId, String shareId, ShareDraft draft) {
-    return save(couple, userId, shareId, draft, ATTEMPTS);
+    if (draft.version() != null) return save(couple, userId, shareId, draft, ATTEMPTS);
+    return create(couple, userId, shareId, draft)
+        .recover(e -> isDuplicate(e) ? save(couple, userId, shareId, draft, ATTEMPTS) : Future.failedFuture(e));
   }
 
   private Future<Saved> save(Couple couple, String userId, String shareId, ShareDraft draft, int attempts) {
@@ -168,17 +179,23 @@ public final class ShareService implements JointSpaceListener {
     });
   }
 
+  /**
+   * Stores a new share and its {@code share.created} event (docs/PERFORMANCE.md "The share path's
+   * database work"): the change is listed for the sweep, the id in the couple's list and the stream's
+   * counter read, side by side; then the share is inserted with its mark, and the event completed
+   * from the counter read before the mark existed. Fails with the duplicate-key error when the id exists.
+   */
   private Future<Saved> create(Couple couple, String userId, String shareId, ShareDraft draft) {
     return sources.exerciseOf(draft, userId, null).compose(exerciseId -> vault.coupleKey(couple.id()).compose(key -> {
       String now = Times.format(clock.instant());
       Share share = new Share(shareId, couple.id(), userId, draft.reflectionId(), exerciseId, draft.title(), draft.excerpts(),
           draft.note(), draft.intent(), false, List.of(), now, now, 1);
       Mark mark = mark(couple.id(), "share.created");
-      return outbox.pending().register(ShareRepository.SHARES, shareId, mark)
-          .compose(v -> repo.list(couple.id(), shareId))
-          .compose(v -> repo.insert(PendingEvents.onInsert(share.toDocument(key), mark))
-              .recover(e -> outbox.pending().unlist(mark.op()).transform(x -> Future.failedFuture(e))))
-          .compose(v -> outbox.complete(ShareRepository.SHARES, shareId, mark))
+      Future<EventLog.Counter> counter = events.counter(Stream.couple(couple.id()));
+      return Future.all(outbox.pending().register(ShareRepository.SHARES, shareId, mark), repo.list(couple.id(), shareId), counter)
+          .compose(v -> repo.insert(PendingEvents.onInsert(share.toDocument(key), mark)))
+          .recover(e -> outbox.pending().unlist(mark.op()).transform(x -> Future.failedFuture(e)))
+          .compose(v -> outbox.complete(ShareRepository.SHARES, shareId, mark, counter.result()))
           .map(v -> new Saved(share, true));
     }));
   }

@@ -1,6 +1,8 @@
 package dev.bridgework.storage;
 
+import com.mongodb.MongoClientSettings;
 import com.mongodb.MongoExecutionTimeoutException;
+import com.mongodb.event.CommandListener;
 import com.mongodb.MongoInterruptedException;
 import com.mongodb.MongoOperationTimeoutException;
 import com.mongodb.MongoServerUnavailableException;
@@ -12,6 +14,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.mongo.MongoClient;
+import io.vertx.ext.mongo.impl.config.MongoClientOptionsParser;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,10 +65,19 @@ public final class Database {
    */
   public static Future<Database> start(Vertx vertx, String mongoUri, String dbName, Path dataDir, Duration timeout,
                                        MeterRegistry meters, int embeddedPort) {
+    return start(vertx, mongoUri, dbName, dataDir, timeout, meters, embeddedPort, null);
+  }
+
+  /**
+   * As above; {@code commands}, when not null, hears every command the driver sends (tests count the
+   * round trips of a request with it).
+   */
+  public static Future<Database> start(Vertx vertx, String mongoUri, String dbName, Path dataDir, Duration timeout,
+                                       MeterRegistry meters, int embeddedPort, CommandListener commands) {
     if (mongoUri != null && !mongoUri.isBlank()) {
       String uri = withDurableWrites(mongoUri);
       LOG.debug("Connecting to MongoDB (database '{}')", dbName);
-      return Future.succeededFuture(new Database(vertx, connect(vertx, uri, dbName, timeout), null, null, uri));
+      return Future.succeededFuture(new Database(vertx, connect(vertx, uri, dbName, timeout, commands), null, null, uri));
     }
     return vertx.executeBlocking(() -> {
       boolean memory = IN_MEMORY.equals(dataDir.toString());
@@ -90,7 +102,7 @@ public final class Database {
     }).map(started -> {
       InetSocketAddress a = started.embedded.getLocalAddress();
       String uri = "mongodb://" + a.getHostString() + ":" + a.getPort();
-      return new Database(vertx, connect(vertx, uri, dbName, timeout), started.embedded, started.backend, uri);
+      return new Database(vertx, connect(vertx, uri, dbName, timeout, commands), started.embedded, started.backend, uri);
     });
   }
 
@@ -101,7 +113,7 @@ public final class Database {
     return uri + sep + "w=majority&journal=true";
   }
 
-  private static MongoClient connect(Vertx vertx, String uri, String dbName, Duration timeout) {
+  private static MongoClient connect(Vertx vertx, String uri, String dbName, Duration timeout, CommandListener commands) {
     long ms = Math.max(1, timeout.toMillis());
     JsonObject config = new JsonObject()
         .put("connection_string", uri)
@@ -110,7 +122,12 @@ public final class Database {
         .put("connectTimeoutMS", ms)
         .put("socketTimeoutMS", 2 * ms)
         .put("useObjectId", false);
-    return MongoClient.createShared(vertx, config, "bridgework-" + uri.hashCode());
+    if (commands == null) return MongoClient.createShared(vertx, config, "bridgework-" + uri.hashCode());
+    // The settings vertx-mongo-client would build from this config (its codecs included), plus the listener.
+    MongoClientSettings settings = MongoClientSettings.builder(new MongoClientOptionsParser(vertx, config).settings())
+        .addCommandListener(commands)
+        .build();
+    return MongoClient.createWithMongoSettings(vertx, config, "bridgework-listened-" + System.identityHashCode(commands), settings);
   }
 
   /**

@@ -1,6 +1,8 @@
 package dev.bridgework.storage;
 
 import com.mongodb.MongoException;
+import dev.bridgework.cache.LocalCache;
+import dev.bridgework.cache.NodeCaches;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.mongo.MongoClient;
@@ -25,11 +27,12 @@ import java.util.Base64;
  *
  * <p>Erasure holds across a cluster and against races (issue #13):
  * <ul>
- *   <li>No node caches a data key: every use reads it by {@code _id} (one indexed lookup on either
- *       database) and unwraps it (microseconds), so once {@link #destroyCoupleKey} and friends have
- *       answered, no node anywhere can open or seal with that key any more. A per-node cache would
- *       need every node to acknowledge an invalidation before the erasing request is answered, and a
- *       node that misses the message would keep the key.</li>
+ *   <li>Each node caches the data keys it has unwrapped ({@link NodeCaches}), and destroying a key
+ *       answers only after every node of the cluster has acknowledged that it forgot it: once
+ *       {@link #destroyCoupleKey} and friends have answered, no node anywhere can open or seal with
+ *       that key any more. A node that does not acknowledge fails the destruction (503, retried);
+ *       the tombstone is stored already, and that node drops the key after {@code cache.ttl} at the
+ *       latest (docs/PERFORMANCE.md "Per-node caches").</li>
  *   <li>Destroying leaves a tombstone ({@code {_id, destroyed:true}}) instead of the key, and a key is
  *       never created over a tombstone: a request racing with a dissolution or an account deletion
  *       fails with {@link KeyDestroyedException} instead of making a fresh key that would let new
@@ -43,9 +46,15 @@ public final class Vault {
   private final MongoClient mongo;
   private final SecretKey master;
   private final SecureRandom random = new SecureRandom();
-  public Vault(MongoClient mongo, byte[] masterKey) {
+  private final NodeCaches caches;
+  private final LocalCache<DataKey> cache;
+  static final String CACHE = "keys";
+
+  public Vault(MongoClient mongo, byte[] masterKey, NodeCaches caches) {
     if (masterKey.length != 32) throw new IllegalArgumentException("the master key must be 32 bytes (AES-256)");
     this.mongo = mongo;
+    this.caches = caches;
+    this.cache = caches.cache(CACHE);
     this.master = new SecretKeySpec(masterKey, "AES");
   }
 
@@ -79,8 +88,8 @@ public final class Vault {
   }
 
   private Future<DataKey> existing(String id) {
-    return mongo.findOne(COLLECTION, new JsonObject().put("_id", id), null)
-        .map(doc -> doc == null || isTombstone(doc) ? null : unwrap(id, doc));
+    return cache.get(id, () -> mongo.findOne(COLLECTION, new JsonObject().put("_id", id), null)
+        .map(doc -> doc == null || isTombstone(doc) ? null : unwrap(id, doc)));
   }
 
   public Future<DataKey> coupleKey(String coupleId) {
@@ -97,7 +106,7 @@ public final class Vault {
 
   /** Replaces the key by its tombstone (whether or not it existed): from now on it opens nothing and is never made again. */
   private Future<Void> destroy(String id) {
-    return mongo.save(COLLECTION, tombstone(id)).mapEmpty();
+    return mongo.save(COLLECTION, tombstone(id)).compose(v -> caches.invalidate(CACHE, id));
   }
 
   private static JsonObject tombstone(String id) {
@@ -114,6 +123,10 @@ public final class Vault {
   }
 
   private Future<DataKey> key(String id) {
+    return cache.get(id, () -> stored(id));
+  }
+
+  private Future<DataKey> stored(String id) {
     return mongo.findOne(COLLECTION, new JsonObject().put("_id", id), null).compose(doc -> {
       if (doc != null) return Future.succeededFuture(usable(id, doc));
       byte[] raw = new byte[32];

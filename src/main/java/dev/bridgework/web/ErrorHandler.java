@@ -51,6 +51,11 @@ public final class ErrorHandler implements Handler<RoutingContext> {
     if (failure instanceof DecodeException) return ApiException.invalidJson("The body is not valid JSON.");
     if (failure instanceof HttpException http) return fromStatus(http.getStatusCode(), ctx);
     if (failure instanceof KeyDestroyedException) return ApiException.notFound();
+    if (failure instanceof dev.bridgework.cache.NodeCaches.NotAcknowledgedException) {
+      // Stored, but not known to have reached every node: retrying repeats the invalidation.
+      LOG.warn("Cache invalidation not acknowledged on {} {}", ctx.request().method(), ctx.request().path());
+      return ApiException.unavailable();
+    }
     if (Database.isUnavailable(failure)) {
       LOG.warn("Database unavailable on {} {}: {}", ctx.request().method(), ctx.request().path(), failure.getClass().getSimpleName());
       return ApiException.unavailable();

@@ -40,6 +40,11 @@ public final class TestServer implements AutoCloseable {
   }
 
   public static TestServer start(Map<String, String> overrides) {
+    return start(overrides, null);
+  }
+
+  /** As {@link #start(Map)}, with a listener that hears every command the server sends its database. */
+  public static TestServer start(Map<String, String> overrides, com.mongodb.event.CommandListener commands) {
     Map<String, String> settings = new HashMap<>();
     settings.put("http.port", "0");
     settings.put("http.host", "127.0.0.1");
@@ -54,7 +59,7 @@ public final class TestServer implements AutoCloseable {
     Telemetry telemetry = config.managementEnabled() ? Telemetry.prometheus() : Telemetry.off();
     Vertx vertx = telemetry.vertx(new VertxOptions());
     try {
-      Application app = Application.start(vertx, config, clock, telemetry).await();
+      Application app = Application.start(vertx, config, clock, telemetry, commands).await();
       return new TestServer(vertx, app, clock);
     } catch (Throwable e) {
       // A test of a start-up failure must not leave this Vert.x instance running.
