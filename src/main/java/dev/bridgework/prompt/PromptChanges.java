@@ -77,8 +77,10 @@ final class PromptChanges {
   /** Removes the prompt if it is still at its {@code rev}, owing {@code kind}; false when it changed meanwhile. */
   Future<Boolean> remove(AskedPrompt p, String kind) {
     return outbox.deleting(PromptRepository.PROMPTS, p.id(), Stream.COUPLE, p.coupleId(), kind)
+        // No mark: removed (and announced) by another request before this one was listed.
+        .compose(mark -> mark == null ? Future.succeededFuture(false)
         // Not removed: the listed deletion counts for nothing, and completing it drops it.
-        .compose(mark -> repo.removeAt(p).compose(removed -> outbox.completeDeletion(PromptRepository.PROMPTS, p.id(), mark)
+        : repo.removeAt(p).compose(removed -> outbox.completeDeletion(PromptRepository.PROMPTS, p.id(), mark)
             .map(removed)));
   }
 

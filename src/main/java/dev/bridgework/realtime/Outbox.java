@@ -149,18 +149,40 @@ public final class Outbox {
 
   /**
    * Lists a deletion before the document goes; answers the mark to complete with
-   * {@link #completeDeletion} once it is gone. A deletion of the same document still pending is
-   * completed first.
+   * {@link #completeDeletion} once it is gone, or null when the document went before it was
+   * listed. A deletion of the same document still owed its event is completed first; one still
+   * under way (its document there) is joined: its mark is answered.
    */
   public Future<Mark> deleting(String collection, String docId, String type, String key, String kind) {
     return settleDeletion(collection, docId)
-        .compose(v -> pending.registerDeletion(collection, docId, pending.mark(type, key, kind)));
+        .compose(v -> pending.registerDeletion(collection, docId, pending.mark(type, key, kind)))
+        .compose(mark -> mark == null ? Future.succeededFuture((Mark) null) : live(collection, docId, mark)
+            .compose(live -> live ? Future.succeededFuture(mark)
+                : pending.unlistDeletion(collection, docId, mark.op()).map((Mark) null)));
   }
 
-  /** Completes a pending deletion of the document, if there is one; true when there was. */
+  /**
+   * Whether the listed deletion may remove and announce the document ({@link PendingEvents#decideDeletion}):
+   * false when the document was gone before it was listed, removed by a deletion that announced it
+   * already. Callers answer as for a document that is not there, and announce nothing.
+   */
+  private Future<Boolean> live(String collection, String docId, Mark mark) {
+    return pending.decideDeletion(collection, docId, mark.op(),
+            () -> mongo.findOne(collection, new JsonObject().put("_id", docId), new JsonObject().put("_id", 1)).map(doc -> doc != null))
+        .map(PendingEvents.LIVE::equals);
+  }
+
+  /**
+   * Completes a pending deletion of the document whose document is gone (its event is owed); true
+   * when there was one. An entry whose document is still there is left alone: another request
+   * may be about to remove it under that entry (a deletion joins it, {@link #deleting}), and one
+   * that never removed it is dropped by the sweep.
+   */
   public Future<Boolean> settleDeletion(String collection, String docId) {
     return pending.deletion(collection, docId).compose(entry -> entry == null ? Future.succeededFuture(false)
-        : completeDeletion(collection, docId, PendingEvents.markOf(entry)).map(true));
+        : mongo.findOne(collection, new JsonObject().put("_id", docId), new JsonObject().put("_id", 1))
+            .compose(doc -> doc != null ? Future.succeededFuture(false)
+                : completeDeletion(collection, docId, PendingEvents.markOf(entry)).map(true)));
   }
 
   /**
@@ -171,6 +193,18 @@ public final class Outbox {
     Source source = source(collection);
     String entryId = PendingEvents.deletionId(collection, docId);
     Stream stream = streamOf(mark);
+    return pending.deletion(collection, docId).compose(entry -> {
+      if (entry == null || !mark.op().equals(entry.getString("op"))) return Future.succeededFuture(true);
+      String state = entry.getString("state");
+      return state != null ? Future.succeededFuture(!PendingEvents.VOID.equals(state)) : live(collection, docId, mark);
+    }).compose(live -> {
+      // Listed after the document had gone (see deleting): an earlier deletion announced it; drop the entry, announce nothing.
+      if (!live) return pending.unlistDeletion(collection, docId, mark.op());
+      return completeListedDeletion(collection, docId, mark, source, entryId, stream);
+    });
+  }
+
+  private Future<Void> completeListedDeletion(String collection, String docId, Mark mark, Source source, String entryId, Stream stream) {
     return mongo.findOne(collection, new JsonObject().put("_id", docId), new JsonObject().put("_id", 1)).compose(doc -> {
       if (doc != null) {
         // Still there: the delete did not happen (a number taken for it is still filled, with its id).
@@ -181,7 +215,8 @@ public final class Outbox {
       return source.beforeDeleted(docId, mark)
           .compose(v -> events.appendOnce(stream, mark.kind(), seq -> source.render(docId, null, mark), mark.op(),
               () -> pending.deletion(collection, docId).map(entry -> entry != null
-                  && mark.op().equals(entry.getString("op")) && !entry.getBoolean("done", false))))
+                  && mark.op().equals(entry.getString("op")) && !entry.getBoolean("done", false)
+                  && !PendingEvents.VOID.equals(entry.getString("state")))))
           .compose(event -> pending.deletionAnnounced(entryId))
           .compose(v -> events.settled(stream, mark.op()))
           .compose(v -> source.afterDeleted(docId, mark))

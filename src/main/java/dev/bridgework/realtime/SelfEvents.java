@@ -47,8 +47,9 @@ public final class SelfEvents {
   public Future<Boolean> delete(String ownerId, String id) {
     return outbox.settleDeletion(collection.name(), id).compose(earlier -> collection.find(ownerId, id).compose(item -> {
       if (item == null) return Future.succeededFuture(earlier);
-      return outbox.deleting(collection.name(), id, Stream.SELF, ownerId, deletedKind).compose(mark ->
-          collection.delete(ownerId, id).compose(deleted -> outbox.completeDeletion(collection.name(), id, mark)
+      return outbox.deleting(collection.name(), id, Stream.SELF, ownerId, deletedKind).compose(mark -> mark == null
+          // No mark: deleted (and announced) by another device meanwhile, not by us.
+          ? Future.succeededFuture(false) : collection.delete(ownerId, id).compose(deleted -> outbox.completeDeletion(collection.name(), id, mark)
               // Not deleted by us: gone meanwhile (another device's deletion, sharing this entry,
               // which is then announced once) or never the caller's (then nothing is announced).
               .map(deleted)

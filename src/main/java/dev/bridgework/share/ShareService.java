@@ -252,7 +252,8 @@ public final class ShareService implements JointSpaceListener {
   private Future<Void> erase(String coupleId, Share share) {
     String shareId = share.id();
     return outbox.deleting(ShareRepository.SHARES, shareId, Stream.COUPLE, coupleId, "share.withdrawn")
-        .compose(mark -> repo.remove(shareId, coupleId, share.authorId()).compose(removed -> {
+        // No mark: it went while we were on our way, withdrawn (and announced) by another request.
+        .compose(mark -> mark == null ? Future.failedFuture(ApiException.notFound()) : repo.remove(shareId, coupleId, share.authorId()).compose(removed -> {
           Future<Void> completed = outbox.completeDeletion(ShareRepository.SHARES, shareId, mark);
           // Not removed: withdrawn by another request meanwhile (sharing this entry); it is completed either way.
           return removed ? completed : completed.compose(v -> Future.failedFuture(ApiException.notFound()));

@@ -108,6 +108,39 @@ public final class PendingEvents {
         : deletion(collection, docId).map(existing -> existing == null ? null : markOf(existing)));
   }
 
+  /** A listed deletion whose document was there after it was listed: it is this deletion's to remove and announce. */
+  public static final String LIVE = "live";
+  /** A listed deletion whose document was already gone: an earlier deletion removed and announced it. */
+  public static final String VOID = "void";
+
+  /**
+   * Whether the listed deletion {@code op} of a document is real, decided once and kept on its entry
+   * ({@code state}). A document is removed only under a {@link #LIVE} entry; so an entry listed
+   * after the document went (a withdrawal that read the share just before another one removed it
+   * and finished) finds it gone and is {@link #VOID}, and every deleter, retry and sweep sharing
+   * the entry reaches the same answer. Answers null when the entry is gone or is another op's.
+   */
+  public Future<String> decideDeletion(String collection, String docId, String op, java.util.function.Supplier<Future<Boolean>> documentThere) {
+    return deletion(collection, docId).compose(entry -> {
+      if (entry == null || !op.equals(entry.getString("op"))) return Future.succeededFuture((String) null);
+      if (entry.getString("state") != null) return Future.succeededFuture(entry.getString("state"));
+      return documentThere.get().compose(there -> {
+        String decided = there ? LIVE : VOID;
+        JsonObject undecided = new JsonObject().put("_id", deletionId(collection, docId)).put("op", op)
+            .put("state", new JsonObject().put("$exists", false));
+        return mongo.findOneAndUpdate(COLLECTION, undecided, new JsonObject().put("$set", new JsonObject().put("state", decided)))
+            .compose(before -> before != null ? Future.succeededFuture(decided)
+                // Decided meanwhile by another caller sharing the entry: its answer holds.
+                : deletion(collection, docId).map(e -> e == null || !op.equals(e.getString("op")) ? null : e.getString("state")));
+      });
+    });
+  }
+
+  /** Drops a deletion's entry if it is still {@code op}'s (never another deletion listed since). */
+  public Future<Void> unlistDeletion(String collection, String docId, String op) {
+    return mongo.removeDocument(COLLECTION, new JsonObject().put("_id", deletionId(collection, docId)).put("op", op)).mapEmpty();
+  }
+
   public static String deletionId(String collection, String docId) {
     return "del:" + collection + ":" + docId;
   }

@@ -1,22 +1,19 @@
 package dev.bridgework.soak;
 
+import dev.bridgework.soak.Operations.Couple;
 import dev.bridgework.testing.Api;
-import dev.bridgework.testing.ClientCrypto;
+import dev.bridgework.testing.DatabaseProcess;
 import dev.bridgework.testing.ServerProcess;
+import dev.bridgework.testing.StallingProxy;
 import dev.bridgework.testing.TestServer;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.ClientWebSocket;
-import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
-import io.vertx.core.http.WebSocketConnectOptions;
-import io.vertx.core.json.JsonArray;
+import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
-import io.vertx.ext.web.client.WebClientOptions;
-import io.vertx.ext.web.client.WebClientSession;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -25,332 +22,265 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Couples live on sockets while shares, edits, responses, flags, withdrawals and reconnects happen
- * at random (fixed seed). At the end every client's view equals the server's, with no event lost
- * or duplicated; then the server is killed with SIGKILL under load and restarted, and every write
- * that had been acknowledged is there.
+ * at random (fixed seed), with no lock between the people: both partners, and two devices of one of
+ * them (two sessions, two sockets), act on the same shares at once. Mid-load the database stops
+ * answering for a few seconds ({@link StallingProxy} between the server and a {@link DatabaseProcess});
+ * later the server and the database are both killed with SIGKILL under load and started again on
+ * the same file. After each, every device's view equals what the server stores, everything that
+ * was acknowledged is stored exactly as acknowledged, each couple stream holds every number once and
+ * no change twice, nothing is owed an event, and a fresh device replaying a stream from the start
+ * sees the same.
  *
- * <p>CI runs it small; the full soak (200 couples, 5 minutes) is
- * {@code mvn -B verify -Dtest=SoakTest -Dsoak.couples=200 -Dsoak.seconds=300}.
+ * <p>CI runs it small; the full soak is
+ * {@code mvn -B -o test -Dtest=SoakTest -Dsoak.couples=50 -Dsoak.seconds=120} ({@code soak.workers},
+ * {@code soak.stallMillis}, {@code soak.seed} too).
  */
 @Tag("soak")
-@Timeout(value = 30, unit = TimeUnit.MINUTES)
+@Timeout(value = 60, unit = TimeUnit.MINUTES)
 class SoakTest {
   private static final Logger LOG = LoggerFactory.getLogger(SoakTest.class);
-  private static final int COUPLES = Integer.getInteger("soak.couples", 12);
-  private static final int SECONDS = Integer.getInteger("soak.seconds", 20);
-  private static final int WORKERS = 6;
+  private static final int COUPLES = Integer.getInteger("soak.couples", 4);
+  private static final int SECONDS = Integer.getInteger("soak.seconds", 12);
+  private static final int WORKERS = Integer.getInteger("soak.workers", 6);
   private static final long SEED = Long.getLong("soak.seed", 20261125L);
+  /**
+   * The server's {@code mongo.timeout}. The stall lasts two and a half of it: longer than the
+   * driver waits for an answer (twice the timeout), so requests under way fail in the middle.
+   */
+  private static final Duration MONGO_TIMEOUT = Duration.ofSeconds(2);
+  private static final long STALL_MS = Long.getLong("soak.stallMillis", 5000);
 
-  /** One person on one device: an HTTP session and a socket that folds the couple stream into a view. */
-  static final class Client {
-    final String name;
-    final WebClientSession http;
-    String userId;
-    String cookie;
-    /** The person's client-side keys: login sends their authKey. */
-    ClientCrypto.Keys keys;
-    volatile WebSocket socket;
-    final Map<String, JsonObject> view = new ConcurrentHashMap<>();
-    final AtomicLong lastSeq = new AtomicLong();
-    final List<String> violations = new CopyOnWriteArrayList<>();
-
-    Client(String name, WebClientSession http) {
-      this.name = name;
-      this.http = http;
-    }
-
-    synchronized void onFrame(JsonObject f) {
-      String type = f.getString("type");
-      if ("reset".equals(type)) {
-        violations.add(name + ": unexpected reset " + f.encode());
-      } else if ("event".equals(type) && "couple".equals(f.getString("stream"))) {
-        long seq = f.getLong("seq");
-        long expected = lastSeq.get() + 1;
-        if (seq != expected) {
-          violations.add(name + ": got seq " + seq + " expected " + expected);
-          if (seq < expected) return;
-        }
-        lastSeq.set(seq);
-        String kind = f.getString("kind");
-        JsonObject data = f.getJsonObject("data");
-        switch (kind) {
-          case "share.withdrawn" -> view.remove(data.getString("id"));
-          case "share.created", "share.updated", "share.flagged", "response.created", "response.deleted" ->
-              view.put(data.getString("id"), data);
-          default -> { }
-        }
-      }
-    }
-  }
-
-  /** A couple and the shares it has, with who wrote each (known when the PUT is answered, before any event). */
-  record Couple(Client a, Client b, List<String> shares, Map<String, String> authors) {}
+  private final Ledger ledger = new Ledger();
+  /** Workers hold it to act; the test takes it to stop the load for a check. */
+  private final ReentrantReadWriteLock load = new ReentrantReadWriteLock(true);
+  private volatile long stallStarted = Long.MAX_VALUE;
+  private volatile long stallAnswered = Long.MAX_VALUE;
 
   @Test
-  void nothingIsLostOrDuplicatedUnderRandomLoadAndAKill() throws Exception {
-    Path dataDir = Files.createTempDirectory("bw-soak");
+  void nothingIsLostOrDuplicatedUnderRacingDevicesADatabaseStallAndAKill() throws Exception {
+    Path dbDir = Files.createTempDirectory("bw-soak-db");
+    Path serverDir = Files.createTempDirectory("bw-soak-server");
     int port = ServerProcess.freePort();
+    int dbPort = ServerProcess.freePort();
+    while (dbPort == port) dbPort = ServerProcess.freePort(); // two asks may get one port back
     Vertx vertx = Vertx.vertx();
     WebClient plain = WebClient.create(vertx);
-    // Vert.x limits a WebSocket client to 50 connections per server by default; the soak holds two per couple.
-    WebSocketClient wsClient = vertx.createWebSocketClient(new io.vertx.core.http.WebSocketClientOptions()
-        .setMaxConnections(4 * COUPLES + 16));
-    ServerProcess server = ServerProcess.start(dataDir, port, Map.of()).awaitHealthy(plain);
-    try {
-      List<Couple> couples = prepare(vertx, port);
-      for (Couple c : couples) {
-        connect(wsClient, port, c.a(), 0);
-        connect(wsClient, port, c.b(), 0);
-      }
-      Random random = new Random(SEED);
-      AtomicLong ops = new AtomicLong();
-      ExecutorService pool = Executors.newFixedThreadPool(WORKERS);
-      long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(SECONDS);
-      List<java.util.concurrent.Future<?>> running = new ArrayList<>();
-      for (int w = 0; w < WORKERS; w++) {
-        long workerSeed = random.nextLong();
-        running.add(pool.submit((java.util.concurrent.Callable<Void>) () -> {
-          Random r = new Random(workerSeed);
-          while (System.nanoTime() < end) {
-            Couple c = couples.get(r.nextInt(couples.size()));
-            synchronized (c) {
-              randomOperation(r, c, wsClient, port);
-            }
-            ops.incrementAndGet();
-          }
-          return null;
-        }));
-      }
-      for (var f : running) f.get();
-      LOG.info("soak: {} operations over {} couples in {} s", ops.get(), couples.size(), SECONDS);
+    // Vert.x limits a WebSocket client to 50 connections per server by default; the soak holds three per couple.
+    WebSocketClient ws = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(8 * COUPLES + 16));
+    DatabaseProcess db = DatabaseProcess.start(dbDir, dbPort);
+    StallingProxy proxy = StallingProxy.start(dbPort);
+    Map<String, String> env = Map.of("BRIDGEWORK_MONGO_URI", proxy.uri(),
+        "BRIDGEWORK_MONGO_TIMEOUT", MONGO_TIMEOUT.toSeconds() + "s", "BRIDGEWORK_HTTP_REQUESTTIMEOUT", "10s");
+    ServerProcess server = ServerProcess.start(serverDir, port, env).awaitHealthy(plain);
+    ExecutorService pool = Executors.newFixedThreadPool(WORKERS);
+    AtomicBoolean stop = new AtomicBoolean();
+    try (Audit audit = new Audit(vertx, db.uri())) {
+      List<Couple> couples = prepare(vertx, ws, port);
+      for (Couple c : couples) c.devices().forEach(Device::connect);
+      LOG.info("soak: {} couples signed in on {} devices", couples.size(), 3 * couples.size());
+      Operations ops = new Operations(ledger, () -> {
+        long now = System.nanoTime();
+        return now >= stallStarted && now <= stallAnswered;
+      });
+      List<Future<?>> workers = startWorkers(pool, couples, ops, stop);
 
-      // Quiesce: every client catches up to its couple's head, then its view equals the server's.
-      for (Couple c : couples) {
-        for (Client client : List.of(c.a(), c.b())) {
-          long head = head(wsClient, port, client);
-          awaitSeq(client, head);
-          assertEquals(List.of(), client.violations, client.name);
-          Map<String, JsonObject> stored = new HashMap<>();
-          for (Object o : get(client, "/api/shares").getJsonArray("shares")) {
-            JsonObject s = (JsonObject) o;
-            stored.put(s.getString("id"), s);
-          }
-          assertEquals(stored.keySet(), client.view.keySet(), client.name + " sees the same shares");
-          for (String id : stored.keySet()) {
-            assertEquals(stored.get(id), client.view.get(id), client.name + " sees share " + id + " as stored");
-          }
-        }
-      }
+      // 1. The database stalls mid-load, then answers again.
+      Thread.sleep(TimeUnit.SECONDS.toMillis(SECONDS) / 6);
+      Device.resetsExpected = true;
+      stallStarted = System.nanoTime();
+      stallAnswered = stallStarted + TimeUnit.MILLISECONDS.toNanos(STALL_MS) + 2 * MONGO_TIMEOUT.toNanos();
+      proxy.stallFor(Duration.ofMillis(STALL_MS));
+      LOG.info("soak: database stalled for {} ms", STALL_MS);
+      Thread.sleep(TimeUnit.SECONDS.toMillis(SECONDS) / 3);
+      check("after the stall", couples, audit, workers);
+      long unavailableInStall = ledger.unavailableInStall.get();
+      long unavailable = ledger.unavailable.get();
+      Device.resetsExpected = false;
 
-      // Kill -9 in the middle of writes; every acknowledged write must be there after a restart.
-      Map<String, JsonObject> acknowledged = new ConcurrentHashMap<>();
-      AtomicBoolean stop = new AtomicBoolean();
-      List<java.util.concurrent.Future<?>> writers = new ArrayList<>();
-      for (int w = 0; w < WORKERS; w++) {
-        int worker = w;
-        writers.add(pool.submit((java.util.concurrent.Callable<Void>) () -> {
-          int i = 0;
-          while (!stop.get()) {
-            Couple c = couples.get((worker + i++ * WORKERS) % couples.size());
-            String id = UUID.randomUUID().toString();
-            JsonObject body = shareBody("kill-" + id);
-            try {
-              HttpResponse<Buffer> r = c.a().http.request(HttpMethod.PUT, "/api/shares/" + id)
-                  .putHeader("Content-Type", "application/json").sendBuffer(body.toBuffer()).await();
-              if (r.statusCode() == 201) acknowledged.put(id, body.put("couple", c.a().userId));
-            } catch (Exception connectionLost) {
-              // not acknowledged: the client would retry the same PUT
-            }
-          }
-          return null;
-        }));
-      }
-      while (acknowledged.size() < Math.min(50, COUPLES * 3)) Thread.sleep(5);
+      // 2. SIGKILL of the server and of the database under load; both start again on the same files.
+      Thread.sleep(TimeUnit.SECONDS.toMillis(SECONDS) / 4);
+      long ackedBeforeKill = ledger.acknowledged.get();
+      Device.resetsExpected = true;
       server.kill();
+      db.kill();
+      LOG.info("soak: server and database killed with {} writes acknowledged", ackedBeforeKill);
+      db = DatabaseProcess.start(dbDir, dbPort);
+      server = ServerProcess.start(serverDir, port, env).awaitHealthy(plain);
+      LOG.info("soak: database and server started again");
+      Thread.sleep(TimeUnit.SECONDS.toMillis(SECONDS) / 4);
       stop.set(true);
-      for (var f : writers) f.get();
-      pool.shutdown();
-      server = ServerProcess.start(dataDir, port, Map.of()).awaitHealthy(plain);
-      for (Couple c : couples) {
-        login(c.a());
-      }
-      Map<String, Client> byUser = new HashMap<>();
-      couples.forEach(c -> byUser.put(c.a().userId, c.a()));
-      int found = 0;
-      for (var e : acknowledged.entrySet()) {
-        Client author = byUser.get(e.getValue().getString("couple"));
-        HttpResponse<Buffer> r = author.http.get("/api/shares/" + e.getKey()).send().await();
-        assertEquals(200, r.statusCode(), "acknowledged share " + e.getKey() + " survived kill -9");
-        assertEquals(e.getValue().getString("title"), r.bodyAsJsonObject().getString("title"));
-        found++;
-      }
-      LOG.info("soak: {} acknowledged writes all present after SIGKILL", found);
-      assertTrue(found > 0);
+      check("after the kill", couples, audit, workers);
+
+      int resets = couples.stream().flatMap(c -> c.devices().stream()).mapToInt(d -> d.resets.get()).sum();
+      LOG.info("soak figures: couples={} devices={} seconds={} workers={} operations={} races={} acknowledged={} conflicts(409)={} "
+              + "notFound(404)={} full(400)={} reconnects={} stall={}ms 503s={} (during the stall {}, after the kill {}) "
+              + "brokenConnections={} resets={} ackedBeforeKill={} (all present after restart) events={} storeBytes={}",
+          COUPLES, 3 * COUPLES, SECONDS, WORKERS, ledger.operations.get(), ledger.races.get(), ledger.acknowledged.get(), ledger.conflicts.get(),
+          ledger.notFound.get(), ledger.full.get(), ledger.reconnects.get(), STALL_MS, ledger.unavailable.get(), unavailableInStall,
+          ledger.unavailable.get() - unavailable, ledger.brokenConnections.get(), resets, ackedBeforeKill, audit.events(),
+          Files.size(dbDir.resolve("bridgework.mv.db")));
+      assertTrue(ledger.conflicts.get() > 0, "devices raced: some edits met a newer version");
+      assertTrue(unavailableInStall + ledger.acknowledged.get() > 0);
     } finally {
+      stop.set(true);
+      Device.resetsExpected = false;
+      pool.shutdownNow();
       server.kill();
+      db.kill();
+      proxy.close();
       vertx.close().await();
     }
   }
 
-  private static void randomOperation(Random r, Couple c, WebSocketClient ws, int port) {
-    Client author = r.nextBoolean() ? c.a() : c.b();
-    Client partner = author == c.a() ? c.b() : c.a();
-    int dice = r.nextInt(100);
-    List<String> mine = c.shares().stream().filter(id -> author.userId.equals(c.authors().get(id))).toList();
-    if (dice < 35 || c.shares().isEmpty()) {
-      String id = UUID.randomUUID().toString();
-      expect(put(author, "/api/shares/" + id, shareBody("soak " + r.nextInt())), 201);
-      c.shares().add(id);
-      c.authors().put(id, author.userId);
-    } else if (dice < 50 && !mine.isEmpty()) {
-      String id = mine.get(r.nextInt(mine.size()));
-      JsonObject current = get(author, "/api/shares/" + id);
-      expect(put(author, "/api/shares/" + id, shareBody("edited " + r.nextInt()).put("version", current.getLong("version"))), 200);
-    } else if (dice < 62) {
-      String id = c.shares().get(r.nextInt(c.shares().size()));
-      boolean partnerOwns = !author.userId.equals(c.authors().get(id));
-      JsonObject body = partnerOwns && r.nextBoolean()
-          ? new JsonObject().put("kind", "ack").put("ack", List.of("hear_you", "thank_you", "understand_more").get(r.nextInt(3)))
-          : new JsonObject().put("kind", "comment").put("text", "comment " + r.nextInt());
-      expect(put(author, "/api/shares/" + id + "/responses/" + UUID.randomUUID(), body), 201);
-    } else if (dice < 72) {
-      String id = c.shares().get(r.nextInt(c.shares().size()));
-      expect(put(partner, "/api/shares/" + id + "/counseling", new JsonObject().put("flag", r.nextBoolean())), 200);
-    } else if (dice < 82 && !mine.isEmpty()) {
-      String id = mine.get(r.nextInt(mine.size()));
-      HttpResponse<Buffer> d = author.http.delete("/api/shares/" + id).send().await();
-      expect(d, 204);
-      c.shares().remove(id);
-    } else {
-      // A dropped connection: reconnect and resume from what this device last saw.
-      Client who = r.nextBoolean() ? author : partner;
-      who.socket.close().await();
-      connect(ws, port, who, who.lastSeq.get());
+  private List<Future<?>> startWorkers(ExecutorService pool, List<Couple> couples, Operations ops, AtomicBoolean stop) {
+    Random seeds = new Random(SEED);
+    List<Future<?>> workers = new ArrayList<>();
+    for (int w = 0; w < WORKERS; w++) {
+      long seed = seeds.nextLong();
+      workers.add(pool.submit(() -> {
+        Random r = new Random(seed);
+        while (!stop.get()) {
+          load.readLock().lock();
+          try {
+            if (!stop.get()) ops.random(r, couples.get(r.nextInt(couples.size())));
+          } finally {
+            load.readLock().unlock();
+          }
+        }
+        return null;
+      }));
+    }
+    return workers;
+  }
+
+  /**
+   * Stops the load (waiting for the operations under way, which retry until answered), lets every
+   * device catch up, compares, and lets the load go on.
+   */
+  private void check(String when, List<Couple> couples, Audit audit, List<Future<?>> workers) throws Exception {
+    load.writeLock().lock();
+    try {
+      for (Future<?> w : workers) {
+        if (w.isDone()) w.get(); // a worker that failed fails the soak with its own message
+      }
+      long started = System.nanoTime();
+      List<String> wrong = new ArrayList<>();
+      for (Couple c : couples) c.devices().forEach(Device::ensureConnected);
+      // Nothing may stay owed an event: retries complete them, and the sweep what no retry came back for.
+      long owed = audit.owed();
+      long owedAtFirst = owed;
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+      while (owed > 0 && System.nanoTime() < deadline) {
+        Thread.sleep(1000);
+        owed = audit.owed();
+      }
+      if (owed > 0) wrong.add(when + ": " + owed + " change(s) still owe their event: " + audit.owedDetail());
+      if (owedAtFirst > 0) LOG.info("soak: {}: {} change(s) owed their event when the load stopped; completed in {} ms", when,
+          owedAtFirst, (System.nanoTime() - started) / 1_000_000);
+      Set<String> coupleIds = new HashSet<>();
+      for (Couple c : couples) {
+        coupleIds.add(c.id());
+        Map<String, JsonObject> stored = c.a().stored();
+        ledger.differences(c.id(), stored).forEach(d -> wrong.add(when + ": " + c.a() + ": " + d));
+        for (Device d : c.devices()) compare(when, d, d.head(), wrong);
+        exactlyOnce(when, c, wrong);
+        Device replay = c.a().replica();
+        replay.connect();
+        compare(when, replay, c.a().head(), wrong);
+        if (replay.resets.get() > 0) wrong.add(when + ": " + replay + " was reset replaying from the start");
+        replay.socket.close().await();
+      }
+      audit.streams(coupleIds).forEach(d -> wrong.add(when + ": " + d));
+      assertEquals(List.of(), wrong);
+      LOG.info("soak: {}: {} devices and {} replays equal the database, {} shares, checked in {} ms", when,
+          3 * couples.size(), couples.size(), ledger.shares.size(), (System.nanoTime() - started) / 1_000_000);
+    } finally {
+      load.writeLock().unlock();
     }
   }
 
-  private static JsonObject shareBody(String title) {
-    return new JsonObject().put("title", title).put("intent", "listen")
-        .put("excerpts", new JsonArray().add(new JsonObject().put("text", "words for " + title)));
+  /** The device caught up to {@code head} and shows what the server stores, with nothing odd on the way. */
+  private static void compare(String when, Device d, long head, List<String> wrong) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while ((d.lastSeq < head || d.view.containsKey(Device.RELOADING)) && System.nanoTime() < deadline) Thread.sleep(20);
+    if (d.lastSeq < head) wrong.add(when + ": " + d + " stuck at " + d.lastSeq + " of " + head);
+    d.violations.forEach(v -> wrong.add(when + ": " + v));
+    Map<String, JsonObject> stored = d.stored();
+    if (!stored.keySet().equals(d.view.keySet())) {
+      wrong.add(when + ": " + d + " shows " + d.view.keySet() + ", stored " + stored.keySet());
+      return;
+    }
+    for (String id : stored.keySet()) {
+      if (!stored.get(id).equals(d.view.get(id))) wrong.add(when + ": " + d + " shows " + d.view.get(id) + ", stored " + stored.get(id));
+    }
   }
 
-  private static List<Couple> prepare(Vertx vertx, int port) {
-    List<Couple> couples = Collections.synchronizedList(new ArrayList<>());
+  /** A device that was never reset saw each share's creation exactly once, and each withdrawal once. */
+  private void exactlyOnce(String when, Couple c, List<String> wrong) {
+    for (Device d : c.devices()) {
+      if (d.resets.get() > 0) continue; // it skipped what the reset covered (and was checked to hold no event twice)
+      for (String id : ledger.byCouple.getOrDefault(c.id(), List.of())) {
+        int created = d.created.getOrDefault(id, 0);
+        int withdrawn = d.withdrawn.getOrDefault(id, 0);
+        if (created != 1) wrong.add(when + ": " + d + " saw share.created " + created + " times for " + id);
+        if (ledger.shares.get(id).gone && withdrawn != 1) wrong.add(when + ": " + d + " saw share.withdrawn " + withdrawn + " times for " + id);
+      }
+    }
+  }
+
+  private static List<Couple> prepare(Vertx vertx, WebSocketClient ws, int port) {
+    List<Couple> couples = new ArrayList<>();
     for (int i = 0; i < COUPLES; i++) {
-      Client a = register(vertx, port, "A" + i);
-      Client b = register(vertx, port, "B" + i);
+      Device a = register(vertx, ws, port, "A" + i);
+      Device b1 = register(vertx, ws, port, "B" + i);
       JsonObject created = post(a, "/api/couple", new JsonObject(), 201);
-      post(b, "/api/couple/join", new JsonObject().put("code", created.getJsonObject("invite").getString("code")), 200);
-      couples.add(new Couple(a, b, new CopyOnWriteArrayList<>(), new ConcurrentHashMap<>()));
+      JsonObject joined = post(b1, "/api/couple/join",
+          new JsonObject().put("code", created.getJsonObject("invite").getString("code")), 200);
+      // B's second device: a second sign-in of the same person, with its own session and socket.
+      Device b2 = new Device(vertx, ws, port, "B" + i + "'", b1.person);
+      b2.login();
+      String coupleId = created.getJsonObject("couple") != null ? created.getJsonObject("couple").getString("id")
+          : joined.getJsonObject("couple").getString("id");
+      couples.add(new Couple(coupleId, a, b1, b2));
     }
     return couples;
   }
 
-  private static Client register(Vertx vertx, int port, String name) {
-    WebClientSession http = WebClientSession.create(WebClient.create(vertx, new WebClientOptions()
-        .setDefaultHost("localhost").setDefaultPort(port)));
-    Client c = new Client(name, http);
+  private static Device register(Vertx vertx, WebSocketClient ws, int port, String name) {
     String email = "soak-" + name.toLowerCase() + "-" + UUID.randomUUID() + "@example.test";
-    c.keys = Api.freshKeys();
-    JsonObject user = post(c, "/api/auth/register", TestServer.registration(email, name, c.keys), 201).getJsonObject("user");
-    c.userId = user.getString("id");
-    c.cookie = email;
-    return c;
+    var keys = Api.freshKeys();
+    Device probe = new Device(vertx, ws, port, name, new Device.Person(name, email, null, keys));
+    String userId = post(probe, "/api/auth/register", TestServer.registration(email, name, keys), 201)
+        .getJsonObject("user").getString("id");
+    Device device = new Device(vertx, ws, port, name, new Device.Person(name, email, userId, keys));
+    device.login();
+    return device;
   }
 
-  private static void login(Client c) {
-    post(c, "/api/auth/login", new JsonObject().put("email", c.cookie).put("authKey", c.keys.authKey()), 200);
-  }
-
-  private static void connect(WebSocketClient ws, int port, Client c, long fromSeq) {
-    String cookie = c.http.cookieStore().get(false, "localhost", "/").iterator().next().value();
-    WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("localhost").setPort(port).setURI("/api/ws")
-        .addHeader("Cookie", "bw_session=" + cookie);
-    java.util.concurrent.CompletableFuture<Void> synced = new java.util.concurrent.CompletableFuture<>();
-    // The handler is set before connecting: Vert.x drops frames that arrive before a handler is
-    // set, and the welcome may come before a handler set on the connect's completion would run.
-    ClientWebSocket opened = ws.webSocket();
-    opened.textMessageHandler(text -> {
-      JsonObject f = new JsonObject(text);
-      switch (f.getString("type")) {
-        case "welcome" -> opened.writeTextMessage(new JsonObject().put("type", "resume")
-            .put("self", f.getJsonObject("heads").getLong("self")).put("couple", fromSeq).encode());
-        case "synced" -> synced.complete(null);
-        default -> c.onFrame(f);
-      }
-    });
-    WebSocket socket = opened.connect(options).await();
-    c.socket = socket;
-    try {
-      synced.get(30, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      throw new AssertionError(c.name + " did not sync", e);
-    }
-  }
-
-  /** The couple stream's head, from a fresh socket's welcome. */
-  private static long head(WebSocketClient ws, int port, Client c) throws Exception {
-    String cookie = c.http.cookieStore().get(false, "localhost", "/").iterator().next().value();
-    java.util.concurrent.CompletableFuture<Long> head = new java.util.concurrent.CompletableFuture<>();
-    ClientWebSocket opened = ws.webSocket();
-    opened.textMessageHandler(text -> {
-      JsonObject f = new JsonObject(text);
-      if ("welcome".equals(f.getString("type"))) head.complete(f.getJsonObject("heads").getLong("couple"));
-    });
-    WebSocket socket = opened.connect(new WebSocketConnectOptions().setHost("localhost").setPort(port).setURI("/api/ws")
-        .addHeader("Cookie", "bw_session=" + cookie)).await();
-    long h = head.get(30, TimeUnit.SECONDS);
-    socket.close().await();
-    return h;
-  }
-
-  private static void awaitSeq(Client c, long head) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    // The client's socket delivers on an event loop; wait for it to reach the head it was told.
-    while (c.lastSeq.get() < head) {
-      if (System.nanoTime() > deadline) throw new AssertionError(c.name + " stuck at " + c.lastSeq.get() + " of " + head);
-      Thread.sleep(10);
-    }
-  }
-
-  private static JsonObject get(Client c, String path) {
-    HttpResponse<Buffer> r = c.http.get(path).send().await();
-    assertEquals(200, r.statusCode(), path + " " + r.bodyAsString());
-    return r.bodyAsJsonObject();
-  }
-
-  private static HttpResponse<Buffer> put(Client c, String path, JsonObject body) {
-    return c.http.request(HttpMethod.PUT, path).putHeader("Content-Type", "application/json").sendBuffer(body.toBuffer()).await();
-  }
-
-  private static JsonObject post(Client c, String path, JsonObject body, int status) {
-    HttpResponse<Buffer> r = c.http.request(HttpMethod.POST, path).putHeader("Content-Type", "application/json")
+  private static JsonObject post(Device d, String path, JsonObject body, int status) {
+    HttpResponse<Buffer> r = d.http.request(HttpMethod.POST, path).putHeader("Content-Type", "application/json")
         .sendBuffer(body.toBuffer()).await();
     assertEquals(status, r.statusCode(), path + " " + r.bodyAsString());
     return r.bodyAsJsonObject();
-  }
-
-  private static void expect(HttpResponse<Buffer> r, int status) {
-    assertEquals(status, r.statusCode(), r.bodyAsString());
   }
 }

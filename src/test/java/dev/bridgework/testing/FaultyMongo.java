@@ -23,7 +23,11 @@ public final class FaultyMongo {
   private final MongoClient real;
   private final AtomicInteger failures = new AtomicInteger();
   private volatile Set<String> collections = Set.of();
+  private final java.util.concurrent.atomic.AtomicReference<Interleaving> interleaving = new java.util.concurrent.atomic.AtomicReference<>();
   public final MongoClient client;
+
+  /** The next {@code method} on {@code collection} runs only once {@code first} has run to its end. */
+  private record Interleaving(String method, String collection, java.util.function.Supplier<Future<?>> first) {}
 
   public FaultyMongo(MongoClient real) {
     this.real = real;
@@ -33,6 +37,17 @@ public final class FaultyMongo {
               && failures.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0) {
             return Future.failedFuture(new MongoSocketWriteException("connection dropped (injected)", new ServerAddress(),
                 new IOException("broken pipe")));
+          }
+          Interleaving before = interleaving.get();
+          if (before != null && before.method().equals(method.getName()) && args != null && args.length > 0
+              && before.collection().equals(args[0]) && interleaving.compareAndSet(before, null)) {
+            return before.first().get().transform(done -> {
+              try {
+                return (Future<?>) method.invoke(real, args);
+              } catch (ReflectiveOperationException e) {
+                return Future.failedFuture(e.getCause() != null ? e.getCause() : e);
+              }
+            });
           }
           try {
             return method.invoke(real, args);
@@ -46,6 +61,15 @@ public final class FaultyMongo {
   public void failNext(int times, String... collections) {
     this.collections = Set.of(collections);
     failures.set(times);
+  }
+
+  /**
+   * Forces one interleaving of two requests: the next call of {@code method} (an operation that
+   * answers a Future, such as {@code insert}) on {@code collection} waits until {@code first} has
+   * run to its end (whatever its outcome), then goes to the real database. Once.
+   */
+  public void beforeNext(String method, String collection, java.util.function.Supplier<Future<?>> first) {
+    interleaving.set(new Interleaving(method, collection, first));
   }
 
   public void heal() {
