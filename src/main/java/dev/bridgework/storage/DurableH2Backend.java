@@ -32,6 +32,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * write finished before it started, so concurrent writers share a commit instead of queueing for
  * one each (the benchmark found the per-write commit to be the server's largest CPU cost).
  *
+ * <p>A commit never runs beside a command: it serialises every document changed since the last one,
+ * and mongo-java-server works on stored documents in place, so a command changing (or projecting)
+ * one while it is written broke the commit ({@code ConcurrentModificationException}), and H2 then
+ * closed the store for good (found by the soak under concurrent writes). Commands share
+ * {@link #quiet}; a commit takes it alone, for the milliseconds it lasts.
+ *
  * <p>Documents and index keys are stored in compact formats rather than with Java serialization
  * ({@link StoreFormat}); a store written before that is converted, once, when it is opened.
  */
@@ -43,6 +49,8 @@ final class DurableH2Backend extends H2Backend {
   /** Writes whose in-memory change is done, numbered in completion order. */
   private final AtomicLong finishedWrites = new AtomicLong();
   private final Object commitLock = new Object();
+  /** Shared by commands, held alone by a commit (fair: a waiting commit is not overtaken by new commands). */
+  private final java.util.concurrent.locks.ReentrantReadWriteLock quiet = new java.util.concurrent.locks.ReentrantReadWriteLock(true);
   /** The highest write number known to be in the file; guarded by {@link #commitLock}. */
   private long committedWrites;
 
@@ -121,7 +129,7 @@ final class DurableH2Backend extends H2Backend {
     if (store.getFileStore() == null) throw new IllegalStateException("An in-memory store has no file to back up");
     synchronized (commitLock) {
       long upTo = finishedWrites.get();
-      commit();
+      commitAlone();
       committedWrites = Math.max(committedWrites, upTo);
       ZipOutputStream zip = new ZipOutputStream(out);
       store.executeFilestoreOperation(() -> {
@@ -149,18 +157,45 @@ final class DurableH2Backend extends H2Backend {
   }
 
   private Document handleAndCommit(Channel channel, String database, String command, Document query) {
-    Document reply = super.handleCommand(channel, database, command, query);
-    if (WRITES.contains(command)) {
-      long mine = finishedWrites.incrementAndGet();
+    Document reply;
+    long mine = 0;
+    quiet.readLock().lock();
+    try {
+      reply = super.handleCommand(channel, database, command, query);
+      if (WRITES.contains(command)) mine = finishedWrites.incrementAndGet();
+    } finally {
+      quiet.readLock().unlock();
+    }
+    if (mine > 0) {
       synchronized (commitLock) {
         if (committedWrites < mine) {
           // Everything numbered up to here has changed the store already; one commit writes it all.
           long upTo = finishedWrites.get();
-          commitTimer.record(this::commit);
+          commitTimer.record(this::commitAlone);
           committedWrites = upTo;
         }
       }
     }
     return reply;
+  }
+
+  /** Commits while no command runs (see the class comment). */
+  private void commitAlone() {
+    quiet.writeLock().lock();
+    try {
+      commit();
+    } finally {
+      quiet.writeLock().unlock();
+    }
+  }
+
+  @Override
+  public void close() {
+    quiet.writeLock().lock();
+    try {
+      super.close();
+    } finally {
+      quiet.writeLock().unlock();
+    }
   }
 }
