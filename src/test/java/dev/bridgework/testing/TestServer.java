@@ -3,6 +3,8 @@ package dev.bridgework.testing;
 import dev.bridgework.app.AppConfig;
 import dev.bridgework.app.Application;
 import dev.bridgework.storage.Database;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.mongo.MongoClient;
@@ -26,18 +28,28 @@ public final class TestServer implements AutoCloseable {
   public final Vertx vertx;
   public final Application app;
   public final TestClock clock;
+  /** The {@link ServerVerticle} holding {@link #app} and its deployment; undeploying it closes the app. */
+  private final ServerVerticle verticle;
+  private final String deploymentId;
+  /** A cluster node's server owns its clustered Vert.x: closing the node leaves the cluster. */
+  private final boolean ownsVertx;
 
-  private TestServer(Vertx vertx, Application app, TestClock clock) {
+  private TestServer(Vertx vertx, ServerVerticle verticle, TestClock clock, String deploymentId, boolean ownsVertx) {
     this.vertx = vertx;
-    this.app = app;
+    this.verticle = verticle;
+    this.app = verticle.app;
     this.clock = clock;
+    this.deploymentId = deploymentId;
+    this.ownsVertx = ownsVertx;
   }
 
-  public static TestServer start() {
-    return start(Map.of());
-  }
-
-  public static TestServer start(Map<String, String> overrides) {
+  /**
+   * Deploys the real application on {@code vertx} (the instance {@code VertxExtension} injected),
+   * on port 0 with an in-memory store unless {@code overrides} say otherwise. The application lives
+   * in a verticle, so closing that Vert.x (as the extension does after the class or the test)
+   * undeploys it and closes its store; {@link #close()} does the same earlier.
+   */
+  public static Future<TestServer> start(Vertx vertx, Map<String, String> overrides) {
     Map<String, String> settings = new HashMap<>();
     settings.put("http.port", "0");
     settings.put("http.host", "127.0.0.1");
@@ -45,21 +57,69 @@ public final class TestServer implements AutoCloseable {
     settings.put("data.dir", Database.IN_MEMORY);
     settings.put("crypto.minKdfIterations", String.valueOf(TEST_MIN_KDF_ITERATIONS));
     settings.putAll(overrides);
-    TestClock clock = new TestClock();
-    Vertx vertx = Vertx.vertx();
-    try {
-      Application app = Application.start(vertx, AppConfig.fromMap(settings), clock).await();
-      return new TestServer(vertx, app, clock);
-    } catch (Throwable e) {
-      // A test of a start-up failure must not leave this Vert.x instance running.
-      vertx.close().await();
-      throw e;
-    }
+    return start(vertx, AppConfig.fromMap(settings));
   }
 
-  /** Wraps an application started elsewhere (for example one node of a cluster test). */
-  public static TestServer of(Vertx vertx, Application app, TestClock clock) {
-    return new TestServer(vertx, app, clock);
+  /** Deploys the application with exactly this configuration. */
+  public static Future<TestServer> start(Vertx vertx, AppConfig config) {
+    return start(vertx, config, false);
+  }
+
+  /**
+   * A cluster node: the application on a (clustered) Vert.x of its own, which {@link #close()}
+   * closes too, so the node leaves the cluster as a real one going away does.
+   */
+  public static Future<TestServer> node(Future<Vertx> clustered, AppConfig config) {
+    return clustered.compose(vertx -> start(vertx, config, true)
+        .onFailure(e -> vertx.close()));
+  }
+
+  private static Future<TestServer> start(Vertx vertx, AppConfig config, boolean ownsVertx) {
+    TestClock clock = new TestClock();
+    ServerVerticle verticle = new ServerVerticle(config, clock);
+    return vertx.deployVerticle(verticle).map(id -> new TestServer(vertx, verticle, clock, id, ownsVertx));
+  }
+
+  public static Future<TestServer> start(Vertx vertx) {
+    return start(vertx, Map.of());
+  }
+
+  /**
+   * For a server that is not the test class's own (browser tests' synchronous style, a cluster
+   * node on its own clustered Vert.x, a second server started inside a test): blocks the calling
+   * test thread, never an event loop, until the server listens.
+   */
+  public static TestServer startOn(Vertx vertx, Map<String, String> overrides) {
+    return start(vertx, overrides).await();
+  }
+
+  /** The application as a verticle: started by its deployment, closed by its undeployment. */
+  private static final class ServerVerticle extends VerticleBase {
+    private final AppConfig config;
+    private final TestClock clock;
+    private volatile Application app;
+    private Future<?> closed;
+
+    ServerVerticle(AppConfig config, TestClock clock) {
+      this.config = config;
+      this.clock = clock;
+    }
+
+    @Override
+    public Future<?> start() {
+      return Application.start(vertx, config, clock).onSuccess(started -> app = started);
+    }
+
+    @Override
+    public Future<?> stop() {
+      return closeApp();
+    }
+
+    /** Once: by {@link TestServer#close()} or else by the undeployment when Vert.x closes. */
+    synchronized Future<?> closeApp() {
+      if (closed == null) closed = app == null ? Future.succeededFuture() : app.close();
+      return closed;
+    }
   }
 
   public int port() {
@@ -129,10 +189,16 @@ public final class TestServer implements AutoCloseable {
     return out.toString();
   }
 
+  /**
+   * Closes this server before its Vert.x is closed (a node going away, a restart on the same data).
+   * The application closes first, as in production (sockets hear 1001 "going away"), then its
+   * verticle is undeployed.
+   */
   @Override
   public void close() {
-    app.close().await();
-    vertx.close().await();
+    verticle.closeApp().await();
+    if (vertx.deploymentIDs().contains(deploymentId)) vertx.undeploy(deploymentId).await();
+    if (ownsVertx) vertx.close().await();
   }
 
   public static Clock systemClock() {
