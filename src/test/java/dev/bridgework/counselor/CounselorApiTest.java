@@ -10,6 +10,7 @@ import dev.bridgework.realtime.Stream;
 import dev.bridgework.testing.Api;
 import dev.bridgework.testing.TestServer;
 import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientResponse;
@@ -20,13 +21,15 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
 import org.apache.pdfbox.Loader;
 import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.text.PDFTextStripper;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
@@ -49,18 +52,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * unknown one. A fresh server per test, since the wrong-token throttle counts per client address.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
+@ExtendWith(VertxExtension.class)
 class CounselorApiTest {
   static final String FIREFOX_MAC = "Mozilla/5.0 (Macintosh; Intel Mac OS X 14.4; rv:125.0) Gecko/20100101 Firefox/125.0";
   TestServer server;
 
   @BeforeEach
-  void start() {
-    server = TestServer.start();
-  }
-
-  @AfterEach
-  void stop() {
-    server.close();
+  void start(Vertx vertx, VertxTestContext ctx) {
+    TestServer.start(vertx).onSuccess(started -> server = started).onComplete(ctx.succeedingThenComplete());
   }
 
   // ------------------------------------------------------------------ helpers
