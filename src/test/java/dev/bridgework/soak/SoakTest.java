@@ -17,9 +17,11 @@ import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.ext.web.client.WebClientSession;
+import io.vertx.junit5.VertxExtension;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,6 +56,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @Tag("soak")
 @Timeout(value = 30, unit = TimeUnit.MINUTES)
+@ExtendWith(VertxExtension.class)
 class SoakTest {
   private static final Logger LOG = LoggerFactory.getLogger(SoakTest.class);
   private static final int COUPLES = Integer.getInteger("soak.couples", 12);
@@ -107,10 +110,9 @@ class SoakTest {
   record Couple(Client a, Client b, List<String> shares, Map<String, String> authors) {}
 
   @Test
-  void nothingIsLostOrDuplicatedUnderRandomLoadAndAKill() throws Exception {
+  void nothingIsLostOrDuplicatedUnderRandomLoadAndAKill(Vertx vertx) throws Exception {
     Path dataDir = Files.createTempDirectory("bw-soak");
     int port = ServerProcess.freePort();
-    Vertx vertx = Vertx.vertx();
     WebClient plain = WebClient.create(vertx);
     // Vert.x limits a WebSocket client to 50 connections per server by default; the soak holds two per couple.
     WebSocketClient wsClient = vertx.createWebSocketClient(new io.vertx.core.http.WebSocketClientOptions()
@@ -208,7 +210,6 @@ class SoakTest {
       assertTrue(found > 0);
     } finally {
       server.kill();
-      vertx.close().await();
     }
   }
 
