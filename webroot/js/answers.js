@@ -25,6 +25,7 @@ export function formatAnswer(step, value, partsById = new Map()) {
     case 'emotions':
       return Array.isArray(value) ? value.join(', ') : String(value);
     case 'part': {
+      if (value && typeof value === 'object' && typeof value.name === 'string') return `Part: ${value.name}`;
       const part = partsById.get(value);
       return part ? `Part: ${part.name}` : 'A part from the parts map';
     }

@@ -49,6 +49,11 @@ export const api = {
   deletePart: (id) => request('DELETE', `/api/parts/${enc(id)}`).finally(() => priv.forgetPart(id)),
   checkins: (from, to) => priv.checkins(query({ from, to })),
   saveCheckin: (id, body) => priv.saveCheckin(id, body),
+  checkin: (id) => priv.checkin(id),
+  deleteCheckin: (id) => priv.deleteCheckin(id),
+  followups: () => priv.followups(),
+  saveFollowup: (id, body) => priv.saveFollowup(id, body),
+  deleteFollowup: (id) => priv.deleteFollowup(id),
   kept: () => priv.kept(),
   saveKept: (id, content, version) => priv.saveKept(id, content, version),
   deleteKept: (id) => priv.deleteKept(id),
@@ -77,7 +82,8 @@ export const api = {
   setAgenda: (id, shareIds) => request('PUT', `/api/reviews/${enc(id)}/agenda`, { shareIds }),
   setNote: (id, shareId, text) => request('PUT', `/api/reviews/${enc(id)}/notes/${enc(shareId)}`, { text }),
   setReady: (id, ready) => request('PUT', `/api/reviews/${enc(id)}/ready`, { ready }),
-  closeReview: (id) => request('POST', `/api/reviews/${enc(id)}/close`, {}),
+  /** carryOver: agenda items that stay flagged for the next review (docs/REVIEW.md "Closing"). */
+  closeReview: (id, carryOver) => request('POST', `/api/reviews/${enc(id)}/close`, carryOver && carryOver.length ? { carryOver } : {}),
   briefUrl: (id, format) => `/api/reviews/${enc(id)}/brief?format=${enc(format)}`,
 };
 

@@ -7,6 +7,7 @@ import { navigate, setRouter, endSession, unsavedGuards, lockNow, secureIfNeeded
 import { announce } from './ui.js';
 import { vault } from './vault.js';
 import { requireSecureContext } from './secure.js';
+import { unread } from './notify.js';
 import { signin, signup, forgot } from './views/auth.js';
 import unlock from './views/unlock.js';
 import kept from './views/kept.js';
@@ -21,15 +22,19 @@ import joint from './views/joint.js';
 import share from './views/share.js';
 import review from './views/review.js';
 import account from './views/account.js';
+import offers from './views/offers.js';
 import prompts from './views/prompts.js';
 import held from './views/held.js';
+import help from './views/help.js';
+import { wireCare, bounceIfAway } from './care.js';
 
 const ROUTES = {
   signin, signup, forgot, home, exercises, run: runner, reflections, parts, checkins, kept,
-  couple, joint, share, review, account, prompts, held,
+  couple, joint, share, review, account, prompts, held, offers,
+  help,
 };
 // Which nav entry is "current" for routes that are not in the nav themselves.
-const NAV_FOR = { run: 'exercises', share: 'joint' };
+const NAV_FOR = { run: 'exercises', share: 'joint', offers: 'home' };
 // Public pages a signed-in but locked person may still use.
 const WHILE_LOCKED = new Set(['forgot']);
 
@@ -67,7 +72,8 @@ function route() {
   let view = ROUTES[name];
   if (!view) { navigate(signedIn ? '#/home' : '#/signin', true); return; }
   if (!view.public && !signedIn) { navigate('#/signin', true); return; }
-  if (view.public && signedIn && !(locked && WHILE_LOCKED.has(name))) {
+  // view.always: a page for everyone, signed in, locked or not (Get help).
+  if (view.public && !view.always && signedIn && !(locked && WHILE_LOCKED.has(name))) {
     if (!locked) { navigate('#/home', true); return; }
     view = unlock;
   }
@@ -90,6 +96,7 @@ function route() {
     main.appendChild(h('p', { class: 'form-error', role: 'alert' }, 'This page could not be shown. Please try again.'));
   }
   current = { name, cleanup };
+  if (signedIn) unread.routed(name); else unread.reset();
   if (!firstRoute) {
     window.scrollTo(0, 0);
     const heading = main.querySelector('[data-page-title]');
@@ -125,6 +132,7 @@ function updateConnection() {
 }
 
 function wire() {
+  wireCare();
   setRouter(route);
   window.addEventListener('hashchange', route);
   navToggle.addEventListener('click', () => setNavOpen(navToggle.getAttribute('aria-expanded') !== 'true'));
@@ -189,6 +197,8 @@ function wire() {
 }
 
 async function boot() {
+  // Back to Bridgework after a quick exit: straight to the neutral page again (care.js).
+  if (bounceIfAway()) return;
   if (!requireSecureContext(main)) return;
   wire();
   updateConnection();

@@ -4,7 +4,7 @@
 // (moved onto another record, a flipped bit) becomes an item with `sealedError` set, never garbage.
 import { request, ApiError } from './http.js';
 import { vault } from './vault.js';
-import { reflectionProblem, partProblem, checkinProblem } from './rules.js';
+import { reflectionProblem, partProblem, checkinProblem, followupProblem, titleProblem } from './rules.js';
 
 const enc = encodeURIComponent;
 
@@ -12,8 +12,8 @@ export const SEALED_ERROR_MESSAGE = 'This entry could not be opened on this devi
   + 'so it is not shown. Your other entries are not affected.';
 export const PENDING_MESSAGE = 'This entry is still being secured. It will show here in a moment.';
 
-const ROUTE = { reflection: 'reflections', part: 'parts', checkin: 'checkins', kept: 'kept' };
-const LIST = { reflection: 'reflections', part: 'parts', checkin: 'checkins', kept: 'kept' };
+const ROUTE = { reflection: 'reflections', part: 'parts', checkin: 'checkins', kept: 'kept', followup: 'followups' };
+const LIST = { reflection: 'reflections', part: 'parts', checkin: 'checkins', kept: 'kept', followup: 'followups' };
 
 /** Opens one item's `sealed` and merges the content under the clear fields. */
 export async function openItem(kind, item) {
@@ -101,16 +101,20 @@ export async function reflection(id) {
   return openItem('reflection', await request('GET', `/api/reflections/${enc(id)}`));
 }
 
-export async function saveReflection(id, { exerciseId, answers, status, version }, opts) {
-  const p = await checkPartIds(answers || {}, await exercise(exerciseId));
+export async function saveReflection(id, { exerciseId, answers, status, version, title }, opts) {
+  const p = titleProblem(title) || await checkPartIds(answers || {}, await exercise(exerciseId));
   if (p) throw invalid(p);
-  const sealed = await vault.seal('reflection', id, { answers: answers || {} });
+  // A title of the person's own (issue #14) is sealed with the answers; none means none.
+  const content = { answers: answers || {} };
+  if (typeof title === 'string' && title.trim()) content.title = title;
+  const sealed = await vault.seal('reflection', id, content);
   return put('reflection', id, withVersion({ exerciseId, status, sealed }, version), opts);
 }
 
 // ---------------------------------------------------------------- parts
 
-const PART_FIELDS = ['name', 'role', 'belief', 'bodySense', 'feelingToward', 'fears', 'needs', 'notes'];
+const PART_FIELDS = ['name', 'role', 'belief', 'bodySense', 'feelingToward', 'fears', 'needs', 'notes',
+  'feltAge', 'triggers', 'hopes', 'relations', 'visits'];
 
 export async function parts() {
   const data = await openList('part', await request('GET', '/api/parts'));
@@ -148,6 +152,37 @@ export async function saveCheckin(id, { emotions, intensity, note, at, version }
   return put('checkin', id, withVersion({ at: at || new Date().toISOString(), sealed }, version));
 }
 
+export async function checkin(id) {
+  return openItem('checkin', await request('GET', `/api/checkins/${enc(id)}`));
+}
+
+export function deleteCheckin(id) {
+  return request('DELETE', `/api/checkins/${enc(id)}`);
+}
+
+// ---------------------------------------------------------------- follow-ups and offers to oneself
+
+/** Everything inside the envelope: {type:"offer"|"revisit", text, dueAt, done, doneAt, reflectionId, exerciseId, stepId}. */
+const FOLLOWUP_FIELDS = ['type', 'text', 'dueAt', 'done', 'doneAt', 'reflectionId', 'exerciseId', 'stepId'];
+
+export async function followups() {
+  return openList('followup', await request('GET', '/api/followups'));
+}
+
+export async function saveFollowup(id, body) {
+  const content = {};
+  for (const key of FOLLOWUP_FIELDS) if (body[key] !== undefined && body[key] !== null) content[key] = body[key];
+  content.done = Boolean(content.done);
+  const p = followupProblem(content);
+  if (p) throw invalid(p);
+  const sealed = await vault.seal('followup', id, content);
+  return put('followup', id, withVersion({ sealed }, body.version));
+}
+
+export function deleteFollowup(id) {
+  return request('DELETE', `/api/followups/${enc(id)}`);
+}
+
 // ---------------------------------------------------------------- kept words
 
 export async function kept() {
@@ -165,7 +200,7 @@ export function deleteKept(id) {
 
 // ---------------------------------------------------------------- live events
 
-const SAVED = { 'reflection.saved': 'reflection', 'part.saved': 'part', 'checkin.saved': 'checkin', 'kept.saved': 'kept' };
+const SAVED = { 'reflection.saved': 'reflection', 'part.saved': 'part', 'checkin.saved': 'checkin', 'kept.saved': 'kept', 'followup.saved': 'followup' };
 
 /**
  * A self-stream event as the views want it: its sealed object opened. An event without `sealed`
@@ -228,7 +263,7 @@ export async function secureUnsealed(progress = () => {}) {
 
 // ---------------------------------------------------------------- export
 
-const EXPORT_KINDS = { reflections: 'reflection', parts: 'part', checkins: 'checkin', kept: 'kept' };
+const EXPORT_KINDS = { reflections: 'reflection', parts: 'part', checkins: 'checkin', kept: 'kept', followups: 'followup' };
 
 /** The export file opened: private work with its words, without envelopes or the wrapped vault key. */
 export async function openExport(data) {

@@ -5,7 +5,11 @@ export const MAX_TEXT = 20000;
 export const MAX_EMOTIONS = 30;
 export const MAX_EMOTION_LENGTH = 50;
 export const ROLES = ['manager', 'firefighter', 'exile', 'unsure'];
-const PART_TEXT = ['belief', 'bodySense', 'feelingToward', 'fears', 'needs', 'notes'];
+const PART_TEXT = ['belief', 'bodySense', 'feelingToward', 'fears', 'needs', 'notes', 'triggers', 'hopes'];
+export const RELATION_KINDS = ['protects', 'polarized'];
+const VISIT_TEXT = ['belief', 'bodySense', 'feelingToward', 'fears', 'needs', 'triggers', 'note'];
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const isTime = (v) => typeof v === 'string' && Number.isFinite(Date.parse(v));
 
 const problem = (field, message) => ({ field, message });
 
@@ -59,6 +63,13 @@ export async function reflectionProblem(exercise, answers, partIds) {
         break;
       }
       case 'part': {
+        // {name}: a new part the person named here, written to the map only once they confirm it.
+        if (value && typeof value === 'object' && !Array.isArray(value)) {
+          const n = value.name;
+          if (typeof n !== 'string' || !n.trim()) return problem(field, 'Please give this part a name.');
+          if (n.length > 100) return problem(field, 'Please keep the name to 100 characters or fewer.');
+          break;
+        }
         if (typeof value !== 'string' || !(await partIds()).has(value)) {
           return problem(field, 'That part is not in your parts map any more. Please choose another one, or none.');
         }
@@ -84,12 +95,68 @@ export function partProblem(part) {
     const p = textProblem(key, part[key], 'This field');
     if (p) return p;
   }
+  if (part.feltAge !== undefined && part.feltAge !== null
+    && (typeof part.feltAge !== 'string' || part.feltAge.length > 100)) {
+    return problem('feltAge', 'Please keep the felt age to 100 characters or fewer.');
+  }
+  return relationsProblem(part.relations) || visitsProblem(part.visits);
+}
+
+/** Relations to other parts: [{to: partId, kind: "protects"|"polarized"}], at most 50. */
+function relationsProblem(relations) {
+  if (relations === undefined || relations === null) return null;
+  if (!Array.isArray(relations) || relations.length > 50) return problem('relations', 'A part can have at most 50 relations.');
+  for (const r of relations) {
+    if (!r || typeof r !== 'object' || !UUID_RE.test(String(r.to)) || !RELATION_KINDS.includes(r.kind)) {
+      return problem('relations', 'Please choose another part and how they relate.');
+    }
+  }
   return null;
 }
+
+/** Dated visits: [{at, reflectionId?, exerciseId?, belief?, …, note?}], at most 200 (the oldest go first). */
+function visitsProblem(visits) {
+  if (visits === undefined || visits === null) return null;
+  if (!Array.isArray(visits) || visits.length > 200) return problem('visits', 'This part has too many visits to keep.');
+  for (const v of visits) {
+    if (!v || typeof v !== 'object' || !isTime(v.at)) return problem('visits', 'A visit needs a date.');
+    for (const key of VISIT_TEXT) {
+      const p = textProblem('visits', v[key], 'A visit');
+      if (p) return p;
+    }
+  }
+  return null;
+}
+
+/** A reflection's optional title of the person's own. */
+export function titleProblem(title) {
+  if (title === undefined || title === null || title === '') return null;
+  if (typeof title !== 'string') return problem('title', 'The title must be text.');
+  if (title.length > 200) return problem('title', 'Please keep the title to 200 characters or fewer.');
+  return null;
+}
+
+/** A follow-up or an offer to oneself. */
+export function followupProblem(f) {
+  if (!f || !['offer', 'revisit'].includes(f.type)) return problem('type', 'This follow-up could not be read.');
+  if (f.type === 'offer' && (typeof f.text !== 'string' || !f.text.trim())) {
+    return problem('text', 'Please write what you will offer yourself.');
+  }
+  const p = textProblem('text', f.text, 'The text');
+  if (p) return p;
+  if (!isTime(f.dueAt)) return problem('dueAt', 'Please choose a date.');
+  if (typeof f.done !== 'boolean') return problem('done', 'Please say whether it is done.');
+  return null;
+}
+
+export const EMPTY_CHECKIN_MESSAGE = 'Please name at least one feeling, or write a few words, before you save this check-in.';
 
 export function checkinProblem(checkin) {
   const p = emotionsProblem('emotions', checkin.emotions);
   if (p) return p;
+  const noFeelings = !Array.isArray(checkin.emotions) || checkin.emotions.length === 0;
+  const noNote = typeof checkin.note !== 'string' || !checkin.note.trim();
+  if (noFeelings && noNote) return problem('emotions', EMPTY_CHECKIN_MESSAGE);
   const { intensity } = checkin;
   if (!Number.isInteger(intensity) || intensity < 0 || intensity > 10) return problem('intensity', 'Please choose a whole number from 0 to 10.');
   return textProblem('note', checkin.note, 'The note');

@@ -16,6 +16,13 @@ export function counselingBadge(share) {
     : null;
 }
 
+/** After a joint review that settled it (docs/REVIEW.md "Closing"): when it was discussed. */
+export function discussedBadge(share) {
+  if (!share.discussedAt || Number.isNaN(Date.parse(share.discussedAt))) return null;
+  return h('span', { class: 'badge badge-discussed', 'data-testid': 'share-discussed' },
+    'Discussed ', h('time', { datetime: share.discussedAt }, fmtDateTime(share.discussedAt)));
+}
+
 /** Title, author and time, intent. */
 export function shareHeader(share, { level = 'h2', authorName, titleId } = {}) {
   const edited = share.updatedAt && share.createdAt && share.updatedAt !== share.createdAt && share.version > 1;
@@ -27,7 +34,7 @@ export function shareHeader(share, { level = 'h2', authorName, titleId } = {}) {
         : authorName || nameOf(share.authorId)),
       share.createdAt ? [' · ', h('time', { datetime: share.createdAt }, fmtDateTime(share.createdAt))] : null,
       edited ? ' · edited' : null),
-    h('p', { class: 'badges' }, intentBadge(share.intent), counselingBadge(share)));
+    h('p', { class: 'badges' }, intentBadge(share.intent), counselingBadge(share), discussedBadge(share)));
 }
 
 function answerOf(userId) {

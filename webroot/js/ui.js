@@ -123,9 +123,18 @@ export function endingNotice() {
     h('div', { class: 'button-row' }, dismiss));
 }
 
-/** Shown on joint-space pages when there is no couple yet. */
+/**
+ * Shown on joint-space pages when there is no couple. After a partner left, the ending notice
+ * stands alone with a gentle way forward instead of "not paired yet" (docs/SAFETY.md "Endings").
+ */
 export function notPairedPanel(what = 'your joint space') {
-  return [endingNotice(), h('section', { class: 'card notice', 'data-testid': 'not-paired' },
+  const ending = endingNotice();
+  if (ending) {
+    return [ending, h('section', { class: 'card', 'data-testid': 'after-ending' },
+      h('p', null, 'Your private space is still here, just as it was. If you ever want a joint space again, you can set one up from the ',
+        h('a', { href: '#/couple' }, 'Your partner'), ' page.'))];
+  }
+  return [h('section', { class: 'card notice', 'data-testid': 'not-paired' },
     h('h2', null, 'You are not paired yet'),
     h('p', null, `Once you and your partner have set up a joint space, ${what} will be here. Your private space works fully on its own in the meantime.`),
     h('p', null, h('a', { href: '#/couple', class: 'btn btn-primary' }, 'Set up your joint space')))];

@@ -7,6 +7,7 @@ import { pageHeader, button, confirmDialog, field, formError, announce } from '.
 import { openExport } from '../private.js';
 import * as keys from '../keys.js';
 import { showRecoveryCode } from './recovery.js';
+import { notificationSettings } from './notifications.js';
 
 export default {
   title: 'My data',
@@ -108,6 +109,7 @@ export default {
           user.createdAt ? [h('dt', null, 'Member since'), h('dd', null, fmtDate(user.createdAt))] : null),
         h('div', { class: 'button-row' }, signOutBtn)),
       passwordSection(),
+      notificationSettings(),
       h('section', { class: 'card', 'aria-labelledby': 'export-title' },
         h('h2', { id: 'export-title' }, 'Download your data'),
         h('p', null, 'A JSON file with everything you own here: your reflections, parts, check-ins, kept words, shares and responses. '

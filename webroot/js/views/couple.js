@@ -149,13 +149,19 @@ function paired(c, rerender) {
       leaveErr.clear();
       const ok = await confirmDialog({
         title: 'Leave the joint space?',
-        message: [
-          alone
-            ? 'This closes your joint space and cancels any invite code.'
-            : `This closes the joint space for both you and ${other ? other.displayName : 'your partner'}, right away.`,
-          h('p', { class: 'strong' }, 'Every share, response and joint review in it is erased for both of you. This cannot be undone.'),
-          'Your private reflections, parts and check-ins stay yours and are not touched.',
-        ],
+        // Exactly what happens to whose words (docs/SAFETY.md "Endings").
+        message: alone
+          ? ['This closes your joint space and cancels any invite code.',
+            'Your private reflections, parts and check-ins stay yours and are not touched.']
+          : [
+            `The joint space closes for both you and ${other ? other.displayName : 'your partner'}, right away. ${other ? other.displayName : 'Your partner'} will see a short notice that you left, and when.`,
+            h('p', { 'data-testid': 'leave-own-words' }, h('strong', null, 'Your own words are kept for you: '),
+              'the text of what you shared and your notes from joint reviews move into Kept words, private and sealed, visible only to you.'),
+            h('p', { 'data-testid': 'leave-their-words' }, h('strong', null, `${other ? other.displayName : 'Your partner'}’s words stay theirs: `),
+              'they keep what they shared and their review notes the same way. You will no longer see any of it.'),
+            h('p', { class: 'strong' }, 'Erased for both of you: the joint space itself, responses and acknowledgements, counseling flags and joint reviews. This cannot be undone.'),
+            'Your private reflections, parts and check-ins stay yours and are not touched.',
+          ],
         confirmLabel: 'Leave and erase the joint space',
         danger: true,
         testid: 'confirm-leave',
@@ -190,7 +196,7 @@ function paired(c, rerender) {
     alone ? h('section', { class: 'card', 'aria-labelledby': 'invite-title' }, h('h2', { id: 'invite-title' }, 'Invite code'), inviteArea) : null,
     h('section', { class: 'card danger-zone', 'aria-labelledby': 'leave-title' },
       h('h2', { id: 'leave-title' }, 'Leaving'),
-      h('p', null, 'Either of you can leave at any time. Leaving erases the joint space for both of you.'),
+      h('p', null, 'Either of you can leave at any time, without giving a reason. Leaving closes the joint space for both of you; each of you keeps your own words.'),
       leaveErr.el,
       leave));
 }

@@ -20,7 +20,9 @@ export default {
       const known = new Set(PRACTICES.map((p) => p.id));
       const other = list.filter((x) => !known.has(x.practice));
       if (other.length) groups.push({ id: 'other', title: 'More exercises', blurb: '', items: other });
-      replaceChildren(body, groups.filter((g) => g.items.length || g.id === 'checkin').map(section));
+      replaceChildren(body, startHere(list),
+        h('h2', { class: 'all-exercises' }, 'All exercises, by practice'),
+        groups.filter((g) => g.items.length || g.id === 'checkin').map(section));
     }).catch((err) => {
       if (!alive) return;
       const e = formError('catalog-error');
@@ -30,6 +32,38 @@ export default {
     return () => { alive = false; };
   },
 };
+
+// A path for the first days instead of thirteen equal cards: a pause, then one exercise of each
+// of the first three practices, in the order the practices build on each other.
+const START_HERE = [
+  ['checkin-how-are-you', 'Pause and notice how you are right now.'],
+  ['mirror-recent-moment', 'Look at one recent moment of distance, gently.'],
+  ['parts-meet-the-loudest', 'Meet the inner voice that was loudest in that moment.'],
+  ['data-what-the-distance-says', 'Find the longing underneath, and one small way to offer it to yourself.'],
+];
+
+function startHere(list) {
+  const byId = new Map(list.map((x) => [x.id, x]));
+  const steps = START_HERE.filter(([id]) => byId.has(id));
+  if (!steps.length) return null;
+  return h('section', { class: 'card start-here', 'aria-labelledby': 'start-here-title', 'data-testid': 'start-here' },
+    h('h2', { id: 'start-here-title' }, 'Start here'),
+    h('p', { class: 'muted' }, 'New to this? These four, in this order, are a gentle way in. One a day is plenty.'),
+    h('ol', { class: 'start-path' }, steps.map(([id, why]) => {
+      const ex = byId.get(id);
+      return h('li', { class: 'start-step', 'data-testid': 'start-here-step', 'data-exercise-id': id },
+        h('div', { class: 'start-step-text' },
+          h('h3', null, ex.title),
+          h('p', null, why),
+          ex.minutes ? h('p', { class: 'muted small' }, `About ${ex.minutes} minute${ex.minutes === 1 ? '' : 's'}`) : null),
+        button('Begin', {
+          'data-action': 'begin',
+          'data-testid': 'start-here-begin',
+          'aria-label': `Begin: ${ex.title}`,
+          onClick: () => navigate(`#/run/${encodeURIComponent(ex.id)}/${uuid()}`),
+        }));
+    })));
+}
 
 function section(group) {
   const headingId = `practice-${group.id}`;
@@ -50,8 +84,9 @@ function section(group) {
         }))),
       group.id === 'checkin'
         ? h('li', { class: 'card exercise-card' },
-          h('h3', null, 'Quick check-in'),
-          h('p', null, 'Name what you feel and how strongly, in under a minute.'),
-          h('a', { href: '#/checkins', class: 'btn', 'data-testid': 'exercise-quick-checkin' }, 'Log a check-in'))
+          // One way to check in: the exercise above logs a real check-in; this card opens the history.
+          h('h3', null, 'Your check-ins over time'),
+          h('p', null, 'See how your feelings move, or log one on the spot.'),
+          h('a', { href: '#/checkins', class: 'btn', 'data-testid': 'exercise-quick-checkin' }, 'Open your check-ins'))
         : null));
 }

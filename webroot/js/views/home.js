@@ -3,12 +3,15 @@ import { h, replaceChildren, fmtDateTime } from '../dom.js';
 import { api, listOf } from '../api.js';
 import { session, catalog, partnerName } from '../store.js';
 import { pageHeader, privacyNote, endingNotice } from '../ui.js';
+import { welcomeTour } from './welcome.js';
+import { dueOf, hrefOf } from '../followups.js';
 
 export default {
   title: 'Home',
   render(root) {
     const user = session.state.user;
     const drafts = h('div', { 'data-testid': 'home-drafts' });
+    const revisit = h('div', { 'data-testid': 'home-revisit' });
     const together = h('div', { 'data-testid': 'home-together' });
 
     const renderTogether = () => {
@@ -33,6 +36,7 @@ export default {
     root.appendChild(h('div', { class: 'stack' },
       pageHeader(`Hello, ${(user && user.displayName) || 'there'}`,
         'Disconnection is not only a verdict on your relationship. It is also information, and an invitation to turn inward.'),
+      welcomeTour(), // the first-day tour until it is finished or skipped (welcome.js)
       h('section', { class: 'card' },
         h('h2', null, 'Your private space'),
         privacyNote('Only you can see this. Your partner cannot see it, or even tell that it exists.'),
@@ -40,11 +44,25 @@ export default {
           tile('#/exercises', 'Begin an exercise', 'Guided steps through the four practices.', 'home-exercises'),
           tile('#/reflections', 'Your reflections', 'Drafts and finished reflections.', 'home-reflections'),
           tile('#/parts', 'Your parts map', 'The inner parts you are getting to know.', 'home-parts'),
-          tile('#/checkins', 'Check in', 'Name what you feel, and how strongly.', 'home-checkins')),
+          tile('#/checkins', 'Check in', 'Name what you feel, and how strongly.', 'home-checkins'),
+          tile('#/offers', 'Offers to yourself', 'What you offered yourself, and what to come back to.', 'home-offers')),
+        revisit,
         drafts),
       h('section', { class: 'card' }, together)));
 
     let alive = true;
+    // What is due: a quiet list, never a count to beat or a streak to keep.
+    api.followups().then((data) => {
+      if (!alive) return;
+      const due = dueOf(listOf(data, 'followups'));
+      if (!due.length) return;
+      replaceChildren(revisit,
+        h('h3', null, 'To revisit, when you are ready'),
+        h('ul', { class: 'link-list' }, due.slice(0, 5).map((f) => h('li', { 'data-testid': 'home-due', 'data-type': f.type },
+          h('a', { href: f.type === 'offer' ? '#/offers' : hrefOf(f), 'data-testid': 'home-due-link' },
+            f.type === 'offer' ? `How did it go: “${f.text}”?` : `Come back to: ${f.text}`)))),
+        due.length > 5 ? h('p', null, h('a', { href: '#/offers' }, 'See everything waiting for you')) : null);
+    }).catch(() => {});
     Promise.all([api.reflections({ status: 'draft', limit: 3 }), catalog.load().catch(() => [])])
       .then(([data]) => {
         if (!alive) return;

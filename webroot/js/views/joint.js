@@ -5,6 +5,7 @@ import { onEvents, onResync } from '../realtime.js';
 import { session, catalog, CollectionStore, nameOf, partnerName, ACKS } from '../store.js';
 import { shareHeader, shareBody, responseList, applyShareEvent, intentRadios } from '../sharecard.js';
 import { couplePage, loading, formError, button, confirmDialog, announce, field } from '../ui.js';
+import { unread } from '../notify.js';
 
 export default {
   title: 'Joint space',
@@ -30,10 +31,13 @@ class JointSpace {
       h('p', null, 'You can share from any of ', h('a', { href: '#/reflections' }, 'your reflections'), ', or write something new.'));
     this.error = formError('joint-error');
     this.body = h('div', { class: 'stack' }, loading());
+    // Notices of notify.js (a changed joint review) go here.
+    this.notices = h('div', { class: 'stack', 'data-testid': 'joint-notices' });
     replaceChildren(container,
       h('div', { class: 'button-row' },
         h('a', { href: '#/share/free', class: 'btn btn-primary', 'data-testid': 'share-new' }, 'Share something'),
         h('a', { href: '#/review', class: 'btn' }, 'Joint review')),
+      this.notices,
       this.error.el,
       this.body);
     this.unsubs = [
@@ -108,6 +112,8 @@ class JointSpace {
         if (!me || share.authorId !== me.id) announce(`New from ${nameOf(share.authorId)}: ${share.title}`);
       }
     }
+    // Unread markers, "seen" and receipts follow what is on screen now (notify.js).
+    unread.jointRendered(this);
   }
 }
 
@@ -121,9 +127,11 @@ class ShareCard {
     this.actions = h('div', { class: 'share-actions' });
     this.error = formError('share-card-error');
     this.editArea = h('div');
-    this.commentArea = h('div');
+    this.commentArea = h('div', { id: uid('reply'), hidden: true, 'data-testid': 'reply-area' });
+    // "New", "New reply" and "Opened" badges of notify.js; hidden while empty.
+    this.notices = h('p', { class: 'badges share-notices', 'data-testid': 'share-notices', hidden: true });
     this.el = h('article', { class: 'card share-card', 'data-testid': 'share-card', 'data-share-id': share.id, 'aria-labelledby': this.titleId },
-      this.head, this.content, this.responses, this.actions, this.error.el, this.editArea, this.commentArea);
+      this.notices, this.head, this.content, this.responses, this.actions, this.error.el, this.editArea, this.commentArea);
     this.buildCommentForm();
     this.update(share, true);
   }
@@ -146,7 +154,7 @@ class ShareCard {
       }));
       this.renderActions();
     });
-    this.commentLabel.textContent = this.mine ? 'Add a comment' : 'Write a response';
+    this.commentLabel.textContent = this.mine ? 'Your reply' : `Your reply to ${nameOf(share.authorId)}`;
   }
 
   highlight() {
@@ -160,6 +168,13 @@ class ShareCard {
     const myAck = (share.responses || []).find((r) => r.authorId === myId && r.kind === 'ack');
     // A pair (answers revealed together) holds both partners' words: both acknowledge, either withdraws, nobody edits.
     const pair = share.kind === 'pair';
+    // Intent first (docs/SAFETY.md "A quieter joint space"): "just listen" offers acknowledgements
+    // and a reply only on request; "respond" and "discuss" invite one.
+    const listen = share.intent === 'listen';
+    const invite = this.mine || pair ? null : h('p', { class: 'intent-hint', 'data-testid': 'intent-hint', 'data-intent': share.intent },
+      listen ? `${nameOf(share.authorId)} asked you to just listen. An acknowledgement is often all that is needed.`
+        : share.intent === 'discuss' ? `${nameOf(share.authorId)} would like to take this to counseling. You are welcome to reply now too.`
+          : `${nameOf(share.authorId)} would like a response.`);
     const acks = this.mine && !pair ? null : h('div', { class: 'ack-row', role: 'group', 'aria-label': 'Acknowledge' },
       Object.entries(ACKS).map(([kind, label]) => h('button', {
         type: 'button',
@@ -177,23 +192,47 @@ class ShareCard {
       'data-testid': 'flag-toggle',
       onClick: () => this.toggleFlag(),
     }, share.counseling ? 'Flagged for counseling' : 'Bring to counseling');
+    const open = !this.commentArea.hidden;
+    const reply = h('button', {
+      type: 'button',
+      class: ['btn', !this.mine && !listen && !pair ? 'btn-primary' : 'btn-quiet'],
+      'aria-expanded': String(open),
+      'aria-controls': this.commentArea.id,
+      'data-action': 'reply',
+      'data-testid': 'reply-open',
+      onClick: () => this.toggleReply(),
+    }, !this.mine && listen ? 'Reply anyway' : 'Reply');
     const own = pair ? [
       button('Withdraw', { kind: 'quiet-danger', 'data-action': 'withdraw', 'data-testid': 'share-withdraw', onClick: () => this.withdraw() }),
     ] : this.mine ? [
       button('Edit', { 'data-action': 'edit', 'data-testid': 'share-edit', onClick: () => this.openEditor() }),
       button('Withdraw', { kind: 'quiet-danger', 'data-action': 'withdraw', 'data-testid': 'share-withdraw', onClick: () => this.withdraw() }),
     ] : null;
-    replaceChildren(this.actions, acks, h('div', { class: 'button-row' }, flag, own));
+    replaceChildren(this.actions, invite, acks, h('div', { class: 'button-row' }, reply, flag, own));
+  }
+
+  /** The reply box stays folded until asked for. */
+  toggleReply(open = this.commentArea.hidden) {
+    this.commentArea.hidden = !open;
+    const btn = this.actions.querySelector('[data-action="reply"]');
+    if (btn) btn.setAttribute('aria-expanded', String(open));
+    if (open) {
+      const text = this.commentArea.querySelector('textarea');
+      if (text) text.focus();
+    } else if (btn) {
+      btn.focus();
+    }
   }
 
   buildCommentForm() {
     const text = h('textarea', { rows: '2', maxlength: '20000', 'data-testid': 'comment-text', 'data-focus-key': 'comment-text' });
     this.commentLabel = h('label', { for: text.id = uid('comment') }, 'Write a response');
     const err = formError('comment-error');
-    const send = h('button', { type: 'submit', class: 'btn', 'data-testid': 'comment-submit' }, 'Send');
+    const send = h('button', { type: 'submit', class: 'btn btn-primary', 'data-testid': 'comment-submit' }, 'Send reply');
+    const cancel = button('Cancel', { 'data-action': 'reply-cancel', 'data-testid': 'reply-cancel', onClick: () => this.toggleReply(false) });
     let rid = uuid();
     const form = h('form', { class: 'comment-form', novalidate: true, 'data-testid': 'comment-form' },
-      h('div', { class: 'field' }, this.commentLabel, text), err.el, send);
+      h('div', { class: 'field' }, this.commentLabel, text), err.el, h('div', { class: 'button-row' }, send, cancel));
     form.addEventListener('submit', async (e) => {
       e.preventDefault();
       err.clear();
@@ -205,7 +244,8 @@ class ShareCard {
         rid = uuid();
         text.value = '';
         if (result && result.id === this.share.id) this.store.upsert(result);
-        announce('Response sent.');
+        announce('Reply sent.');
+        this.toggleReply(false);
       } catch (ex) {
         err.show(ex);
       } finally {
@@ -244,7 +284,7 @@ class ShareCard {
       await api.deleteResponse(this.share.id, r.id).catch((e) => { if (e.status !== 404) throw e; });
       this.removeResponseLocally(r.id);
       announce('Your response was removed.');
-      const next = this.el.querySelector('[data-testid="comment-text"]');
+      const next = this.actions.querySelector('[data-action="reply"]');
       if (next) next.focus();
     } catch (e) {
       this.error.show(e);

@@ -1,11 +1,16 @@
-// The parts map: the inner parts a person is getting to know over time.
-import { h, replaceChildren, uuid, fmtDate } from '../dom.js';
+// The parts map: the inner parts a person is getting to know over time. Drawn as a map (parts by
+// role, their relations; partsmap.js) above the same parts in words, grouped by role.
+import { h, replaceChildren, uuid, fmtDate, uid } from '../dom.js';
+import { drawMap, describeRelations, ROLE_ORDER, ROLE_GROUPS, RELATION_LABELS } from './partsmap.js';
+import { limitText } from '../textlimit.js';
 import { api, listOf } from '../api.js';
 import { onEvents, onResync } from '../realtime.js';
 import { CollectionStore, ROLES } from '../store.js';
 import { pageHeader, privacyNote, loading, formError, button, confirmDialog, announce, field, sealedErrorNote } from '../ui.js';
 
 const FIELDS = [
+  { key: 'triggers', label: 'What brings it out?', hint: 'Moments, words or situations that wake this part up.' },
+  { key: 'hopes', label: 'What does it protect, or hope for?' },
   { key: 'belief', label: 'What does it believe about you?', hint: 'For example: “I am too much” or “I am not enough.”' },
   { key: 'bodySense', label: 'Where do you feel it in your body?' },
   { key: 'feelingToward', label: 'How do you feel toward it?', hint: 'Curious? Compassionate? Or is another part reacting to it?' },
@@ -16,11 +21,15 @@ const FIELDS = [
 
 export default {
   title: 'Parts map',
-  render(root) {
+  render(root, [focusId] = []) {
     const store = new CollectionStore();
     let alive = true;
     let loaded = false;
-    const list = h('ul', { class: 'card-grid parts-grid', 'data-testid': 'part-list' });
+    const list = h('div', { class: 'stack parts-groups', 'data-testid': 'part-list' });
+    const mapBox = h('div', { class: 'parts-map' });
+    const mapSection = h('section', { class: 'card', 'aria-labelledby': 'parts-map-heading', 'data-testid': 'parts-map-section' },
+      h('h2', { id: 'parts-map-heading' }, 'The map'), mapBox);
+    const listHeading = h('h2', { id: 'parts-list-heading', class: 'parts-list-heading' }, 'Your parts, by role');
     const empty = h('p', { class: 'empty', 'data-testid': 'parts-empty', hidden: true },
       'Your parts map is empty. When a part of you feels loud, give it a name here, or meet one in the “Turn toward your parts” exercises.');
     const editorBox = h('div', { 'data-testid': 'part-editor-area' });
@@ -38,20 +47,42 @@ export default {
 
     let editing = null; // {id, version, form}
 
+    const openCard = (p) => {
+      const el = list.querySelector(`[data-part-id="${CSS.escape(p.id)}"]`);
+      if (!el) return;
+      el.scrollIntoView({ block: 'center' });
+      const heading = el.querySelector('[data-part-heading]');
+      if (heading) heading.focus({ preventScroll: true });
+    };
+    let focused = false;
     const render = () => {
       if (!loaded) return;
-      if (!body.contains(list)) replaceChildren(body, empty, list);
+      if (!body.contains(list)) replaceChildren(body, empty, mapSection, listHeading, list);
       const items = store.list();
       empty.hidden = items.length > 0;
-      replaceChildren(list, items.map(card));
+      mapSection.hidden = items.length === 0;
+      listHeading.hidden = items.length === 0;
+      replaceChildren(mapBox, items.length ? drawMap(items, body.clientWidth - 40, openCard) : null);
+      replaceChildren(list, ROLE_ORDER.map((role) => {
+        const members = items.filter((p) => (p.sealedError ? '' : (p.role || '')) === role);
+        if (!members.length) return null;
+        const gid = `role-group-${role || 'none'}`;
+        return h('section', { class: 'role-group', 'data-testid': 'role-group', 'data-role': role || 'none', 'aria-labelledby': gid },
+          h('h3', { id: gid, class: 'role-group-title' }, ROLE_GROUPS[role], h('span', { class: 'muted' }, ` · ${members.length}`)),
+          h('ul', { class: 'card-grid parts-grid' }, members.map((p) => card(p, items))));
+      }));
+      if (focusId && !focused && store.has(focusId)) { focused = true; openCard(store.get(focusId)); }
     };
 
-    const card = (p) => h('li', { class: 'card part-card', 'data-testid': 'part-card', 'data-part-id': p.id },
+    const card = (p, all) => h('li', { class: 'card part-card', 'data-testid': 'part-card', 'data-part-id': p.id },
       h('div', { class: 'item-head' },
-        h('h2', { class: 'item-title' }, p.sealedError ? 'A part that could not be opened' : p.name),
+        h('h4', { class: 'item-title', tabindex: '-1', 'data-part-heading': '' }, p.sealedError ? 'A part that could not be opened' : p.name),
         p.role ? h('span', { class: 'badge', 'data-testid': 'part-role' }, ROLES[p.role] || p.role) : null),
       sealedErrorNote(p),
+      p.feltAge ? h('p', { class: 'muted', 'data-testid': 'part-felt-age' }, `Felt age: ${p.feltAge}`) : null,
+      p.sealedError ? null : relationsLine(p, all),
       h('dl', { class: 'part-details' }, FIELDS.filter((f) => p[f.key]).map((f) => [h('dt', null, f.label), h('dd', null, p[f.key])])),
+      visitsLine(p),
       p.updatedAt ? h('p', { class: 'muted small' }, `Last changed ${fmtDate(p.updatedAt)}`) : null,
       h('div', { class: 'button-row' },
         p.sealedError ? null : button('Edit', { 'data-action': 'edit', 'data-testid': 'part-edit', 'aria-label': `Edit ${p.name}`, onClick: () => openEditor(p) }),
@@ -76,6 +107,22 @@ export default {
           },
         })));
 
+    function relationsLine(p, all) {
+      const words = describeRelations(p, all);
+      return words.length ? h('ul', { class: 'relation-list', 'data-testid': 'part-relations' }, words.map((w) => h('li', null, w))) : null;
+    }
+
+    function visitsLine(p) {
+      const visits = Array.isArray(p.visits) ? p.visits : [];
+      if (!visits.length) return null;
+      return h('details', { class: 'visits', 'data-testid': 'part-visits' },
+        h('summary', null, `${visits.length} visit${visits.length === 1 ? '' : 's'} · last on ${fmtDate(visits[visits.length - 1].at)}`),
+        h('ol', { reversed: true }, [...visits].reverse().map((v) => h('li', { 'data-testid': 'part-visit' },
+          h('time', { datetime: v.at }, fmtDate(v.at)),
+          v.note ? h('p', null, v.note) : null,
+          v.belief ? h('p', { class: 'muted' }, `Believed: ${v.belief}`) : null))));
+    }
+
     function openEditor(part) {
       const isNew = !part;
       const id = isNew ? uuid() : part.id;
@@ -86,24 +133,68 @@ export default {
           h('option', { value: '' }, 'Choose later'),
           Object.entries(ROLES).map(([v, label]) => h('option', { value: v }, label))),
       };
+      inputs.feltAge = h('input', { type: 'text', maxlength: '100', autocomplete: 'off', 'data-testid': 'part-feltAge', value: (part && part.feltAge) || '' });
+      const limits = {};
       for (const f of FIELDS) {
-        inputs[f.key] = h('textarea', { rows: '3', maxlength: '20000', 'data-testid': `part-${f.key}`, value: (part && part[f.key]) || '' });
+        inputs[f.key] = h('textarea', { rows: '3', 'data-testid': `part-${f.key}`, value: (part && part[f.key]) || '' });
+        limits[f.key] = limitText(inputs[f.key], { label: 'This field' });
       }
+      // Relations to the other parts: [{to, kind}], kept inside this part's sealed content.
+      let relations = (part && Array.isArray(part.relations) ? part.relations : []).map((r) => ({ ...r }));
+      const relBox = h('ul', { class: 'relation-editor', 'data-testid': 'part-relations-editor' });
+      const others = () => store.list().filter((p) => p.id !== id && !p.sealedError);
+      const drawRelations = () => {
+        replaceChildren(relBox, relations.map((r, i) => {
+          const kindId = uid('relkind');
+          const toId = uid('relto');
+          const kind = h('select', { id: kindId, 'data-testid': 'relation-kind', value: r.kind },
+            Object.entries(RELATION_LABELS).map(([v, label]) => h('option', { value: v }, `This part ${label}`)));
+          const to = h('select', { id: toId, 'data-testid': 'relation-to', value: r.to },
+            others().map((p) => h('option', { value: p.id }, p.name)));
+          kind.addEventListener('change', () => { r.kind = kind.value; });
+          to.addEventListener('change', () => { r.to = to.value; });
+          return h('li', { class: 'relation-row', 'data-testid': 'relation-row' },
+            h('label', { for: kindId, class: 'visually-hidden' }, 'How they relate'), kind,
+            h('label', { for: toId, class: 'visually-hidden' }, 'Which part'), to,
+            button('Remove', { class: 'btn-small', 'data-testid': 'relation-remove', 'aria-label': `Remove relation ${i + 1}`,
+              onClick: () => { relations.splice(i, 1); drawRelations(); } }));
+        }));
+      };
+      const addRelation = button('Add a relation to another part', {
+        'data-testid': 'relation-add',
+        onClick: () => {
+          const first = others()[0];
+          if (!first) { err.show('Add another part first; then you can say how the two relate.'); return; }
+          relations.push({ to: first.id, kind: 'protects' });
+          drawRelations();
+          const rows = relBox.querySelectorAll('[data-testid="relation-kind"]');
+          rows[rows.length - 1].focus();
+        },
+      });
+      drawRelations();
       const err = formError('part-form-error');
       const conflictBox = h('div', { 'data-testid': 'part-conflict-area' });
       const save = h('button', { type: 'submit', class: 'btn btn-primary', 'data-testid': 'part-save' }, isNew ? 'Add to my parts map' : 'Save changes');
       const cancel = button('Cancel', { 'data-action': 'cancel-edit', 'data-testid': 'part-cancel', onClick: () => closeEditor() });
       const heading = h('h2', { tabindex: '-1' }, isNew ? 'A new part' : `Editing “${part.name}”`);
+      let visits = part && Array.isArray(part.visits) ? part.visits : undefined;
       const values = () => {
         const body = { name: inputs.name.value.trim() };
         if (inputs.role.value) body.role = inputs.role.value;
         for (const f of FIELDS) body[f.key] = inputs[f.key].value;
+        body.feltAge = inputs.feltAge.value.trim();
+        body.relations = relations.filter((r) => r.to && r.to !== id);
+        if (visits) body.visits = visits; // the whole part is written: its dated visits go with it
         return body;
       };
       const fill = (p) => {
         inputs.name.value = p.name || '';
         inputs.role.value = p.role || '';
-        for (const f of FIELDS) inputs[f.key].value = p[f.key] || '';
+        inputs.feltAge.value = p.feltAge || '';
+        for (const f of FIELDS) { inputs[f.key].value = p[f.key] || ''; limits[f.key].sync(); }
+        relations = (Array.isArray(p.relations) ? p.relations : []).map((r) => ({ ...r }));
+        visits = Array.isArray(p.visits) ? p.visits : undefined;
+        drawRelations();
       };
       const submit = async () => {
         err.clear();
@@ -146,7 +237,11 @@ export default {
           hint: 'Managers try to keep things under control; firefighters rush in when pain shows up; exiles carry old hurts.',
           optional: true,
         }),
-        FIELDS.map((f) => field(f.label, inputs[f.key], { hint: f.hint, optional: true })),
+        field('How old does it feel?', inputs.feltAge, { hint: 'For example “about seven”, or “a teenager”.', optional: true }),
+        FIELDS.map((f) => { const el = field(f.label, inputs[f.key], { hint: f.hint, optional: true }); el.append(...limits[f.key].el); return el; }),
+        h('fieldset', { class: 'relations-fieldset' },
+          h('legend', null, 'How it relates to your other parts', h('span', { class: 'optional' }, ' (optional)')),
+          relBox, addRelation),
         conflictBox,
         err.el,
         h('div', { class: 'button-row' }, save, cancel));

@@ -1,5 +1,6 @@
-// My reflections: drafts and completed, filters, paging, continue or delete.
-import { h, replaceChildren, fmtDateTime, truncate } from '../dom.js';
+// My reflections: drafts and completed, grouped by month, filters, paging, search (in the browser,
+// over the person's own opened reflections: the server cannot read them), continue or delete.
+import { h, replaceChildren, fmtDateTime, truncate, debounce } from '../dom.js';
 import { api, listOf } from '../api.js';
 import { onEvents, onResync } from '../realtime.js';
 import { catalog, CollectionStore } from '../store.js';
@@ -21,7 +22,11 @@ export default {
       h('option', { value: 'draft' }, 'Drafts'),
       h('option', { value: 'complete' }, 'Completed'));
     const exercise = h('select', { 'data-testid': 'reflections-filter-exercise' }, h('option', { value: '' }, 'All exercises'));
-    const list = h('ul', { class: 'item-list', 'data-testid': 'reflection-list', 'aria-live': 'off' });
+    const list = h('div', { class: 'stack month-groups', 'data-testid': 'reflection-list', 'aria-live': 'off' });
+    const search = h('input', { type: 'search', autocomplete: 'off', 'data-testid': 'reflections-search' });
+    const searchCount = h('p', { class: 'muted', role: 'status', 'data-testid': 'reflections-search-count' });
+    let query = '';
+    let searching = false;
     const empty = h('p', { class: 'empty', 'data-testid': 'reflections-empty', hidden: true });
     const more = button('Show more', { 'data-action': 'more', 'data-testid': 'reflections-more', hidden: true });
     const error = formError('reflections-error');
@@ -32,12 +37,25 @@ export default {
       privacyNote(),
       h('p', null, h('a', { href: '#/kept', 'data-testid': 'reflections-kept' }, 'Kept words'), ': what you kept from a joint space that has ended.'),
       h('form', { class: 'filters', 'aria-label': 'Filter reflections', 'data-testid': 'reflections-filters', onSubmit: (e) => e.preventDefault() },
-        field('Show', status), field('Exercise', exercise)),
+        field('Show', status), field('Exercise', exercise),
+        field('Search your reflections', search, { hint: 'Searched here in your browser; your words never go to the server readable.' })),
+      searchCount,
       error.el,
       body));
 
     const matches = (r) => (!filters.status || r.status === filters.status)
-      && (!filters.exerciseId || r.exerciseId === filters.exerciseId);
+      && (!filters.exerciseId || r.exerciseId === filters.exerciseId)
+      && (!query || textOf(r).includes(query));
+
+    // Searching needs every reflection opened here: fetch the remaining pages once.
+    const loadAll = async () => {
+      searching = true;
+      try {
+        for (let i = 0; next && i < 50 && alive; i += 1) await load(true);
+      } finally {
+        searching = false;
+      }
+    };
 
     const load = async (append) => {
       error.clear();
@@ -66,23 +84,32 @@ export default {
       if (!loaded) return;
       if (!body.contains(list)) replaceChildren(body, list, empty, more);
       const items = store.list().filter(matches);
-      replaceChildren(list, items.map((r) => item(r)));
+      replaceChildren(list, byMonth(items).map(([month, group], i) => h('section', {
+        class: 'month-group', 'data-testid': 'month-group', 'data-month': month.key, 'aria-labelledby': `month-${i}`,
+      },
+      h('h2', { id: `month-${i}`, class: 'month-title' }, month.label),
+      h('ul', { class: 'item-list' }, group.map((r) => item(r))))));
       empty.hidden = items.length > 0;
-      replaceChildren(empty, filters.status || filters.exerciseId
-        ? 'Nothing matches these filters.'
-        : ['You have no reflections yet. ', h('a', { href: '#/exercises' }, 'Begin an exercise'), ' whenever you like.']);
-      more.hidden = !next;
+      replaceChildren(empty, query
+        ? `Nothing you wrote matches “${search.value.trim()}”.`
+        : filters.status || filters.exerciseId
+          ? 'Nothing matches these filters.'
+          : ['You have no reflections yet. ', h('a', { href: '#/exercises' }, 'Begin an exercise'), ' whenever you like.']);
+      searchCount.textContent = query ? (searching ? 'Searching…' : `${items.length} found`) : '';
+      more.hidden = !next || Boolean(query);
     };
 
     const item = (r) => {
       const ex = catalog.byId.get(r.exerciseId);
-      const title = (ex && ex.title) || 'Reflection';
+      const exTitle = (ex && ex.title) || 'Reflection';
+      const title = (typeof r.title === 'string' && r.title.trim()) || exTitle;
       const snippet = firstText(r, ex);
       const runHref = `#/run/${encodeURIComponent(r.exerciseId)}/${encodeURIComponent(r.id)}`;
       return h('li', { class: 'card list-item', 'data-testid': 'reflection-item', 'data-reflection-id': r.id, 'data-status': r.status },
         h('div', { class: 'item-head' },
-          h('h2', { class: 'item-title' }, h('a', { href: runHref, 'data-testid': 'reflection-open' }, title)),
+          h('h3', { class: 'item-title' }, h('a', { href: runHref, 'data-testid': 'reflection-open' }, title)),
           h('span', { class: ['badge', r.status === 'complete' ? 'badge-done' : 'badge-draft'] }, r.status === 'complete' ? 'Completed' : 'Draft')),
+        title !== exTitle ? h('p', { class: 'muted', 'data-testid': 'reflection-exercise' }, exTitle) : null,
         h('p', { class: 'muted small' }, `Started ${fmtDateTime(r.createdAt)} · last saved ${fmtDateTime(r.updatedAt)}`),
         sealedErrorNote(r),
         snippet ? h('p', { class: 'snippet' }, truncate(snippet, 180)) : null,
@@ -115,6 +142,12 @@ export default {
     status.addEventListener('change', () => { filters.status = status.value; load(false); });
     exercise.addEventListener('change', () => { filters.exerciseId = exercise.value; load(false); });
     more.addEventListener('click', () => load(true));
+    const runSearch = debounce(async () => {
+      query = normalize(search.value);
+      render();
+      if (query && next) { await loadAll(); render(); }
+    }, 200);
+    search.addEventListener('input', runSearch);
     const unwatch = store.watch(render);
     const unsub = onEvents(['reflection.saved', 'reflection.deleted'], (msg) => {
       const data = msg.data || {};
@@ -133,6 +166,38 @@ export default {
     return () => { alive = false; unwatch(); unsub(); unresync(); };
   },
 };
+
+const monthFmt = new Intl.DateTimeFormat(undefined, { month: 'long', year: 'numeric' });
+
+/** [[{key, label}, items]] by the month each was started, newest month first (items are newest first). */
+function byMonth(items) {
+  const groups = new Map();
+  for (const r of items) {
+    const d = new Date(r.createdAt);
+    const ok = !Number.isNaN(d.getTime());
+    const key = ok ? `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}` : 'unknown';
+    if (!groups.has(key)) groups.set(key, [{ key, label: ok ? monthFmt.format(d) : 'Undated' }, []]);
+    groups.get(key)[1].push(r);
+  }
+  return [...groups.values()];
+}
+
+function normalize(text) {
+  return String(text || '').toLocaleLowerCase().normalize('NFKD').replace(/\s+/g, ' ').trim();
+}
+
+/** Everything searchable in one reflection, as opened in this browser. */
+function textOf(r) {
+  if (r.sealedError) return '';
+  const ex = catalog.byId.get(r.exerciseId);
+  const parts = [r.title, ex && ex.title];
+  for (const v of Object.values(r.answers || {})) {
+    if (typeof v === 'string') parts.push(v);
+    else if (Array.isArray(v)) parts.push(v.join(' '));
+    else if (v && typeof v === 'object' && typeof v.name === 'string') parts.push(v.name);
+  }
+  return normalize(parts.filter(Boolean).join(' \n '));
+}
 
 function firstText(r, ex) {
   const answers = r.answers || {};

@@ -28,6 +28,8 @@ function briefLinks(reviewId, prefix = 'brief') {
     h('li', null, h('a', { href: api.briefUrl(reviewId, 'pdf'), download: '', 'data-testid': `${prefix}-pdf` }, 'PDF')));
 }
 
+const REVIEW_STEPS = [['agenda', 'Agenda'], ['notes', 'Notes'], ['ready', 'Ready'], ['brief', 'Brief'], ['close', 'Close']];
+
 class ReviewSpace {
   constructor(container, coupleId) {
     this.coupleId = coupleId;
@@ -44,7 +46,9 @@ class ReviewSpace {
     this.fetching = new Set();
     this.error = formError('review-error');
     this.current = h('div', { class: 'stack', 'data-testid': 'review-current' }, loading());
-    this.past = h('section', { class: 'card', 'aria-labelledby': 'past-title', 'data-testid': 'review-past' });
+    // With its heading from the start: a section named by a heading not there yet is an ARIA error.
+    this.past = h('section', { class: 'card', 'aria-labelledby': 'past-title', 'data-testid': 'review-past' },
+      h('h2', { id: 'past-title' }, 'Past reviews'));
     this.counselor = counselorPanel();
     replaceChildren(container, this.error.el, this.current, this.past, this.counselor.el);
     this.unsubs = [
@@ -254,6 +258,20 @@ class ReviewSpace {
       : 'When you have added your notes, mark yourself as ready.';
     this.renderAgenda();
     this.renderAddList();
+    this.markStep(meReady, otherReady);
+  }
+
+  /** Where the two of you are: the first step not done yet. */
+  markStep(meReady, otherReady) {
+    const r = this.review;
+    const me = session.state.user;
+    const agenda = r.agenda || [];
+    const noted = me && agenda.length > 0 && agenda.every((a) => a.notes && a.notes[me.id]);
+    const step = !agenda.length ? 'agenda' : !noted && !meReady ? 'notes' : !(meReady && otherReady) ? 'ready' : 'brief';
+    for (const li of this.shell.steps) {
+      if (li.getAttribute('data-step') === step) li.setAttribute('aria-current', 'step');
+      else li.removeAttribute('aria-current');
+    }
   }
 
   buildShell() {
@@ -277,27 +295,14 @@ class ReviewSpace {
       kind: 'quiet-danger',
       'data-action': 'close-review',
       'data-testid': 'review-close',
-      onClick: async () => {
-        const ok = await confirmDialog({
-          title: 'Close this review?',
-          message: ['A closed review can no longer be changed, by either of you.', 'You can still download its brief afterwards.'],
-          confirmLabel: 'Close the review',
-          testid: 'confirm-close-review',
-          onConfirm: async () => {
-            for (const item of this.items.values()) await item.flush();
-            return api.closeReview(this.review.id);
-          },
-        });
-        if (!ok) return;
-        this.setReview(null);
-        this.loadPast();
-        announce('The review is closed. Its brief is listed under past reviews.');
-      },
+      onClick: () => this.confirmClose(),
     });
     const agendaList = h('ol', { class: 'agenda', 'data-testid': 'review-agenda' });
     const agendaEmpty = h('p', { class: 'empty', 'data-testid': 'review-agenda-empty' }, 'The agenda is empty. Add items from the list below.');
     const addList = h('ul', { class: 'item-list', 'data-testid': 'review-add-list' });
     const title = h('h2', { id: 'review-title', tabindex: '-1', 'data-review-title': '' }, 'Your review in progress');
+    // The way through a review (docs/REVIEW.md): agenda, notes, ready, brief, and closing last.
+    const steps = REVIEW_STEPS.map(([id, label]) => h('li', { 'data-step': id, 'data-testid': 'review-step' }, label));
     this.shell = {
       reviewId: r.id,
       startedBy: h('p', { class: 'muted' }),
@@ -308,27 +313,69 @@ class ReviewSpace {
       agendaList,
       agendaEmpty,
       addList,
+      steps,
     };
     this.agendaList = agendaList;
     replaceChildren(this.current,
-      h('section', { class: 'card review-panel', 'aria-labelledby': 'review-title', 'data-testid': 'review-open', 'data-review-id': r.id },
-        title,
-        this.shell.startedBy,
-        h('div', { class: 'ready-row' }, this.shell.readyList, readyBtn),
-        this.shell.readyHint,
-        err.el,
-        h('h3', null, 'The brief for your counselor'),
-        h('p', { class: 'hint' }, 'It contains only the items on the agenda: what was shared, the responses and both of your notes. Nothing private.'),
-        briefLinks(r.id),
-        h('div', { class: 'button-row' }, close)),
-      h('section', { class: 'stack', 'aria-labelledby': 'agenda-title' },
-        h('h2', { id: 'agenda-title' }, 'Agenda'),
-        h('p', { class: 'hint' }, `Put what matters most first. ${partnerName()} sees every change right away.`),
-        agendaEmpty,
-        agendaList),
-      h('section', { class: 'card', 'aria-labelledby': 'add-title' },
-        h('h2', { id: 'add-title' }, 'Add to the agenda'),
-        addList));
+      h('div', { class: 'stack', 'data-testid': 'review-open', 'data-review-id': r.id },
+        h('section', { class: 'card review-panel', 'aria-labelledby': 'review-title' },
+          title,
+          this.shell.startedBy,
+          h('ol', { class: 'review-steps', 'aria-label': 'Steps of the review', 'data-testid': 'review-steps' }, steps),
+          err.el),
+        h('section', { class: 'stack', 'aria-labelledby': 'agenda-title' },
+          h('h2', { id: 'agenda-title' }, '1. Agenda and 2. your notes'),
+          h('p', { class: 'hint' }, `Put what matters most first, then add your own note to each item. ${partnerName()} sees every change right away.`),
+          agendaEmpty,
+          agendaList),
+        h('section', { class: 'card', 'aria-labelledby': 'add-title' },
+          h('h2', { id: 'add-title' }, 'Add to the agenda'),
+          addList),
+        h('section', { class: 'card', 'aria-labelledby': 'ready-title', 'data-testid': 'review-ready-section' },
+          h('h2', { id: 'ready-title' }, '3. Ready'),
+          h('div', { class: 'ready-row' }, this.shell.readyList, readyBtn),
+          this.shell.readyHint),
+        h('section', { class: 'card', 'aria-labelledby': 'brief-title', 'data-testid': 'review-brief-section' },
+          h('h2', { id: 'brief-title' }, '4. The brief for your counselor'),
+          h('p', { class: 'hint' }, 'It contains only the items on the agenda: what was shared, the responses and both of your notes. Nothing private.'),
+          briefLinks(r.id)),
+        h('section', { class: 'card', 'aria-labelledby': 'close-title', 'data-testid': 'review-close-section' },
+          h('h2', { id: 'close-title' }, '5. Close the review'),
+          h('p', null, 'After your session, close the review together. Its items are marked “discussed” in your joint space and are no longer flagged for counseling, unless you choose to carry one over to next time.'),
+          h('div', { class: 'button-row' }, close))));
+  }
+
+  /** Closing, last: which items to carry over (they stay flagged); the rest are marked discussed. */
+  async confirmClose() {
+    const agenda = (this.review.agenda || []).map((a) => a.shareId);
+    const boxes = agenda.map((id) => {
+      const share = this.shares.get(id);
+      const input = h('input', { type: 'checkbox', id: uid('carry'), value: id, 'data-testid': 'carry-over', 'data-share-id': id });
+      return { id, input, el: h('div', { class: 'checkbox' }, input, h('label', { for: input.id }, `Carry over: ${share ? share.title : 'this item'}`)) };
+    });
+    const fields = boxes.length
+      ? h('fieldset', { class: 'carry-over' }, h('legend', null, 'Anything to talk about again next time?'), boxes.map((b) => b.el))
+      : null;
+    const ok = await confirmDialog({
+      title: 'Close this review?',
+      message: [
+        'A closed review can no longer be changed, by either of you. You can still download its brief afterwards.',
+        agenda.length ? 'Every item on the agenda is marked “discussed” and its counseling flag is cleared, for both of you. An item you carry over stays flagged and starts your next review.' : null,
+      ].filter(Boolean),
+      fields,
+      confirmLabel: 'Close the review',
+      testid: 'confirm-close-review',
+      onConfirm: async () => {
+        for (const item of this.items.values()) await item.flush();
+        const carryOver = boxes.filter((b) => b.input.checked).map((b) => b.id);
+        return api.closeReview(this.review.id, carryOver);
+      },
+    });
+    if (!ok) return;
+    this.setReview(null);
+    this.loadPast();
+    this.loadShares();
+    announce('The review is closed. Its brief is listed under past reviews.');
   }
 
   handleActionError(e, err) {

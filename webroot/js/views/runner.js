@@ -6,28 +6,34 @@ import { onEvents, onResync, realtime } from '../realtime.js';
 import { catalog, COMMON_EMOTIONS } from '../store.js';
 import { navigate, unsavedGuards } from '../app.js';
 import { isAnswered, formatAnswer, scaleBounds } from '../answers.js';
-import { pageHeader, privacyNote, loading, formError, button, emotionPicker, announce, sealedErrorNote } from '../ui.js';
+import { pageHeader, privacyNote, loading, formError, button, emotionPicker, announce, sealedErrorNote, field } from '../ui.js';
+import { limitText } from '../textlimit.js';
+import { fillsParts, partPreview, lastTimeBox, lastTimeOf, FIELD_LABELS } from '../partfill.js';
+import { followUpsFor, checkinFrom } from '../followups.js';
+import { fmtDate } from '../dom.js';
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const SAVE_DELAY_MS = 800;
 
 export default {
   title: 'Exercise',
-  render(root, [exerciseId, reflectionId]) {
+  render(root, [exerciseId, reflectionId, stepId]) {
     if (!exerciseId) { navigate('#/exercises', true); return undefined; }
     if (!reflectionId || !UUID_RE.test(reflectionId)) {
       navigate(`#/run/${encodeURIComponent(exerciseId)}/${uuid()}`, true);
       return undefined;
     }
-    const runner = new Runner(root, exerciseId, reflectionId);
+    const runner = new Runner(root, exerciseId, reflectionId, stepId);
     runner.start();
     return () => runner.destroy();
   },
 };
 
 class Runner {
-  constructor(root, exerciseId, reflectionId) {
+  constructor(root, exerciseId, reflectionId, stepId) {
     this.root = root;
+    this.askedStep = stepId;    // #/run/<exercise>/<reflection>/<step>: open at that step (a follow-up)
+    this.title = '';            // a title of the person's own (sealed with the answers)
     this.exerciseId = exerciseId;
     this.id = reflectionId;
     this.answers = {};
@@ -78,8 +84,12 @@ class Runner {
         const firstOpen = this.steps.findIndex((s) => !isAnswered(this.answers[s.id]));
         this.stepIndex = firstOpen === -1 ? Math.max(0, this.steps.length - 1) : firstOpen;
       }
+      const asked = this.askedStep ? this.steps.findIndex((s) => s.id === this.askedStep) : -1;
+      if (asked >= 0) this.stepIndex = asked;
+      const restored = this.restoreFromHistory();
       this.build();
       this.listen();
+      if (restored === 'done') this.showDone(false);
     } catch (err) {
       if (!this.alive) return;
       const e = formError('runner-error');
@@ -99,8 +109,47 @@ class Runner {
 
   adopt(r) {
     this.answers = r.answers && typeof r.answers === 'object' ? { ...r.answers } : {};
+    this.title = typeof r.title === 'string' ? r.title : '';
+    if (this.titleInput && document.activeElement !== this.titleInput) this.titleInput.value = this.title;
     this.status = r.status || 'draft';
     this.version = r.version;
+  }
+
+  // ---------------------------------------------------------------- history: each step an entry
+  // Entries of this runner hold {bwRunner: <reflection id>, step: i}, one per step from 0 up to the
+  // step shown (and steps.length for the finish screen), so the browser's Back walks back a step at
+  // a time and leaves the exercise only from the first; a reload finds its step in history.state.
+  restoreFromHistory() {
+    const st = history.state;
+    const n = this.steps.length;
+    if (st && st.bwRunner === this.id && Number.isInteger(st.step)) {
+      if (st.step >= n && this.status === 'complete' && n) { this.stepIndex = n - 1; return 'done'; }
+      this.stepIndex = Math.max(0, Math.min(n - 1, st.step));
+      return 'step';
+    }
+    history.replaceState({ ...(st || {}), bwRunner: this.id, step: 0 }, '');
+    for (let i = 1; i <= this.stepIndex; i += 1) history.pushState({ bwRunner: this.id, step: i }, '');
+    return null;
+  }
+
+  onHistory(st) {
+    if (!st || st.bwRunner !== this.id || !Number.isInteger(st.step) || !this.steps.length) return;
+    const n = this.steps.length;
+    if (st.step >= n) {
+      if (this.status === 'complete') this.showDone();
+      return;
+    }
+    this.stepIndex = Math.max(0, Math.min(n - 1, st.step));
+    this.showSteps();
+    this.renderStep();
+    this.focusStep();
+  }
+
+  showSteps() {
+    if (!this.doneBox || this.doneBox.hidden) return;
+    this.doneBox.hidden = true;
+    this.stepBox.hidden = false;
+    this.navRow.hidden = false;
   }
 
   // ---------------------------------------------------------------- layout
@@ -113,8 +162,14 @@ class Runner {
     this.noticeBox = h('div');
     this.stepBox = h('section', { class: 'card step-card', 'data-testid': 'runner-step', 'aria-live': 'off' });
     this.error = formError('runner-error');
-    this.backBtn = button('Back', { 'data-action': 'back', 'data-testid': 'runner-back', onClick: () => this.go(-1) });
-    this.nextBtn = button('Next', { kind: 'primary', 'data-action': 'next', 'data-testid': 'runner-next', onClick: () => this.go(1) });
+    this.backBtn = button('Back', { 'data-action': 'back', 'data-testid': 'runner-back', onClick: (e) => this.back(e) });
+    // The second click of a double click (detail 2) is not a second "Next".
+    this.nextBtn = button('Next', { kind: 'primary', 'data-action': 'next', 'data-testid': 'runner-next', onClick: (e) => this.go(1, e) });
+    this.titleInput = h('input', { type: 'text', autocomplete: 'off', 'data-testid': 'runner-title', value: this.title });
+    this.titleLimit = limitText(this.titleInput, { max: 200, label: 'The title' });
+    this.titleInput.addEventListener('input', () => { this.title = this.titleInput.value; this.markDirty(); });
+    const titleField = field('A title of your own', this.titleInput, { optional: true, hint: 'Only you see it, in your reflections.', class: 'runner-title' });
+    titleField.append(...this.titleLimit.el);
     this.navRow = h('div', { class: 'runner-nav' }, this.backBtn, this.nextBtn);
     this.doneBox = h('section', { class: 'card done-card', 'data-testid': 'runner-done', hidden: true });
 
@@ -124,6 +179,7 @@ class Runner {
       h('div', { class: 'runner-status' }, h('div', { class: 'progress' }, this.progressText, this.progressBar), this.saveState),
       this.conflictBox,
       this.noticeBox,
+      titleField,
       this.stepBox,
       this.error.el,
       this.navRow,
@@ -138,12 +194,26 @@ class Runner {
     this.renderStep();
   }
 
-  go(delta) {
+  go(delta, e) {
+    // A double click sends two clicks, the second with detail 2: it is not a second "Next".
+    if ((e && e.detail > 1) || this.finishing) return;
     if (delta > 0 && this.stepIndex >= this.steps.length - 1) { this.finish(); return; }
     this.stepIndex = Math.min(this.steps.length - 1, Math.max(0, this.stepIndex + delta));
+    history.pushState({ bwRunner: this.id, step: this.stepIndex }, '');
     this.renderStep();
-    const prompt = this.stepBox.querySelector('[data-step-heading]');
-    if (prompt) prompt.focus();
+    this.focusStep();
+  }
+
+  back(e) {
+    if (e && e.detail > 1) return;
+    if (this.stepIndex === 0) return;
+    const st = history.state;
+    // The entry before this one is the previous step: let the browser go there (popstate renders it).
+    if (st && st.bwRunner === this.id && st.step === this.stepIndex) { history.back(); return; }
+    this.stepIndex -= 1;
+    history.replaceState({ bwRunner: this.id, step: this.stepIndex }, '');
+    this.renderStep();
+    this.focusStep();
   }
 
   renderStep() {
@@ -161,8 +231,12 @@ class Runner {
     replaceChildren(this.stepBox,
       heading,
       step.hint ? h('p', { class: 'hint step-hint' }, step.hint) : null,
+      this.lastTimeNote(step),
       this.control(step, controlId));
     this.stepBox.setAttribute('data-step-id', step.id);
+    // After the first step a phone shows the question first: title, note and progress compact (care.css).
+    const runnerEl = this.root.querySelector('[data-testid="runner"]');
+    if (runnerEl) runnerEl.toggleAttribute('data-compact', this.stepIndex > 0);
     this.stepBox.setAttribute('data-step-kind', step.kind);
   }
 
@@ -173,7 +247,8 @@ class Runner {
       case 'emotions': {
         const options = Array.isArray(step.options) && step.options.length ? step.options : COMMON_EMOTIONS;
         return emotionPicker({
-          label: 'Choose any that fit, or add your own.',
+          // The step's hint already says how to choose; the group only needs a name (no instruction twice).
+          label: 'Feelings',
           options,
           selected: Array.isArray(value) ? value : [],
           testid: 'step-emotions',
@@ -183,10 +258,12 @@ class Runner {
       case 'part': return this.partControl(step, id, value);
       default: {
         const ta = h('textarea', {
-          id, rows: '8', maxlength: '20000', 'data-testid': 'step-text', value: typeof value === 'string' ? value : '',
+          id, rows: '8', 'data-testid': 'step-text', value: typeof value === 'string' ? value : '',
         });
+        // Registered first: an over-long insertion is refused before it becomes an answer.
+        const limit = limitText(ta);
         ta.addEventListener('input', () => this.setAnswer(step.id, ta.value));
-        return ta;
+        return h('div', { class: 'text-answer' }, ta, limit.el);
       }
     }
   }
@@ -223,49 +300,58 @@ class Runner {
       clearBtn);
   }
 
+  /** The part this reflection is about, when it is one already on the map. */
+  chosenPart() {
+    const ps = this.steps.find((x) => x.kind === 'part');
+    const ref = ps ? this.answers[ps.id] : null;
+    return typeof ref === 'string' ? this.parts.find((p) => p.id === ref && !p.sealedError) || null : null;
+  }
+
+  /** On a step that fills a part field: what was written there about this part last time. */
+  lastTimeNote(step) {
+    if (!step.fills || step.fills === 'visitNote') return null;
+    const last = lastTimeOf(this.chosenPart());
+    const value = last && last.values[step.fills];
+    if (!value) return null;
+    return h('p', { class: 'last-time-note', 'data-testid': 'step-last-time' },
+      h('span', { class: 'muted' }, `Last time${last.at ? ` (${fmtDate(last.at)})` : ''}: `), value);
+  }
+
   partControl(step, id, value) {
+    // Nothing is written to the parts map here: a new name waits in the answer as {name} until the
+    // person confirms the preview at the end (issue #14).
     const select = h('select', { id, 'data-testid': 'step-part' });
-    const fill = (selected) => {
-      replaceChildren(select,
-        h('option', { value: '' }, 'No part chosen'),
-        this.parts.map((p) => h('option', { value: p.id }, p.name)));
-      select.value = selected && this.parts.some((p) => p.id === selected) ? selected : '';
-    };
-    fill(value);
-    select.addEventListener('change', () => this.setAnswer(step.id, select.value || null));
+    const lastBox = h('div', { 'data-testid': 'part-last-time-area' });
+    const isNew = value && typeof value === 'object';
+    replaceChildren(select,
+      h('option', { value: '' }, this.parts.length ? 'Choose a part you have met before' : 'No parts on your map yet'),
+      this.parts.filter((p) => !p.sealedError).map((p) => h('option', { value: p.id }, p.name)));
+    select.value = typeof value === 'string' && this.parts.some((p) => p.id === value) ? value : '';
     const nameId = uid('newpart');
-    const name = h('input', { id: nameId, type: 'text', maxlength: '100', autocomplete: 'off', 'data-testid': 'step-part-new-name' });
-    const err = formError('step-part-error');
-    const add = button('Add this part', {
-      'data-action': 'create-part',
-      'data-testid': 'step-part-create',
-      onClick: async () => {
-        err.clear();
-        const n = name.value.trim();
-        if (!n) { err.show({ message: 'Give the part a name first.', field: 'name' }, { name }); name.focus(); return; }
-        add.disabled = true;
-        try {
-          const part = await api.savePart(uuid(), { name: n });
-          this.parts = [part, ...this.parts.filter((p) => p.id !== part.id)];
-          fill(part.id);
-          name.value = '';
-          this.setAnswer(step.id, part.id);
-          announce(`Added the part “${part.name}” to your parts map.`);
-          select.focus();
-        } catch (e) {
-          err.show(e, { name });
-        } finally {
-          add.disabled = false;
-        }
-      },
+    const name = h('input', {
+      id: nameId, type: 'text', maxlength: '100', autocomplete: 'off', 'data-testid': 'step-part-new-name',
+      value: isNew ? String(value.name || '') : '',
     });
-    name.addEventListener('keydown', (e) => { if (e.key === 'Enter') { e.preventDefault(); add.click(); } });
+    const showLast = () => replaceChildren(lastBox, lastTimeBox(this.chosenPart()));
+    select.addEventListener('change', () => {
+      if (select.value) name.value = '';
+      this.setAnswer(step.id, select.value || null);
+      showLast();
+    });
+    name.addEventListener('input', () => {
+      const n = name.value.trim();
+      if (n) select.value = '';
+      this.setAnswer(step.id, n ? { name: n } : null);
+      showLast();
+    });
+    showLast();
     return h('div', { class: 'part-picker' },
       select,
       h('div', { class: 'inline-add' },
         h('label', { for: nameId }, 'Or name a new part'),
-        h('div', { class: 'inline-row' }, name, add)),
-      err.el);
+        name,
+        h('p', { class: 'hint' }, 'A new part goes on your parts map only when you add it at the end.')),
+      lastBox);
   }
 
   // ---------------------------------------------------------------- saving
@@ -292,7 +378,7 @@ class Runner {
   }
 
   body() {
-    const body = { exerciseId: this.exerciseId, answers: { ...this.answers }, status: this.status };
+    const body = { exerciseId: this.exerciseId, answers: { ...this.answers }, status: this.status, title: this.title };
     if (this.version !== undefined) body.version = this.version;
     return body;
   }
@@ -340,39 +426,120 @@ class Runner {
   }
 
   async finish() {
-    this.status = 'complete';
-    this.markDirty();
-    await this.saveNow();
-    while (this.inflight) await this.inflight.catch(() => {});
-    if (!this.alive) return;
-    if (this.dirty || this.conflict) return; // the save state / conflict panel tells them what to do
-    this.finished = true;
-    this.showDone();
+    if (this.finishing) return;
+    this.finishing = true;
+    try {
+      this.status = 'complete';
+      this.markDirty();
+      await this.saveNow();
+      while (this.inflight) await this.inflight.catch(() => {});
+      if (!this.alive) return;
+      if (this.dirty || this.conflict) return; // the save state / conflict panel tells them what to do
+      this.finished = true;
+      history.pushState({ bwRunner: this.id, step: this.steps.length }, '');
+      this.showDone();
+    } finally {
+      this.finishing = false;
+    }
   }
 
-  showDone() {
+  showDone(focus = true) {
+    this.finished = true;
     this.stepBox.hidden = true;
     this.navRow.hidden = true;
     this.doneBox.hidden = false;
     const title = h('h2', { tabindex: '-1' }, 'You finished this reflection');
+    const extras = h('div', { class: 'stack done-extras', 'data-testid': 'runner-done-extras' });
+    // A moment to pause comes first; sharing is one of several equal choices after it, never the main button.
     replaceChildren(this.doneBox,
       title,
       h('p', null, 'Thank you for giving this time to yourself. It stays private unless you decide to share part of it.'),
-      h('div', { class: 'button-row' },
-        h('a', { href: `#/share/${encodeURIComponent(this.id)}`, class: 'btn btn-primary', 'data-testid': 'runner-share' }, 'Share something from this'),
-        h('a', { href: '#/reflections', class: 'btn', 'data-testid': 'runner-to-reflections' }, 'Your reflections'),
-        button('Read it again', {
-          'data-action': 'reopen',
-          onClick: () => {
-            this.doneBox.hidden = true;
-            this.stepBox.hidden = false;
-            this.navRow.hidden = false;
-            this.stepIndex = 0;
-            this.renderStep();
-            this.stepBox.querySelector('[data-step-heading]').focus();
-          },
-        })));
-    title.focus();
+      h('section', { class: 'pause', 'data-testid': 'runner-pause', 'aria-labelledby': 'pause-title' },
+        h('h3', { id: 'pause-title' }, 'Take a moment'),
+        h('p', null, 'Before you decide anything, you might let what you wrote settle. A few slow breaths, a hand on your chest, '
+          + 'or simply noticing how you feel now. There is nothing you need to do with this today.')),
+      extras,
+      h('section', { class: 'done-choices', 'aria-labelledby': 'choices-title' },
+        h('h3', { id: 'choices-title' }, 'When you are ready'),
+        h('ul', { class: 'choice-list', 'data-testid': 'runner-choices' },
+          h('li', null, h('a', { href: '#/reflections', class: 'btn', 'data-testid': 'runner-to-reflections' }, 'Keep it private for now')),
+          h('li', null, h('a', { href: `#/share/${encodeURIComponent(this.id)}`, class: 'btn', 'data-testid': 'runner-share' }, 'Share something from this')),
+          h('li', null, button('Read it again', {
+            'data-action': 'reopen',
+            'data-testid': 'runner-reopen',
+            onClick: () => {
+              const st = history.state;
+              if (st && st.bwRunner === this.id && st.step > 0) { history.go(-st.step); return; }
+              this.showSteps();
+              this.stepIndex = 0;
+              this.renderStep();
+              this.focusStep();
+            },
+          })))));
+    if (focus) title.focus();
+    this.doneExtras(extras);
+  }
+
+  /** What finishing adds elsewhere: a part preview, follow-ups and offers, a logged check-in. */
+  async doneExtras(box) {
+    const ex = this.exercise;
+    if (fillsParts(ex)) {
+      const ps = ex.steps.find((x) => x.kind === 'part');
+      box.appendChild(partPreview({
+        exercise: ex,
+        answers: this.answers,
+        parts: this.parts,
+        reflectionId: this.id,
+        onWritten: (part) => {
+          if (!this.parts.some((p) => p.id === part.id)) this.parts = [part, ...this.parts];
+          else this.parts = this.parts.map((p) => (p.id === part.id ? part : p));
+          if (ps && this.answers[ps.id] !== part.id) { this.answers[ps.id] = part.id; this.markDirty(); }
+        },
+        onChooseStep: () => this.jumpTo(ps.id),
+      }));
+    }
+    try {
+      if (ex.practice === 'checkin') {
+        const r = await checkinFrom(ex, this.id, this.answers);
+        if (!this.alive) return;
+        box.appendChild(r.saved
+          ? h('p', { class: 'saved-note', 'data-testid': 'runner-checkin-logged' }, 'Logged as a check-in. ',
+            h('a', { href: '#/checkins' }, 'See your check-ins over time'))
+          : h('p', { class: 'notice-line', 'data-testid': 'runner-checkin-missing' },
+            r.missing === 'intensity'
+              ? 'To log this as a check-in, choose how intense it feels. '
+              : 'To log this as a check-in, name a feeling or write a few words. ',
+            r.stepId ? button('Go to that step', { class: 'btn-small', onClick: () => this.jumpTo(r.stepId) }) : null));
+      }
+      const made = await followUpsFor(ex, this.id, this.answers);
+      if (!this.alive || !made.length) return;
+      box.appendChild(h('section', { class: 'followups-made', 'data-testid': 'runner-followups', 'aria-labelledby': 'followups-made-title' },
+        h('h3', { id: 'followups-made-title' }, 'For later'),
+        h('ul', { class: 'link-list' }, made.map((f) => h('li', { 'data-testid': 'runner-followup', 'data-type': f.type },
+          f.type === 'offer'
+            ? [`An offer to yourself: “${f.text}”. `, h('span', { class: 'muted' }, `We will ask how it went around ${fmtDate(f.dueAt)}.`)]
+            : [`Come back to “${f.text}” `, h('span', { class: 'muted' }, `around ${fmtDate(f.dueAt)}. It will wait for you on Home.`)]))),
+        h('p', null, h('a', { href: '#/offers', 'data-testid': 'runner-offers-link' }, 'Your offers to yourself'))));
+    } catch (e) {
+      if (!this.alive) return;
+      const err = formError('runner-extras-error');
+      err.show(e);
+      box.appendChild(err.el);
+    }
+  }
+
+  /** From the finish screen back to one step (each step between stays a history entry). */
+  jumpTo(stepId) {
+    const i = this.steps.findIndex((x) => x.id === stepId);
+    if (i < 0) return;
+    const st = history.state;
+    // The finish screen's entry sits on top of one entry per step: walk back to the step's own.
+    if (st && st.bwRunner === this.id && Number.isInteger(st.step) && st.step > i) { history.go(i - st.step); return; }
+    this.showSteps();
+    this.stepIndex = i;
+    history.replaceState({ bwRunner: this.id, step: i }, '');
+    this.renderStep();
+    this.focusStep();
   }
 
   // ---------------------------------------------------------------- conflicts
@@ -448,6 +615,9 @@ class Runner {
       if (!this.parts.some((x) => x.id === p.id)) this.parts = [p, ...this.parts];
       else this.parts = this.parts.map((x) => (x.id === p.id ? p : x));
     }));
+    const onPop = (e) => this.onHistory(e.state);
+    window.addEventListener('popstate', onPop);
+    this.unsubs.push(() => window.removeEventListener('popstate', onPop));
     this.unsubs.push(onResync(['self'], async () => {
       try {
         this.savedRemotely(await api.reflection(this.id));

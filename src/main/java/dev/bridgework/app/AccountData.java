@@ -4,8 +4,10 @@ import dev.bridgework.auth.AccountHooks;
 import dev.bridgework.checkin.CheckinService;
 import dev.bridgework.auth.UserRepository;
 import dev.bridgework.couple.CoupleService;
+import dev.bridgework.followup.FollowupService;
 import dev.bridgework.held.HeldService;
 import dev.bridgework.kept.KeptService;
+import dev.bridgework.notify.NotificationService;
 import dev.bridgework.storage.OwnedCollection;
 import dev.bridgework.parts.PartsService;
 import dev.bridgework.reflection.ReflectionService;
@@ -39,11 +41,15 @@ final class AccountData implements AccountHooks {
   private final Vault vault;
   private final UserRepository users;
   private final HeldService held;
+  private final FollowupService followups;
+  private final NotificationService notifications;
 
   AccountData(CoupleService couples, ShareService shares, ReflectionService reflections, PartsService parts,
               CheckinService checkins, KeptService kept, ReviewService reviews, EventLog events, Vault vault,
-              UserRepository users, HeldService held) {
+              UserRepository users, HeldService held, FollowupService followups, NotificationService notifications) {
+    this.notifications = notifications;
     this.held = held;
+    this.followups = followups;
     this.kept = kept;
     this.users = users;
     this.couples = couples;
@@ -65,18 +71,20 @@ final class AccountData implements AccountHooks {
   public Future<JsonObject> exportOf(String userId) {
     return Future.all(List.of(couples.exportOf(userId), shares.exportOf(userId),
         reflections.exportOf(userId), parts.exportOf(userId), checkins.exportOf(userId), reviews.exportOf(userId),
-        kept.exportOf(userId), held.exportOf(userId))).map(all -> {
+        kept.exportOf(userId), held.exportOf(userId), followups.exportOf(userId))).map(all -> {
       JsonObject out = new JsonObject();
       out.mergeIn(all.<JsonObject>resultAt(0)).mergeIn(all.<JsonObject>resultAt(1));
       out.put("reflections", all.<JsonArray>resultAt(2)).put("parts", all.<JsonArray>resultAt(3))
           .put("checkins", all.<JsonArray>resultAt(4)).put("reviewNotes", all.<JsonArray>resultAt(5))
-          .put("kept", all.<JsonArray>resultAt(6)).put("held", all.<JsonArray>resultAt(7));
+          .put("kept", all.<JsonArray>resultAt(6)).put("held", all.<JsonArray>resultAt(7))
+          .put("followups", all.<JsonArray>resultAt(8));
       return out;
     });
   }
 
   private List<OwnedCollection> privateCollections() {
-    return List.of(reflections.collection(), parts.collection(), checkins.collection(), kept.collection());
+    return List.of(reflections.collection(), parts.collection(), checkins.collection(), kept.collection(),
+        followups.collection());
   }
 
   @Override
@@ -116,6 +124,9 @@ final class AccountData implements AccountHooks {
         .compose(v -> checkins.eraseAll(userId))
         .compose(v -> kept.eraseAll(userId))
         .compose(v -> held.eraseAll(userId))
+        .compose(v -> followups.eraseAll(userId))
+        // After the couple is dissolved (its notification activity and receipts go with it).
+        .compose(v -> notifications.eraseAll(userId))
         .compose(v -> events.erase(Stream.self(userId)))
         .compose(v -> vault.destroyUserKey(userId));
   }

@@ -1,5 +1,6 @@
 package dev.bridgework.app;
 
+import dev.bridgework.notify.NotifyConfig;
 import dev.bridgework.web.TrustedProxies;
 import io.vertx.config.ConfigRetriever;
 import io.vertx.config.ConfigRetrieverOptions;
@@ -40,7 +41,22 @@ public record AppConfig(
     int clusterPort,
     List<String> clusterMembers,
     String masterKey,
-    int minKdfIterations) {
+    int minKdfIterations,
+    Duration mongoTimeout,
+    Duration requestTimeout,
+    String clusterTlsCertPath,
+    String clusterTlsKeyPath,
+    String clusterTlsTrustPath,
+    int pdfWorkers,
+    int pdfQueue,
+    Duration sweepInterval,
+    NotifyConfig notifications,
+
+    int managementPort,
+    String managementHost,
+    Duration shutdownDrain,
+    int embeddedDbPort,
+    Path helpFile) {
 
   public AppConfig {
     // Half a TLS setup would silently serve plain HTTP; refuse to start instead.
@@ -49,6 +65,11 @@ public record AppConfig(
           + "certificate chain and its PEM private key), but only " + (tlsCertPath.isEmpty() ? "http.tls.keyPath" : "http.tls.certPath")
           + " is set");
     }
+    if (clusterTlsCertPath.isEmpty() != clusterTlsKeyPath.isEmpty() || (!clusterTlsCertPath.isEmpty() && clusterTlsTrustPath.isEmpty())) {
+      throw new IllegalArgumentException("cluster.tls.certPath, cluster.tls.keyPath and cluster.tls.trustPath must be set "
+          + "together (this node's PEM certificate, its PEM key, and the PEM CA that signed every node's certificate)");
+    }
+    if (pdfWorkers < 1 || pdfQueue < 0) throw new IllegalArgumentException("pdf.workers must be at least 1 and pdf.queue at least 0");
     // A malformed entry is a start-up error naming it, not a proxy silently left untrusted.
     TrustedProxies.parse(trustedProxies);
   }
@@ -77,6 +98,20 @@ public record AppConfig(
     d.put("cluster.members", "127.0.0.1:5701,127.0.0.1:5702");
     d.put("crypto.masterKey", "");
     d.put("crypto.minKdfIterations", "600000");
+    d.put("mongo.timeout", "5s");
+    d.put("http.requestTimeout", "30s");
+    d.put("cluster.tls.certPath", "");
+    d.put("cluster.tls.keyPath", "");
+    d.put("cluster.tls.trustPath", "");
+    d.put("pdf.workers", "1");
+    d.put("pdf.queue", "8");
+    d.put("housekeeping.interval", "10m");
+    d.putAll(NotifyConfig.defaults());
+    d.put("management.port", "9090");
+    d.put("management.host", "127.0.0.1");
+    d.put("shutdown.drain", "0s");
+    d.put("mongo.embeddedPort", "0");
+    d.put("help.file", "config/help.yaml");
     return Map.copyOf(d);
   }
 
@@ -133,7 +168,22 @@ public record AppConfig(
         Integer.parseInt(v.get("cluster.port").trim()),
         list(v.get("cluster.members")),
         v.get("crypto.masterKey").trim(),
-        Integer.parseInt(v.get("crypto.minKdfIterations").trim()));
+        Integer.parseInt(v.get("crypto.minKdfIterations").trim()),
+        duration(v.get("mongo.timeout")),
+        duration(v.get("http.requestTimeout")),
+        v.get("cluster.tls.certPath").trim(),
+        v.get("cluster.tls.keyPath").trim(),
+        v.get("cluster.tls.trustPath").trim(),
+        Integer.parseInt(v.get("pdf.workers").trim()),
+        Integer.parseInt(v.get("pdf.queue").trim()),
+        duration(v.get("housekeeping.interval")),
+        NotifyConfig.fromMap(v),
+
+        Integer.parseInt(v.get("management.port").trim()),
+        v.get("management.host").trim(),
+        duration(v.get("shutdown.drain")),
+        Integer.parseInt(v.get("mongo.embeddedPort").trim()),
+        Path.of(v.get("help.file").trim()));
   }
 
   private static Object lookup(JsonObject json, String dotted) {
@@ -163,6 +213,11 @@ public record AppConfig(
     };
   }
 
+  /** True when event-bus traffic between cluster nodes goes over TLS (all three PEM files configured). */
+  public boolean clusterTls() {
+    return !clusterTlsCertPath.isEmpty();
+  }
+
   public boolean embeddedDatabase() {
     return mongoUri.isEmpty();
   }
@@ -175,6 +230,21 @@ public record AppConfig(
   public AppConfig withHttpPort(int port) {
     return new AppConfig(port, httpHost, allowedOrigins, httpInstances, tlsCertPath, tlsKeyPath, trustedProxies,
         mongoUri, mongoDb, dataDir, inviteTtl, sessionIdleTimeout, sessionAbsoluteTimeout, clusterEnabled, clusterHost,
-        clusterPort, clusterMembers, masterKey, minKdfIterations);
+        clusterPort, clusterMembers, masterKey, minKdfIterations, mongoTimeout, requestTimeout, clusterTlsCertPath,
+        clusterTlsKeyPath, clusterTlsTrustPath, pdfWorkers, pdfQueue, sweepInterval, notifications, managementPort,
+        managementHost, shutdownDrain, embeddedDbPort, helpFile);
+  }
+
+  public AppConfig withManagementPort(int port) {
+    return new AppConfig(httpPort, httpHost, allowedOrigins, httpInstances, tlsCertPath, tlsKeyPath, trustedProxies,
+        mongoUri, mongoDb, dataDir, inviteTtl, sessionIdleTimeout, sessionAbsoluteTimeout, clusterEnabled, clusterHost,
+        clusterPort, clusterMembers, masterKey, minKdfIterations, mongoTimeout, requestTimeout, clusterTlsCertPath,
+        clusterTlsKeyPath, clusterTlsTrustPath, pdfWorkers, pdfQueue, sweepInterval, notifications, port,
+        managementHost, shutdownDrain, embeddedDbPort, helpFile);
+  }
+
+  /** False when {@code management.port} is -1: no management port, no metrics. */
+  public boolean managementEnabled() {
+    return managementPort >= 0;
   }
 }

@@ -16,9 +16,11 @@ import dev.bridgework.couple.CoupleRepository;
 import dev.bridgework.couple.CoupleRoutes;
 import dev.bridgework.couple.CoupleService;
 import dev.bridgework.realtime.EventLog;
+import dev.bridgework.realtime.Outbox;
 import dev.bridgework.review.Brief;
 import dev.bridgework.review.BriefRenderer;
 import dev.bridgework.review.JointSpace;
+import dev.bridgework.review.PdfWorkers;
 import dev.bridgework.review.ReviewRepository;
 import dev.bridgework.review.ReviewRoutes;
 import dev.bridgework.review.ReviewService;
@@ -29,10 +31,16 @@ import dev.bridgework.checkin.CheckinRoutes;
 import dev.bridgework.checkin.CheckinService;
 import dev.bridgework.exercise.ExerciseCatalog;
 import dev.bridgework.exercise.ExerciseRoutes;
+import dev.bridgework.help.HelpDirectory;
+import dev.bridgework.help.HelpRoutes;
+import dev.bridgework.followup.FollowupRoutes;
+import dev.bridgework.followup.FollowupService;
 import dev.bridgework.held.HeldRoutes;
 import dev.bridgework.held.HeldService;
 import dev.bridgework.kept.KeptRoutes;
 import dev.bridgework.kept.KeptService;
+import dev.bridgework.notify.NotificationService;
+import dev.bridgework.notify.NotifyRoutes;
 import dev.bridgework.parts.PartsRoutes;
 import dev.bridgework.parts.PartsService;
 import dev.bridgework.prompt.PromptCatalog;
@@ -46,6 +54,10 @@ import dev.bridgework.storage.Database;
 import dev.bridgework.storage.Vault;
 import dev.bridgework.web.FeatureRoutes;
 import dev.bridgework.web.HealthRoutes;
+import dev.bridgework.ops.Health;
+import dev.bridgework.ops.ManagementServer;
+import dev.bridgework.ops.Telemetry;
+import dev.bridgework.realtime.RealtimeMeters;
 import dev.bridgework.web.HttpVerticle;
 import dev.bridgework.web.ClientRequestInfo;
 import dev.bridgework.web.OriginGuard;
@@ -78,8 +90,13 @@ public final class Application {
   private final AppConfig config;
   private final Clock clock;
   private final Database database;
+  private final Telemetry telemetry;
+  private final Health health;
   private final List<String> deployments = new ArrayList<>();
   private int port;
+  private long sweepTimer = -1;
+  static final Duration SWEEP_EVERY = Duration.ofSeconds(30);
+  private int managementPort = -1;
   private long counselorSweep = -1;
   /** Wrong counselor tokens one client address may send in 15 minutes. */
   public static final int COUNSELOR_WRONG_TOKENS = 20;
@@ -105,29 +122,41 @@ public final class Application {
   final ReflectionService reflections;
   final CheckinService checkins;
   final KeptService kept;
+  final FollowupService followups;
   final RealtimeGateway realtime;
+  final HelpDirectory help;
+  final Throttle accountThrottle;
+  final Throttle addressThrottle;
+  final Housekeeping housekeeping;
+  /** Failed sign-ins, recoveries and joins are counted in windows of this length (README "Throttles"). */
+  static final Duration THROTTLE_WINDOW = Duration.ofMinutes(15);
   final PromptService prompts;
   final HeldService held;
+  final NotificationService notifications;
 
   private Application(Vertx vertx, AppConfig config, Clock clock, Database database, byte[] masterKey,
-                      ExerciseCatalog catalog, PromptCatalog promptCatalog) {
+                      ExerciseCatalog catalog, PromptCatalog promptCatalog, Telemetry telemetry, HelpDirectory help) {
     this.vertx = vertx;
     this.config = config;
     this.clock = clock;
     this.database = database;
+    this.telemetry = telemetry;
+    this.health = new Health(vertx, database::ping);
+    RealtimeMeters realtimeMeters = new RealtimeMeters(telemetry.registry());
     MongoClient mongo = database.client();
     this.users = new UserRepository(mongo);
     this.sessions = new SessionStore(mongo, clock, config.sessionIdleTimeout(), config.sessionAbsoluteTimeout());
-    this.auth = new AuthService(users, sessions, new PasswordHasher(vertx),
-        new Throttle(mongo, clock, 10, Duration.ofMinutes(15)),
-        new Throttle(mongo, clock, 100, Duration.ofMinutes(15)), clock, vertx.eventBus(),
+    this.accountThrottle = new Throttle(mongo, clock, 10, THROTTLE_WINDOW);
+    this.addressThrottle = new Throttle(mongo, clock, 100, THROTTLE_WINDOW);
+    this.auth = new AuthService(users, sessions, new PasswordHasher(vertx), accountThrottle, addressThrottle, clock, vertx.eventBus(),
         config.minKdfIterations(), AuthService.preloginSecret(masterKey));
     this.sessionAuth = new SessionAuth(sessions);
     this.vault = new Vault(mongo, masterKey);
-    this.events = new EventLog(vertx, mongo, clock, vault);
+    this.events = new EventLog(vertx, mongo, clock, vault, realtimeMeters);
     this.coupleRepository = new CoupleRepository(mongo);
     this.reviewRepository = new ReviewRepository(mongo, vault);
-    this.reviews = new ReviewService(reviewRepository, jointSpace(), events, new BriefRenderer(), vertx, clock);
+    this.reviews = new ReviewService(reviewRepository, jointSpace(), events, new BriefRenderer(),
+        new PdfWorkers(vertx, config.pdfWorkers(), config.pdfQueue()), clock);
     // Counselor links: 20 wrong tokens per client address in 15 minutes, then 429 (docs/COUNSELOR.md).
     this.counselors = new CounselorService(mongo, vault, reviews, events,
         new Throttle(mongo, clock, COUNSELOR_WRONG_TOKENS, Duration.ofMinutes(15)), clock);
@@ -137,17 +166,29 @@ public final class Application {
     this.prompts = new PromptService(mongo, promptCatalog, shares, vault, events, clock);
     this.held = new HeldService(mongo, vault, events, clock);
     this.kept = new KeptService(mongo, vault, events, clock);
+    this.notifications = new NotificationService(vertx, mongo, config.notifications(), events, coupleRepository, shares, users, clock,
+        masterKey);
     this.couples = new CoupleService(coupleRepository, users, vault, events,
-        new Throttle(mongo, clock, 10, Duration.ofMinutes(15)), clock, config.inviteTtl(), vertx.eventBus(),
-        List.of(shares, reviews, counselors, prompts),
+        accountThrottle, addressThrottle, clock, config.inviteTtl(), vertx.eventBus(),
+        List.of(shares, reviews, counselors, prompts, notifications),
         new KeptWords(shares, reviews, kept, users, clock));
     this.catalog = catalog;
+    this.help = help;
     this.parts = new PartsService(mongo, vault, events, clock);
     this.reflections = new ReflectionService(mongo, vault, events, clock, catalog);
     this.checkins = new CheckinService(mongo, vault, events, clock);
-    this.accountData = new AccountData(couples, shares, reflections, parts, checkins, kept, reviews, events, vault, users, held);
+    this.followups = new FollowupService(mongo, vault, events, clock);
+    this.accountData = new AccountData(couples, shares, reflections, parts, checkins, kept, reviews, events, vault, users, held,
+        followups, notifications);
     this.realtime = new RealtimeGateway(vertx, sessionAuth, sessions, events, new CoupleMembership(couples),
-        RealtimeLimits.defaults());
+        RealtimeLimits.defaults(), realtimeMeters);
+    this.housekeeping = new Housekeeping(vertx, clock, sessions, List.of(accountThrottle), coupleRepository,
+        config.sweepInterval());
+  }
+
+  /** One housekeeping pass now (tests). */
+  public Future<Void> housekeeping() {
+    return housekeeping.sweep();
   }
 
   /** The couple and share features as the review feature sees them (read when called, after construction). */
@@ -162,6 +203,16 @@ public final class Application {
       @Override
       public Future<List<JsonObject>> sharesOf(String coupleId) {
         return shares.sharesOf(coupleId).map(list -> list.stream().map(Share::toJson).toList());
+      }
+
+      @Override
+      public Future<Void> reviewClosed(String coupleId, List<String> discussed, List<String> carriedOver, String at) {
+        return shares.reviewClosed(coupleId, discussed, carriedOver, at);
+      }
+
+      @Override
+      public Future<JsonObject> shareOf(String coupleId, String shareId) {
+        return shares.find(coupleId, shareId).map(share -> share == null ? null : share.toJson());
       }
     };
   }
@@ -181,23 +232,45 @@ public final class Application {
     };
   }
 
+  /**
+   * The application alone, for embedding it (tests, tools): no management port and no metrics, whatever
+   * {@code management.port} says, so several can run in one JVM. {@code Main} uses the other form.
+   */
   public static Future<Application> start(Vertx vertx, AppConfig config, Clock clock) {
+    return start(vertx, config.withManagementPort(-1), clock, Telemetry.off());
+  }
+
+  /**
+   * The whole server, management port included ({@code management.port}, -1 = none). {@code telemetry}:
+   * the registry {@code vertx} was built to report into ({@link Telemetry#vertx}), or {@link Telemetry#off()}.
+   */
+  public static Future<Application> start(Vertx vertx, AppConfig config, Clock clock, Telemetry telemetry) {
     boolean inMemory = Database.IN_MEMORY.equals(config.dataDir().toString());
     return vertx.executeBlocking(() -> {
           requireReadableTls(config);
           return Vault.loadMasterKey(config.masterKey(), config.dataDir(), inMemory);
         })
         // A broken exercise file stops start-up here, before the database opens, naming the file.
+        // So does a broken help file (config/help.yaml), naming the entry.
         .compose(masterKey -> vertx.executeBlocking(ExerciseCatalog::loadFromClasspath)
             .compose(catalog -> vertx.executeBlocking(PromptCatalog::loadFromClasspath)
-            .compose(promptCatalog -> Database.start(vertx, config.mongoUri(), config.mongoDb(), config.dataDir())
-                .map(db -> new Application(vertx, config, clock, db, masterKey, catalog, promptCatalog)))))
-        .compose(app -> app.createIndexes().compose(v -> app.realtime.start()).compose(v -> app.deployHttp())
-            .map(v -> app.startSweeps()));
+            .compose(promptCatalog -> vertx.executeBlocking(() -> HelpDirectory.load(config.helpFile()))
+            .compose(help -> Database.start(vertx, config.mongoUri(), config.mongoDb(), config.dataDir(),
+                    config.mongoTimeout(), telemetry.enabled() ? telemetry.registry() : null, config.embeddedDbPort())
+                .map(db -> new Application(vertx, config, clock, db, masterKey, catalog, promptCatalog, telemetry, help))))))
+        .compose(app -> app.createIndexes().compose(v -> app.sweepEvents()).compose(v -> app.realtime.start())
+            .compose(v -> app.deployHttp()).compose(v -> app.deployManagement()).map(v -> app.startSweeps()));
   }
 
   private Application startSweeps() {
-    counselorSweep = vertx.setPeriodic(COUNSELOR_SWEEP_MS, id -> counselors.sweep());
+    notifications.start();
+    counselorSweep = vertx.setPeriodic(COUNSELOR_SWEEP_MS, id -> {
+      var sample = io.micrometer.core.instrument.Timer.start(telemetry.registry());
+      counselors.sweep().onComplete(ar -> sample.stop(io.micrometer.core.instrument.Timer.builder("bridgework.sweep")
+          .description("One run of a periodic sweep").tag("sweep", "counselor").tag("outcome", ar.succeeded() ? "ok" : "failed")
+          .register(telemetry.registry())));
+    });
+    housekeeping.start();
     return this;
   }
 
@@ -212,16 +285,34 @@ public final class Application {
     });
   }
 
+  /**
+   * Completes the events that changes cut off by a crash still owe (ARCHITECTURE.md "No change
+   * without its event"), before serving, then every {@link #SWEEP_EVERY}. The embedded database
+   * belongs to this process alone, so at start-up nothing else can be in flight and every listed
+   * change is taken up; on a shared MongoDB another node may be mid-request, so only changes older
+   * than {@link Outbox#GRACE} are.
+   */
+  private Future<Void> sweepEvents() {
+    return events.outbox().sweep(database.isEmbedded() ? Duration.ZERO : Outbox.GRACE)
+        .onSuccess(n -> { if (n > 0) LOG.info("Completed {} event(s) owed by changes cut off earlier", n); })
+        .onSuccess(n -> sweepTimer = events.outbox().sweepEvery(vertx, SWEEP_EVERY))
+        .mapEmpty();
+  }
+
   private Future<Void> createIndexes() {
-    return Future.all(List.of(users.createIndexes(), events.createIndexes(),
-        coupleRepository.createIndexes(), shares.createIndexes(), reviewRepository.createIndexes(),
-        parts.createIndexes(), reflections.createIndexes(), checkins.createIndexes(), kept.createIndexes(),
-        counselors.createIndexes(), prompts.createIndexes(), held.createIndexes())).mapEmpty();
+    boolean embedded = database.isEmbedded();
+    return Future.all(List.of(users.createIndexes(), events.createIndexes(), sessions.createIndexes(embedded),
+        accountThrottle.createIndexes(embedded), coupleRepository.createIndexes(embedded), shares.createIndexes(),
+        reviewRepository.createIndexes(), parts.createIndexes(), reflections.createIndexes(), checkins.createIndexes(),
+        kept.createIndexes(), counselors.createIndexes(), prompts.createIndexes(), held.createIndexes(), notifications.createIndexes(),
+        followups.createIndexes())).mapEmpty();
   }
 
   private List<FeatureRoutes> features() {
     List<FeatureRoutes> features = new ArrayList<>();
     features.add(new FeatureRoutes("/api/auth", new AuthRoutes(vertx, auth, sessionAuth, sessions).router()));
+    // Before /api/me: these are mounted on their own longer prefixes (/api/me/notifications, ...).
+    features.addAll(new NotifyRoutes(vertx, notifications, couples, sessionAuth).features());
     features.add(new FeatureRoutes("/api/me", new AccountRoutes(vertx, auth, sessionAuth, accountData).router()));
     features.add(new FeatureRoutes("/api/couple", new CoupleRoutes(vertx, couples, sessionAuth).router()));
     features.add(new FeatureRoutes("/api/shares", new ShareRoutes(vertx, shares, couples, sessionAuth).router()));
@@ -234,10 +325,12 @@ public final class Application {
     features.add(new FeatureRoutes("/api/parts", new PartsRoutes(vertx, parts, sessionAuth).router()));
     features.add(new FeatureRoutes("/api/checkins", new CheckinRoutes(vertx, checkins, sessionAuth).router()));
     features.add(new FeatureRoutes("/api/kept", new KeptRoutes(vertx, kept, sessionAuth).router()));
+    features.add(new FeatureRoutes("/api/followups", new FollowupRoutes(vertx, followups, sessionAuth).router()));
     PromptRoutes promptRoutes = new PromptRoutes(vertx, prompts, couples, sessionAuth);
     features.add(new FeatureRoutes("/api/prompt-catalog", promptRoutes.catalogRouter()));
     features.add(new FeatureRoutes("/api/prompts", promptRoutes.router()));
     features.add(new FeatureRoutes("/api/held", new HeldRoutes(vertx, held, sessionAuth).router()));
+    features.add(new FeatureRoutes("/api/help", new HelpRoutes(vertx, help).router()));
     return features;
   }
 
@@ -250,11 +343,11 @@ public final class Application {
     PemKeyCertOptions tls = config.tls()
         ? new PemKeyCertOptions().setCertPath(config.tlsCertPath()).setKeyPath(config.tlsKeyPath())
         : null;
-    HealthRoutes health = new HealthRoutes(database);
+    HealthRoutes health = new HealthRoutes(this.health);
     List<HttpVerticle> deployed = new ArrayList<>();
     return vertx.deployVerticle(() -> {
           HttpVerticle verticle = new HttpVerticle(config.httpHost(), port, tls, clientInfo, originGuard, health, realtime,
-              this::features, "webroot");
+              this::features, "webroot", config.requestTimeout());
           synchronized (deployed) {
             deployed.add(verticle);
           }
@@ -263,10 +356,41 @@ public final class Application {
         .map(id -> {
           deployments.add(id);
           this.port = deployed.get(0).actualPort();
-          LOG.info("Bridgework listening on {}://{}:{} ({} event-loop instance(s))", config.tls() ? "https" : "http",
+          LOG.debug("HTTP on {}://{}:{} ({} event-loop instance(s))", config.tls() ? "https" : "http",
               config.httpHost(), this.port, instances);
           return null;
         });
+  }
+
+  /**
+   * The management port, when {@code management.port} is not -1. A file-backed embedded database
+   * gets a fresh backup token in {@code data.dir/management.token}, and the port actually bound is
+   * written to {@code data.dir/management.port} (so {@code backup} finds a random one).
+   */
+  private Future<Void> deployManagement() {
+    if (!config.managementEnabled()) return Future.succeededFuture();
+    boolean fileBacked = database.isEmbedded() && !Database.IN_MEMORY.equals(config.dataDir().toString());
+    return vertx.executeBlocking(() -> fileBacked ? ManagementServer.writeToken(config.dataDir()) : null)
+        .compose(token -> {
+          ManagementServer server = new ManagementServer(config.managementHost(), config.managementPort(), telemetry,
+              new HealthRoutes(health), database, config.dataDir(), token);
+          return vertx.deployVerticle(server).map(id -> {
+            deployments.add(id);
+            managementPort = server.actualPort();
+            return fileBacked;
+          });
+        })
+        .compose(write -> !write ? Future.<Void>succeededFuture() : vertx.executeBlocking(() -> {
+          java.nio.file.Files.writeString(config.dataDir().resolve(ManagementServer.PORT_FILE), managementPort + "\n");
+          return null;
+        }));
+  }
+
+  /** "METHOD /path" of every route the public port serves: the feature routes plus the server's own. */
+  public List<String> allRoutes() {
+    List<String> all = new ArrayList<>(HttpVerticle.OWN_ROUTES);
+    all.addAll(routes());
+    return all;
   }
 
   /**
@@ -290,6 +414,24 @@ public final class Application {
     return port;
   }
 
+  /** The management port actually bound, or -1 when it is off. */
+  public int managementPort() {
+    return managementPort;
+  }
+
+  public Health health() {
+    return health;
+  }
+
+  public Telemetry telemetry() {
+    return telemetry;
+  }
+
+  /** Readiness answers DOWN from now on; requests are still served until {@link #close()}. */
+  public void drain() {
+    health.drain();
+  }
+
   public Database database() {
     return database;
   }
@@ -310,13 +452,20 @@ public final class Application {
     return vertx;
   }
 
+  public NotificationService notifications() {
+    return notifications;
+  }
+
   public RealtimeGateway realtime() {
     return realtime;
   }
 
   public Future<Void> close() {
+    housekeeping.stop();
+    if (sweepTimer >= 0) vertx.cancelTimer(sweepTimer);
+    health.drain();
     if (counselorSweep != -1) vertx.cancelTimer(counselorSweep);
-    return realtime.close().transform(ignored -> undeployAll());
+    return notifications.close().transform(n -> realtime.close()).transform(ignored -> undeployAll());
   }
 
   private Future<Void> undeployAll() {

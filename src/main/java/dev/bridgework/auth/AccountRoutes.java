@@ -65,7 +65,7 @@ public final class AccountRoutes {
     JsonBody body = JsonBody.read(ctx, Set.of("currentAuthKey", "password", "authKey", "kdf", "vault", "recoveryAuth"), Set.of());
     AuthService.Credential current = KeysInput.credential(body, "currentAuthKey");
     AuthService.NewKeys keys = KeysInput.read(body, auth.minKdfIterations(), "recoveryAuth");
-    auth.changeKeys(Principal.of(ctx), current, keys)
+    auth.changeKeys(Principal.of(ctx), current, keys, AuthRoutes.caller(ctx))
         .onSuccess(user -> ctx.json(new JsonObject().put("user", user.toJson()).put("vault", user.vault())))
         .onFailure(ctx::fail);
   }
@@ -115,7 +115,7 @@ public final class AccountRoutes {
     JsonBody body = JsonBody.read(ctx, Set.of("authKey", "password"), Set.of());
     AuthService.Credential credential = KeysInput.credential(body, "authKey");
     String userId = Principal.of(ctx).userId();
-    auth.confirm(userId, credential)
+    auth.confirm(userId, credential, AuthRoutes.caller(ctx))
         .compose(user -> hooks.eraseAll(userId))
         .compose(v -> auth.deleteUser(userId))
         .onSuccess(v -> {

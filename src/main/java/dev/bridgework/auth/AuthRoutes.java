@@ -5,6 +5,7 @@ import dev.bridgework.web.ClientRequestInfo;
 import dev.bridgework.web.Envelope;
 import dev.bridgework.web.JsonBody;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.Cookie;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -61,7 +62,7 @@ public final class AuthRoutes {
     JsonBody body = JsonBody.read(ctx, Set.of("email", "authKey", "password"), Set.of());
     String email = body.string("email", true, 1, 254);
     AuthService.Credential credential = KeysInput.credential(body, "authKey");
-    auth.login(email, credential, clientAddress(ctx))
+    auth.login(email, credential, caller(ctx))
         .onSuccess(signedIn -> signedIn(ctx, 200, signedIn))
         .onFailure(ctx::fail);
   }
@@ -70,7 +71,7 @@ public final class AuthRoutes {
     JsonBody body = JsonBody.read(ctx, Set.of("email", "recoveryAuth"), Set.of());
     String email = body.string("email", true, 1, 254);
     String recoveryAuth = Envelope.key32("recoveryAuth", body.raw().getValue("recoveryAuth"));
-    auth.recoverStart(email, recoveryAuth, clientAddress(ctx))
+    auth.recoverStart(email, recoveryAuth, caller(ctx))
         .onSuccess(recovery -> ctx.json(new JsonObject().put("vault", recovery)))
         .onFailure(ctx::fail);
   }
@@ -80,7 +81,7 @@ public final class AuthRoutes {
     String email = body.string("email", true, 1, 254);
     String recoveryAuth = Envelope.key32("recoveryAuth", body.raw().getValue("recoveryAuth"));
     AuthService.NewKeys keys = KeysInput.read(body, auth.minKdfIterations(), "recoveryAuth2");
-    auth.recover(email, recoveryAuth, keys, clientAddress(ctx))
+    auth.recover(email, recoveryAuth, keys, caller(ctx))
         .onSuccess(signedIn -> signedIn(ctx, 200, signedIn))
         .onFailure(ctx::fail);
   }
@@ -94,8 +95,17 @@ public final class AuthRoutes {
 
   private void signedIn(RoutingContext ctx, int status, AuthService.SignedIn signedIn) {
     ctx.response().addCookie(SessionAuth.sessionCookie(ctx.request(), signedIn.token(), sessions.absoluteTimeout().toSeconds()));
+    Cookie device = ctx.request().getCookie(DeviceCookies.COOKIE);
+    ctx.response().addCookie(SessionAuth.deviceCookie(ctx.request(),
+        auth.deviceCookieFor(signedIn.user().email(), device == null ? null : device.getValue())));
     ctx.response().setStatusCode(status);
     ctx.json(new JsonObject().put("user", signedIn.user().toJson()).put("vault", signedIn.user().vault()));
+  }
+
+  /** The client address and device cookie that attempts are counted against. */
+  static AuthService.Caller caller(RoutingContext ctx) {
+    Cookie device = ctx.request().getCookie(DeviceCookies.COOKIE);
+    return new AuthService.Caller(clientAddress(ctx), device == null ? null : device.getValue());
   }
 
   /** The address failed attempts are counted against (behind a trusted proxy, the one it forwarded for). */

@@ -43,6 +43,7 @@ public final class AuthService {
   private final EventBus bus;
   private final int minKdfIterations;
   private final byte[] preloginSecret;
+  private final DeviceCookies devices;
 
   public AuthService(UserRepository users, SessionStore sessions, PasswordHasher hasher, Throttle accountThrottle,
                      Throttle addressThrottle, Clock clock, EventBus bus, int minKdfIterations, byte[] preloginSecret) {
@@ -55,6 +56,7 @@ public final class AuthService {
     this.bus = bus;
     this.minKdfIterations = minKdfIterations;
     this.preloginSecret = preloginSecret.clone();
+    this.devices = new DeviceCookies(hmac(preloginSecret, "bridgework/device/v1"));
   }
 
   public record SignedIn(User user, String token) {}
@@ -101,20 +103,20 @@ public final class AuthService {
         .compose(user -> sessions.create(user.id()).map(token -> new SignedIn(user, token)));
   }
 
-  public Future<SignedIn> login(String email, Credential credential, String address) {
-    return throttled("login", email, address, user -> verify(user, credential), "That email and password do not match an account.")
+  public Future<SignedIn> login(String email, Credential credential, Caller caller) {
+    return throttled("login", email, caller, user -> verify(user, credential), "That email and password do not match an account.")
         .compose(user -> sessions.create(user.id()).map(token -> new SignedIn(user, token)));
   }
 
   /** The vault key wrapped by the recovery key, for a client that proves it holds the recovery code. */
-  public Future<JsonObject> recoverStart(String email, String recoveryAuth, String address) {
-    return throttled("recover", email, address, user -> verifyRecovery(user, recoveryAuth), RECOVERY_MISMATCH)
+  public Future<JsonObject> recoverStart(String email, String recoveryAuth, Caller caller) {
+    return throttled("recover", email, caller, user -> verifyRecovery(user, recoveryAuth), RECOVERY_MISMATCH)
         .map(user -> new JsonObject().put("recovery", user.vault().getJsonObject("recovery")));
   }
 
   /** A new password (and recovery code) from the recovery code: every other session ends. */
-  public Future<SignedIn> recover(String email, String recoveryAuth, NewKeys keys, String address) {
-    return throttled("recover", email, address, user -> verifyRecovery(user, recoveryAuth), RECOVERY_MISMATCH)
+  public Future<SignedIn> recover(String email, String recoveryAuth, NewKeys keys, Caller caller) {
+    return throttled("recover", email, caller, user -> verifyRecovery(user, recoveryAuth), RECOVERY_MISMATCH)
         .compose(user -> hashKeys(keys).compose(hashed -> users.setKeys(user.id(), hashed, user.isLegacy())))
         .compose(user -> endAllSessions(user.id()).compose(v -> sessions.create(user.id())).map(token -> new SignedIn(user, token)));
   }
@@ -122,44 +124,57 @@ public final class AuthService {
   private static final String RECOVERY_MISMATCH = "That email and recovery code do not match an account.";
 
   /** A password change, or a legacy account's upgrade: new keys; every other session of the person ends. */
-  public Future<User> changeKeys(Principal principal, Credential current, NewKeys keys) {
-    return confirm(principal.userId(), current)
+  public Future<User> changeKeys(Principal principal, Credential current, NewKeys keys, Caller caller) {
+    return confirm(principal.userId(), current, caller)
         .compose(user -> hashKeys(keys).compose(hashed -> users.setKeys(user.id(), hashed, user.isLegacy())))
         .compose(user -> endOtherSessions(user.id(), principal.sessionKey()).map(user));
   }
 
   /** Checks the signed-in person's password proof (key change, account deletion); throttled like a login. */
-  public Future<User> confirm(String userId, Credential credential) {
+  public Future<User> confirm(String userId, Credential credential, Caller caller) {
     return users.findById(userId).compose(user -> {
       if (user == null) return Future.failedFuture(ApiException.unauthenticated());
-      return throttled("login", user.email(), null, found -> verify(found, credential), "That password is not right.");
+      return throttled("login", user.email(), caller, found -> verify(found, credential), "That password is not right.");
     });
   }
 
   /**
-   * Runs a check of a secret for the account with this email, throttled per account and per client
-   * address (when given): refused with 429 while either is over its limit, counted on failure, and
-   * the account's count cleared on success. An unknown email costs the same work and gets the same 401.
+   * Runs a check of a secret for the account with this email, throttled (ARCHITECTURE.md: single-
+   * document atomic operations): one attempt is counted first, for the account (or, from a browser
+   * holding this account's device cookie, for that device alone) and for the client address, and
+   * only an attempt within both limits reaches the check. Success clears the account's (device's)
+   * count and gives the address its attempt back; failure keeps both. An unknown email costs the
+   * same work and gets the same 401.
    */
-  private Future<User> throttled(String action, String email, String address, Function<User, Future<Boolean>> check,
+  private Future<User> throttled(String action, String email, Caller caller, Function<User, Future<Boolean>> check,
                                  String mismatch) {
-    String accountKey = action + ":account:" + UserRepository.emailKey(email);
-    String addressKey = address == null ? null : action + ":address:" + address;
-    Future<Long> addressWait = addressKey == null ? Future.succeededFuture(0L) : addressThrottle.retryAfter(addressKey);
-    return Future.all(accountThrottle.retryAfter(accountKey), addressWait)
-        .compose(waits -> {
-          long wait = Math.max(waits.<Long>resultAt(0), waits.<Long>resultAt(1));
-          if (wait > 0) return Future.failedFuture(ApiException.rateLimited(wait));
-          return users.findByEmail(email);
-        })
+    String emailKey = UserRepository.emailKey(email);
+    String device = devices.nonceFor(caller.device(), emailKey);
+    // OWASP "Slow down online guessing attacks with device cookies": a browser that signed in to
+    // this account before has a counter of its own, so failures from elsewhere do not lock it out.
+    String ownKey = device != null ? action + ":device:" + emailKey + ":" + device : action + ":account:" + emailKey;
+    String addressKey = caller.address() == null ? null : action + ":address:" + caller.address();
+    return accountThrottle.attempt(ownKey).compose(wait -> {
+      if (wait > 0) return Future.failedFuture(ApiException.rateLimited(wait));
+      if (addressKey == null) return Future.succeededFuture(0L);
+      return addressThrottle.attempt(addressKey).compose(addressWait -> addressWait == 0 ? Future.succeededFuture(0L)
+          : accountThrottle.refund(ownKey).transform(ignored -> Future.failedFuture(ApiException.rateLimited(addressWait))));
+    }).compose(ok -> users.findByEmail(email))
         .compose(user -> check.apply(user).compose(ok -> {
-          if (!ok) {
-            Future<Void> addressFailure = addressKey == null ? Future.succeededFuture() : addressThrottle.recordFailure(addressKey);
-            return Future.all(accountThrottle.recordFailure(accountKey), addressFailure)
-                .compose(v -> Future.failedFuture(new ApiException(401, "invalid_credentials", mismatch)));
-          }
-          return accountThrottle.reset(accountKey).map(user);
+          if (!ok) return Future.failedFuture(new ApiException(401, "invalid_credentials", mismatch));
+          Future<Void> refund = addressKey == null ? Future.succeededFuture() : addressThrottle.refund(addressKey);
+          return Future.all(accountThrottle.reset(ownKey), refund).map(user);
         }));
+  }
+
+  /** Who is asking, as far as throttles care: the client address and the device cookie the browser sent (or null). */
+  public record Caller(String address, String device) {
+    public static final Caller NONE = new Caller(null, null);
+  }
+
+  /** A device cookie naming this account, for a browser that just signed in to it (kept when it already holds one). */
+  public String deviceCookieFor(String email, String presented) {
+    return devices.cookieFor(presented, UserRepository.emailKey(email));
   }
 
   private Future<Boolean> verify(User user, Credential credential) {
@@ -191,7 +206,7 @@ public final class AuthService {
     return B64U.encodeToString(hmac(cookieToken.getBytes(StandardCharsets.UTF_8), "bridgework/session-key/v1"));
   }
 
-  private static byte[] hmac(byte[] key, String message) {
+  static byte[] hmac(byte[] key, String message) {
     try {
       Mac mac = Mac.getInstance("HmacSHA256");
       mac.init(new SecretKeySpec(key, "HmacSHA256"));

@@ -46,6 +46,12 @@ public final class SessionAuth implements Handler<RoutingContext> {
         .setSecure(isSecure(request)).setMaxAge(maxAgeSeconds);
   }
 
+  /** A year-long device cookie (see {@link DeviceCookies}); sent only to the API. */
+  static Cookie deviceCookie(HttpServerRequest request, String value) {
+    return Cookie.cookie(DeviceCookies.COOKIE, value).setPath("/api/").setHttpOnly(true).setSameSite(CookieSameSite.STRICT)
+        .setSecure(isSecure(request)).setMaxAge(365L * 24 * 3600);
+  }
+
   static Cookie clearedCookie(HttpServerRequest request) {
     return Cookie.cookie(COOKIE, "").setPath("/").setHttpOnly(true).setSameSite(CookieSameSite.STRICT)
         .setSecure(isSecure(request)).setMaxAge(0);

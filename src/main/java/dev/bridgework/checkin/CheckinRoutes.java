@@ -29,6 +29,8 @@ public final class CheckinRoutes {
     router.route().handler(sessionAuth);
     router.get("/").handler(this::listCheckins);
     router.put("/:id").handler(this::saveCheckin);
+    router.get("/:id").handler(this::getCheckin);
+    router.delete("/:id").handler(this::deleteCheckin);
     return router;
   }
 
@@ -39,6 +41,18 @@ public final class CheckinRoutes {
       ctx.response().setStatusCode(saved.created() ? 201 : 200);
       ctx.json(saved.resource());
     }).onFailure(ctx::fail);
+  }
+
+  private void getCheckin(RoutingContext ctx) {
+    String id = Ids.uuid(ctx.pathParam("id"), "id");
+    checkins.checkin(Principal.of(ctx).userId(), id).onSuccess(ctx::json).onFailure(ctx::fail);
+  }
+
+  private void deleteCheckin(RoutingContext ctx) {
+    String id = Ids.uuid(ctx.pathParam("id"), "id");
+    checkins.deleteCheckin(Principal.of(ctx).userId(), id)
+        .onSuccess(v -> ctx.response().setStatusCode(204).end())
+        .onFailure(ctx::fail);
   }
 
   private void listCheckins(RoutingContext ctx) {

@@ -4,6 +4,7 @@ import dev.bridgework.realtime.EventLog;
 import dev.bridgework.realtime.SelfEvents;
 import dev.bridgework.storage.OwnedCollection;
 import dev.bridgework.storage.Vault;
+import dev.bridgework.web.ApiException;
 import dev.bridgework.web.Times;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -34,7 +35,7 @@ public final class CheckinService {
   public CheckinService(MongoClient mongo, Vault vault, EventLog events, Clock clock) {
     // Legacy check-ins kept their intensity in clear; sealing them again moves it into the envelope.
     this.checkins = new OwnedCollection(mongo, vault, clock, COLLECTION, "checkin", List.of("at"), List.of("intensity"));
-    this.events = new SelfEvents(events);
+    this.events = new SelfEvents(events, this.checkins, "checkin.saved", "checkin.deleted");
     this.clock = clock;
   }
 
@@ -52,9 +53,21 @@ public final class CheckinService {
           : stored != null ? stored.getString("at")
           : Times.format(clock.instant());
       return Future.succeededFuture(input.content(at));
-    }).compose(saved -> saved.changed()
-        ? events.announce(ownerId, "checkin.saved", saved.resource()).map(saved)
-        : Future.succeededFuture(saved));
+    }).compose(saved -> events.saved(id).map(saved));
+  }
+
+  /** One of the owner's check-ins; anyone else's, or one that is gone, is a 404. */
+  Future<JsonObject> checkin(String ownerId, String id) {
+    return checkins.find(ownerId, id).map(item -> {
+      if (item == null) throw ApiException.notFound();
+      return item;
+    });
+  }
+
+  /** Deletes one of the owner's check-ins and tells their other devices ({@code checkin.deleted}). */
+  Future<Void> deleteCheckin(String ownerId, String id) {
+    return events.delete(ownerId, id).compose(deleted -> deleted ? Future.<Void>succeededFuture()
+        : Future.failedFuture(ApiException.notFound()));
   }
 
   /**

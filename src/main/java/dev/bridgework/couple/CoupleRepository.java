@@ -33,9 +33,11 @@ public final class CoupleRepository {
     this.mongo = mongo;
   }
 
-  public Future<Void> createIndexes() {
+  public Future<Void> createIndexes(boolean embedded) {
+    Future<Void> ttl = embedded ? Future.succeededFuture() : mongo.createIndexWithOptions(INVITES, new JsonObject().put("expiresOn", 1),
+        new IndexOptions().name("expiresOn_ttl").expireAfter(0L, java.util.concurrent.TimeUnit.SECONDS));
     // Dissolution looks these up by couple (real MongoDB uses the indexes; the embedded server scans).
-    return Future.all(
+    return Future.all(ttl,
         mongo.createIndexWithOptions(MEMBERSHIPS, new JsonObject().put("coupleId", 1), new IndexOptions().name("coupleId")),
         mongo.createIndexWithOptions(INVITES, new JsonObject().put("coupleId", 1), new IndexOptions().name("coupleId"))
     ).mapEmpty();
@@ -60,11 +62,12 @@ public final class CoupleRepository {
   }
 
   /** Adds the second member while there is exactly one; null when the couple is gone, full or dissolving. */
-  Future<Couple> addMember(String coupleId, Couple.Member member) {
+  /** Adds the second member, with the {@code couple.joined} event's mark in the same atomic update. */
+  Future<Couple> addMember(String coupleId, Couple.Member member, dev.bridgework.storage.PendingEvents.Mark mark) {
     JsonObject query = id(coupleId).put("members", new JsonObject().put("$size", 1)).put("dissolvingAt", null);
     JsonObject update = new JsonObject()
         .put("$push", new JsonObject().put("members", member.toJson()))
-        .put("$set", new JsonObject().put("inviteId", null));
+        .put("$set", new JsonObject().put("inviteId", null).mergeIn(mark.set()));
     return mongo.findOneAndUpdateWithOptions(COUPLES, query, update, new FindOptions(),
             new UpdateOptions().setReturningNewDocument(true))
         .map(doc -> doc == null ? null : Couple.fromDocument(doc));
@@ -123,7 +126,19 @@ public final class CoupleRepository {
 
   Future<Void> insertInvite(String hash, String coupleId, String createdBy, long expiresAt, String expiresAtText) {
     return mongo.insert(INVITES, id(hash).put("coupleId", coupleId).put("createdBy", createdBy)
-        .put("expiresAt", expiresAt).put("expiresAtText", expiresAtText).put("usedBy", null)).mapEmpty();
+        .put("expiresAt", expiresAt).put("expiresAtText", expiresAtText).put("usedBy", null)
+        .put("expiresOn", new JsonObject().put("$date", java.time.Instant.ofEpochMilli(expiresAt).toString()))).mapEmpty();
+  }
+
+  /**
+   * Removes invites that expired, used or not (a join removes the invite it used at once; one a
+   * crash left behind goes when it expires). One query over a small collection (one invite per joint
+   * space waiting for its second person); with {@code mongo.uri} set a TTL index on
+   * {@code expiresOn} removes them too.
+   */
+  public Future<Long> sweepInvites(long now) {
+    JsonObject query = new JsonObject().put("expiresAt", new JsonObject().put("$lte", now));
+    return mongo.removeDocuments(INVITES, query).map(r -> r == null ? 0L : r.getRemovedCount());
   }
 
   /** Atomically marks an unused, unexpired invite as used by this user; null when there is none. */

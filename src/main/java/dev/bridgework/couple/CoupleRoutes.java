@@ -49,7 +49,7 @@ public final class CoupleRoutes {
 
   private void joinCouple(RoutingContext ctx) {
     String code = JsonBody.read(ctx, Set.of("code"), Set.of()).string("code", true, 1, 100);
-    couples.join(Principal.of(ctx).userId(), code)
+    couples.join(Principal.of(ctx).userId(), code, dev.bridgework.web.ClientRequestInfo.clientAddress(ctx))
         .onSuccess(couple -> ctx.json(new JsonObject().put("couple", couple.toJson())))
         .onFailure(ctx::fail);
   }

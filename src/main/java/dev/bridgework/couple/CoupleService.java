@@ -5,6 +5,7 @@ import dev.bridgework.auth.Throttle;
 import dev.bridgework.auth.UserRepository;
 import dev.bridgework.realtime.EventLog;
 import dev.bridgework.realtime.Stream;
+import dev.bridgework.storage.PendingEvents;
 import dev.bridgework.storage.Vault;
 import dev.bridgework.web.ApiException;
 import dev.bridgework.web.Ids;
@@ -34,6 +35,7 @@ public final class CoupleService {
   private final Vault vault;
   private final EventLog events;
   private final Throttle joinThrottle;
+  private final Throttle joinAddressThrottle;
   private final Clock clock;
   private final Duration inviteTtl;
   private final EventBus bus;
@@ -42,18 +44,21 @@ public final class CoupleService {
   private final InviteCodes codes = new InviteCodes();
 
   public CoupleService(CoupleRepository repo, UserRepository users, Vault vault, EventLog events, Throttle joinThrottle,
-                       Clock clock, Duration inviteTtl, EventBus bus, List<JointSpaceListener> listeners,
+                       Throttle joinAddressThrottle, Clock clock, Duration inviteTtl, EventBus bus, List<JointSpaceListener> listeners,
                        WordsKeeper keeper) {
     this.repo = repo;
     this.users = users;
     this.vault = vault;
     this.events = events;
     this.joinThrottle = joinThrottle;
+    this.joinAddressThrottle = joinAddressThrottle;
     this.clock = clock;
     this.inviteTtl = inviteTtl;
     this.bus = bus;
     this.listeners = List.copyOf(listeners);
     this.keeper = keeper;
+    events.outbox().register(CoupleRepository.COUPLES, (docId, doc, mark) -> Future.succeededFuture(EventLog.Rendered.of(
+        doc == null ? new JsonObject().put("id", docId) : Couple.fromDocument(doc).toJson())));
   }
 
   /** Who ended the joint space, and how: {@code left} (DELETE /api/couple) or {@code deleted} (their account). */
@@ -126,47 +131,70 @@ public final class CoupleService {
     });
   }
 
-  /** POST /api/couple/join. Every kind of bad code answers the same, and counts towards the throttle. */
-  public Future<Couple> join(String userId, String typedCode) {
-    String throttleKey = "join:" + userId;
-    return joinThrottle.retryAfter(throttleKey).compose(wait -> {
+  /**
+   * POST /api/couple/join. Every kind of bad code answers the same and counts towards the throttles:
+   * one attempt is counted per user and per client address before the code is even looked at
+   * (increment, then decide, in one atomic operation each), so concurrent guesses cannot slip past
+   * the limit. A join that succeeds clears the user's count and gives the address its attempt back;
+   * one refused for another reason (already paired, couple full) gives both back.
+   */
+  public Future<Couple> join(String userId, String typedCode, String address) {
+    String userKey = "join:" + userId;
+    String addressKey = address == null ? null : "join:address:" + address;
+    return joinThrottle.attempt(userKey).compose(wait -> {
       if (wait > 0) return Future.failedFuture(ApiException.rateLimited(wait));
-      return settled(userId);
-    }).compose(existing -> {
+      if (addressKey == null) return Future.succeededFuture();
+      return joinAddressThrottle.attempt(addressKey).compose(addressWait -> addressWait == 0 ? Future.<Void>succeededFuture()
+          : joinThrottle.refund(userKey).transform(ignored -> Future.failedFuture(ApiException.rateLimited(addressWait))));
+    }).compose(v -> joinCounted(userId, typedCode).transform(ar -> {
+      if (ar.succeeded()) {
+        Future<Void> refund = addressKey == null ? Future.succeededFuture() : joinAddressThrottle.refund(addressKey);
+        return Future.all(joinThrottle.reset(userKey), refund).map(ar.result());
+      }
+      if (ar.cause() instanceof ApiException api && "invalid_invite".equals(api.code())) return Future.failedFuture(api);
+      Future<Void> refund = addressKey == null ? Future.succeededFuture() : joinAddressThrottle.refund(addressKey);
+      return Future.all(joinThrottle.refund(userKey), refund).transform(ignored -> Future.failedFuture(ar.cause()));
+    }));
+  }
+
+  private Future<Couple> joinCounted(String userId, String typedCode) {
+    return settled(userId).compose(existing -> {
       if (existing != null) return Future.failedFuture(alreadyPaired());
       String normalized = InviteCodes.normalize(typedCode);
-      if (normalized == null) return failedJoin(throttleKey);
+      if (normalized == null) return failedJoin();
       String hash = InviteCodes.hash(normalized);
       return repo.claimInvite(hash, userId, clock.millis()).compose(invite -> invite == null
-          ? failedJoin(throttleKey)
-          : enter(userId, invite.getString("coupleId"), hash, throttleKey)
-              .compose(couple -> joinThrottle.reset(throttleKey).map(couple)));
+          ? failedJoin()
+          : enter(userId, invite.getString("coupleId"), hash));
     });
   }
 
-  private Future<Couple> failedJoin(String throttleKey) {
-    return joinThrottle.recordFailure(throttleKey).compose(v -> Future.failedFuture(invalidInvite()));
+  private Future<Couple> failedJoin() {
+    return Future.failedFuture(invalidInvite());
   }
 
   /** Adds the user to the couple whose invite they just claimed. */
-  private Future<Couple> enter(String userId, String coupleId, String inviteHash, String throttleKey) {
+  private Future<Couple> enter(String userId, String coupleId, String inviteHash) {
     return repo.findCouple(coupleId).compose(couple -> {
       if (couple == null || couple.isDissolving()) {
-        return repo.removeInvite(inviteHash).compose(v -> failedJoin(throttleKey));
+        return repo.removeInvite(inviteHash).compose(v -> failedJoin());
       }
       if (couple.isFull()) return Future.failedFuture(coupleFull());
       return users.findById(userId).compose(user -> {
         if (user == null) return Future.failedFuture(ApiException.unauthenticated());
+        PendingEvents.Mark mark = events.outbox().pending().mark(Stream.COUPLE, coupleId, "couple.joined");
         return claimMembership(userId, coupleId)
             // Not the code's fault: give it back so the partner's code still works.
             .recover(e -> repo.releaseInvite(inviteHash, userId).transform(r -> Future.failedFuture(e)))
-            .compose(v -> repo.addMember(coupleId, new Couple.Member(user.id(), user.displayName())))
+            .compose(v -> events.outbox().pending().register(CoupleRepository.COUPLES, coupleId, mark))
+            .compose(v -> repo.addMember(coupleId, new Couple.Member(user.id(), user.displayName()), mark))
             .compose(joined -> {
               if (joined == null) {
-                return repo.removeMembership(userId, coupleId).compose(v -> Future.<Couple>failedFuture(coupleFull()));
+                return events.outbox().pending().unlist(mark.op())
+                    .compose(v -> repo.removeMembership(userId, coupleId)).compose(v -> Future.<Couple>failedFuture(coupleFull()));
               }
               return repo.removeInvite(inviteHash)
-                  .compose(v -> events.append(Stream.couple(coupleId), "couple.joined", joined.toJson()))
+                  .compose(v -> events.outbox().settle(CoupleRepository.COUPLES, coupleId))
                   .map(event -> {
                     joined.memberIds().forEach(id -> publishMembership(id, coupleId));
                     return joined;
@@ -257,7 +285,7 @@ public final class CoupleService {
         .put("reason", departure == null ? null : departure.reason()).put("at", at);
     java.util.Set<String> keepers = new java.util.HashSet<>(couple.memberIds());
     if (departure != null && "deleted".equals(departure.reason())) keepers.remove(departure.userId());
-    return events.append(stream, "couple.dissolved", dissolved)
+    return dissolvedOnce(stream, dissolved)
         .compose(e -> keeper.keepOwnWords(couple, keepers))
         .compose(v -> inTurn(listeners, l -> l.coupleDissolved(id)))
         .compose(v -> events.erase(stream))
@@ -267,6 +295,20 @@ public final class CoupleService {
         .compose(v -> repo.removeCouple(id))
         .compose(v -> by == null ? Future.succeededFuture() : tellWhoStays(couple, departure, by, at))
         .onSuccess(v -> couple.memberIds().forEach(m -> publishMembership(m, null)));
+  }
+
+  /**
+   * The stream's last event, once, however often a dissolution that died half-way is taken over:
+   * its op is the couple's (so a number taken for it is reused), and once stored it is the head.
+   */
+  private Future<Void> dissolvedOnce(Stream stream, JsonObject dissolved) {
+    String op = "dissolved-" + stream.key();
+    return events.head(stream).compose(head -> head == 0 ? Future.succeededFuture(List.<JsonObject>of()) : events.read(stream, head, head))
+        .compose(last -> {
+          if (!last.isEmpty() && "couple.dissolved".equals(last.get(0).getString("kind"))) return Future.succeededFuture();
+          return events.appendOnce(stream, "couple.dissolved", seq -> Future.succeededFuture(EventLog.Rendered.of(dissolved)), op,
+              () -> Future.succeededFuture(true)).mapEmpty();
+        });
   }
 
   private Future<Void> tellWhoStays(Couple couple, Departure departure, JsonObject by, String at) {

@@ -1,6 +1,7 @@
 package dev.bridgework.exercise;
 
-import io.vertx.core.json.DecodeException;
+import static dev.bridgework.exercise.CatalogFields.*;
+
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -15,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * The exercise catalog: data files on the classpath ({@code exercises/index.json} lists the files,
@@ -33,11 +33,10 @@ public final class ExerciseCatalog {
   static final int MAX_OPTIONS = 30;
   static final int MAX_OPTION_LENGTH = 50;
   /** Ids become URL segments and answer keys ({@code answers.<stepId>}): lower-case words with dashes. */
-  private static final Pattern ID = Pattern.compile("^[a-z0-9]+(-[a-z0-9]+)*$");
-  private static final int MAX_ID_LENGTH = 100;
   private static final Set<String> EXERCISE_FIELDS = Set.of("id", "practice", "title", "summary", "minutes", "steps");
   private static final Set<String> STEP_FIELDS =
-      Set.of("id", "prompt", "hint", "kind", "min", "max", "minLabel", "maxLabel", "options");
+      Set.of("id", "prompt", "hint", "kind", "min", "max", "minLabel", "maxLabel", "options", "fills",
+          "followUp");
 
   private final List<Exercise> exercises;
   private final Map<String, Exercise> byId;
@@ -132,14 +131,6 @@ public final class ExerciseCatalog {
     return exercises;
   }
 
-  private static Object decode(String where, String text) {
-    try {
-      return io.vertx.core.json.Json.decodeValue(text);
-    } catch (DecodeException e) {
-      throw new CatalogException(where + ": is not valid JSON (" + e.getMessage() + ")");
-    }
-  }
-
   private static Exercise exercise(String where, JsonObject json) {
     where = where + label(json);
     unknownFields(where, json, EXERCISE_FIELDS);
@@ -202,7 +193,25 @@ public final class ExerciseCatalog {
     }
     List<String> options = null;
     if (emotions) options = options(where, json);
-    return new Step(id, prompt, hint, kind, min, max, minLabel, maxLabel, options);
+    String fills = null;
+    if (json.containsKey("fills")) {
+      fills = text(where, json, "fills", 40);
+      if (!Step.FILLS.contains(fills)) throw new CatalogException(where + ": fills '" + fills + "' is not one of " + sorted(Step.FILLS));
+    }
+    Step.FollowUp followUp = json.containsKey("followUp") ? followUp(where, json) : null;
+    return new Step(id, prompt, hint, kind, min, max, minLabel, maxLabel, options, fills, followUp);
+  }
+
+  private static Step.FollowUp followUp(String where, JsonObject json) {
+    if (!(json.getValue("followUp") instanceof JsonObject f)) throw new CatalogException(where + ": followUp must be an object");
+    unknownFields(where + ", followUp", f, Set.of("kind", "days"));
+    String kind = text(where + ", followUp", f, "kind", 20);
+    if (!Step.FollowUp.KINDS.contains(kind)) {
+      throw new CatalogException(where + ": followUp kind '" + kind + "' is not one of " + sorted(Step.FollowUp.KINDS));
+    }
+    int days = integer(where + ", followUp", f, "days");
+    if (days < 1 || days > 90) throw new CatalogException(where + ": followUp days must be between 1 and 90");
+    return new Step.FollowUp(kind, days);
   }
 
   private static List<String> options(String where, JsonObject json) {
@@ -222,52 +231,6 @@ public final class ExerciseCatalog {
   }
 
   /** " ('the-id')" when the object has a string id, so messages say which exercise or step is meant. */
-  private static String label(JsonObject json) {
-    return json.getValue("id") instanceof String id ? " ('" + (id.length() > 100 ? id.substring(0, 100) : id) + "')" : "";
-  }
-
-  private static void unknownFields(String where, JsonObject json, Set<String> known) {
-    for (String name : json.fieldNames()) {
-      if (!known.contains(name)) {
-        throw new CatalogException(where + ": unknown field '" + name + "' (known: " + sorted(known) + ")");
-      }
-    }
-  }
-
-  private static String id(String where, JsonObject json) {
-    String id = text(where, json, "id", MAX_ID_LENGTH);
-    if (!ID.matcher(id).matches()) {
-      throw new CatalogException(where + ": id '" + id + "' must be lower-case letters and digits joined by dashes");
-    }
-    return id;
-  }
-
-  private static String text(String where, JsonObject json, String field, int max) {
-    Object value = json.getValue(field);
-    if (!(value instanceof String s) || s.isBlank()) throw new CatalogException(where + ": " + field + " must be a non-empty string");
-    if (s.length() > max) throw new CatalogException(where + ": " + field + " is longer than " + max + " characters");
-    return s;
-  }
-
-  private static String optionalText(String where, JsonObject json, String field, int max) {
-    Object value = json.getValue(field);
-    if (!(value instanceof String s)) throw new CatalogException(where + ": " + field + " must be a string");
-    if (s.length() > max) throw new CatalogException(where + ": " + field + " is longer than " + max + " characters");
-    return s;
-  }
-
-  private static int integer(String where, JsonObject json, String field) {
-    Object value = json.getValue(field);
-    if (!(value instanceof Integer || value instanceof Long) || Math.abs(((Number) value).longValue()) > 1_000_000) {
-      throw new CatalogException(where + ": " + field + " must be a whole number");
-    }
-    return ((Number) value).intValue();
-  }
-
-  private static String sorted(Set<String> values) {
-    return String.join(", ", values.stream().sorted().toList());
-  }
-
   public List<Exercise> all() {
     return exercises;
   }

@@ -29,7 +29,7 @@ public final class HeldService {
 
   public HeldService(MongoClient mongo, Vault vault, EventLog events, Clock clock) {
     this.held = new OwnedCollection(mongo, vault, clock, COLLECTION, "held", List.of(), List.of());
-    this.events = new SelfEvents(events);
+    this.events = new SelfEvents(events, this.held, "held.saved", "held.deleted");
   }
 
   public OwnedCollection collection() {
@@ -42,9 +42,7 @@ public final class HeldService {
 
   Future<OwnedCollection.Saved> save(String ownerId, String id, HeldInput input) {
     return held.save(ownerId, id, input.version(), true, stored -> Future.succeededFuture(input.content()))
-        .compose(saved -> saved.changed()
-            ? events.announce(ownerId, "held.saved", saved.resource()).map(saved)
-            : Future.succeededFuture(saved));
+        .compose(saved -> events.saved(id).map(saved));
   }
 
   Future<JsonObject> item(String ownerId, String id) {
@@ -60,10 +58,8 @@ public final class HeldService {
   }
 
   Future<Void> delete(String ownerId, String id) {
-    return held.delete(ownerId, id).compose(deleted -> {
-      if (!deleted) return Future.failedFuture(ApiException.notFound());
-      return events.announce(ownerId, "held.deleted", new JsonObject().put("id", id));
-    });
+    return events.delete(ownerId, id).compose(deleted -> deleted ? Future.<Void>succeededFuture()
+        : Future.failedFuture(ApiException.notFound()));
   }
 
   public Future<JsonArray> exportOf(String userId) {

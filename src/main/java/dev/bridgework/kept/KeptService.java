@@ -28,7 +28,7 @@ public final class KeptService {
 
   public KeptService(MongoClient mongo, Vault vault, EventLog events, Clock clock) {
     this.kept = new OwnedCollection(mongo, vault, clock, COLLECTION, "kept", List.of(), List.of());
-    this.events = new SelfEvents(events);
+    this.events = new SelfEvents(events, this.kept, "kept.saved", "kept.deleted");
   }
 
   public OwnedCollection collection() {
@@ -44,17 +44,13 @@ public final class KeptService {
    * their self stream. Keeping the same id again changes nothing (a dissolution finished twice).
    */
   public Future<Void> keep(String ownerId, String id, JsonObject content) {
-    return kept.holdForOwner(ownerId, id, new JsonObject(), content)
-        .compose(v -> kept.find(ownerId, id))
-        .compose(resource -> resource == null ? Future.succeededFuture()
-            : events.announce(ownerId, "kept.saved", resource));
+    // Stored with its event's mark; kept again (a dissolution finished twice), any owed event is completed.
+    return kept.holdForOwner(ownerId, id, new JsonObject(), content).compose(v -> events.saved(id));
   }
 
   Future<OwnedCollection.Saved> save(String ownerId, String id, KeptInput input) {
     return kept.save(ownerId, id, input.version(), true, stored -> Future.succeededFuture(input.content()))
-        .compose(saved -> saved.changed()
-            ? events.announce(ownerId, "kept.saved", saved.resource()).map(saved)
-            : Future.succeededFuture(saved));
+        .compose(saved -> events.saved(id).map(saved));
   }
 
   Future<JsonObject> item(String ownerId, String id) {
@@ -70,10 +66,8 @@ public final class KeptService {
   }
 
   Future<Void> delete(String ownerId, String id) {
-    return kept.delete(ownerId, id).compose(deleted -> {
-      if (!deleted) return Future.failedFuture(ApiException.notFound());
-      return events.announce(ownerId, "kept.deleted", new JsonObject().put("id", id));
-    });
+    return events.delete(ownerId, id).compose(deleted -> deleted ? Future.<Void>succeededFuture()
+        : Future.failedFuture(ApiException.notFound()));
   }
 
   public Future<JsonArray> exportOf(String userId) {

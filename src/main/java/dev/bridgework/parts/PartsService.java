@@ -29,7 +29,7 @@ public final class PartsService {
   public PartsService(MongoClient mongo, Vault vault, EventLog events, Clock clock) {
     // Legacy parts kept their role in clear; sealing them again moves it into the envelope.
     this.parts = new OwnedCollection(mongo, vault, clock, COLLECTION, "part", List.of(), List.of("role"));
-    this.events = new SelfEvents(events);
+    this.events = new SelfEvents(events, this.parts, "part.saved", "part.deleted");
   }
 
   public OwnedCollection collection() {
@@ -42,9 +42,7 @@ public final class PartsService {
 
   Future<OwnedCollection.Saved> savePart(String ownerId, String id, PartInput input) {
     return parts.save(ownerId, id, input.version(), true, stored -> Future.succeededFuture(input.content()))
-        .compose(saved -> saved.changed()
-            ? events.announce(ownerId, "part.saved", saved.resource()).map(saved)
-            : Future.succeededFuture(saved));
+        .compose(saved -> events.saved(id).map(saved));
   }
   Future<JsonObject> part(String ownerId, String id) {
     return parts.find(ownerId, id).map(part -> {
@@ -60,10 +58,8 @@ public final class PartsService {
   }
 
   Future<Void> deletePart(String ownerId, String id) {
-    return parts.delete(ownerId, id).compose(deleted -> {
-      if (!deleted) return Future.failedFuture(ApiException.notFound());
-      return events.announce(ownerId, "part.deleted", new JsonObject().put("id", id));
-    });
+    return events.delete(ownerId, id).compose(deleted -> deleted ? Future.<Void>succeededFuture()
+        : Future.failedFuture(ApiException.notFound()));
   }
 
   public Future<JsonArray> exportOf(String userId) {

@@ -1,8 +1,8 @@
 package dev.bridgework.prompt;
 
+import static dev.bridgework.exercise.CatalogFields.*;
+
 import dev.bridgework.exercise.CatalogException;
-import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * The couple prompts: data files on the classpath ({@code prompts/index.json} lists the files, each
@@ -31,7 +30,6 @@ public final class PromptCatalog {
   /** A guided sequence walks through a few questions; more would be an exercise, not a prompt. */
   static final int MIN_GUIDED = 3;
   static final int MAX_GUIDED = 6;
-  private static final Pattern ID = Pattern.compile("^[a-z0-9]+(-[a-z0-9]+)*$");
   private static final Set<String> PROMPT_FIELDS = Set.of("id", "practice", "kind", "title", "summary", "questions");
   private static final Set<String> QUESTION_FIELDS = Set.of("id", "text", "hint");
 
@@ -107,7 +105,7 @@ public final class PromptCatalog {
   }
 
   private static CatalogPrompt prompt(String where, JsonObject json) {
-    unknown(where, json, PROMPT_FIELDS);
+    unknownFields(where, json, PROMPT_FIELDS);
     String id = id(where, json);
     String practice = text(where, json, "practice", 20);
     if (!CatalogPrompt.PRACTICES.contains(practice)) {
@@ -131,53 +129,13 @@ public final class PromptCatalog {
       String qWhere = where + ", question #" + (i + 1);
       if (!(qs.getValue(i) instanceof JsonObject q)) throw new CatalogException(qWhere + " must be a JSON object");
       qWhere += label(q);
-      unknown(qWhere, q, QUESTION_FIELDS);
+      unknownFields(qWhere, q, QUESTION_FIELDS);
       String qid = id(qWhere, q);
       if (!qids.add(qid)) throw new CatalogException(qWhere + ": question id '" + qid + "' is used twice");
-      String hint = q.getValue("hint") == null ? "" : optional(qWhere, q, "hint", 1_000);
+      String hint = q.getValue("hint") == null ? "" : optionalText(qWhere, q, "hint", 1_000);
       questions.add(new CatalogPrompt.Question(qid, text(qWhere, q, "text", 500), hint));
     }
     return new CatalogPrompt(id, practice, kind, title, summary, List.copyOf(questions));
-  }
-
-  private static Object decode(String where, String text) {
-    try {
-      return Json.decodeValue(text);
-    } catch (DecodeException e) {
-      throw new CatalogException(where + ": is not valid JSON (" + e.getMessage() + ")");
-    }
-  }
-
-  private static String label(JsonObject json) {
-    return json.getValue("id") instanceof String id ? " ('" + (id.length() > 100 ? id.substring(0, 100) : id) + "')" : "";
-  }
-
-  private static void unknown(String where, JsonObject json, Set<String> known) {
-    for (String name : json.fieldNames()) {
-      if (!known.contains(name)) throw new CatalogException(where + ": unknown field '" + name + "' (known: " + sorted(known) + ")");
-    }
-  }
-
-  private static String id(String where, JsonObject json) {
-    String id = text(where, json, "id", 100);
-    if (!ID.matcher(id).matches()) throw new CatalogException(where + ": id '" + id + "' must be lower-case letters and digits joined by dashes");
-    return id;
-  }
-
-  private static String text(String where, JsonObject json, String field, int max) {
-    if (!(json.getValue(field) instanceof String s) || s.isBlank()) throw new CatalogException(where + ": " + field + " must be a non-empty string");
-    if (s.length() > max) throw new CatalogException(where + ": " + field + " is longer than " + max + " characters");
-    return s;
-  }
-
-  private static String optional(String where, JsonObject json, String field, int max) {
-    if (!(json.getValue(field) instanceof String s)) throw new CatalogException(where + ": " + field + " must be a string");
-    if (s.length() > max) throw new CatalogException(where + ": " + field + " is longer than " + max + " characters");
-    return s;
-  }
-
-  private static String sorted(Set<String> values) {
-    return String.join(", ", values.stream().sorted().toList());
   }
 
   public List<CatalogPrompt> all() {

@@ -444,6 +444,7 @@ final class Connection implements Feed.Sink {
 
   @Override
   public void deliver(Feed feed, JsonObject event) {
+    if (!closed) gateway.meters.delivered(feed.stream.type(), feed.isLive(event.getValue("seq")) ? event.getValue("at") : null);
     send(new JsonObject().put("type", "event").put("stream", feed.stream.type()).put("seq", event.getValue("seq"))
         .put("kind", event.getValue("kind")).put("data", event.getValue("data")).put("at", event.getValue("at")));
     if (feed == couple && "couple.dissolved".equals(event.getValue("kind"))) {

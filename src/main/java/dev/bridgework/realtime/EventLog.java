@@ -41,6 +41,8 @@ public final class EventLog {
   private static final Logger LOG = LoggerFactory.getLogger(EventLog.class);
   static final String EVENTS = "events";
   static final String STREAMS = "streams";
+  static final String TAGS = "event_tags";
+  private static final int CLAIM_ATTEMPTS = 50;
   private static final int BATCH = 250;
   private static final int INSERT_ATTEMPTS = 5;
 
@@ -48,12 +50,25 @@ public final class EventLog {
   private final MongoClient mongo;
   private final Clock clock;
   private final Vault vault;
+  private final Outbox outbox;
+  private final RealtimeMeters meters;
 
   public EventLog(Vertx vertx, MongoClient mongo, Clock clock, Vault vault) {
+    this(vertx, mongo, clock, vault, RealtimeMeters.none());
+  }
+
+  public EventLog(Vertx vertx, MongoClient mongo, Clock clock, Vault vault, RealtimeMeters meters) {
     this.vertx = vertx;
     this.mongo = mongo;
     this.clock = clock;
     this.vault = vault;
+    this.meters = meters;
+    this.outbox = new Outbox(mongo, this, clock);
+  }
+
+  /** Where changes that owe an event are completed (docs/REALTIME.md "Exactly one event per change"). */
+  public Outbox outbox() {
+    return outbox;
   }
 
   /** The key that opens the stream's stored payloads; for a self stream only its legacy ones, and null when gone. */
@@ -65,13 +80,43 @@ public final class EventLog {
     return Stream.SELF.equals(stream.type());
   }
 
+  /**
+   * Told of every stored event before it is published (notifications, issue #16): by the time a
+   * client hears of an event, what the listener recorded about it is there. A listener's failure is
+   * logged and never fails the append: the data change and its event already happened.
+   */
+  public interface AppendListener {
+    Future<Void> appended(Stream stream, JsonObject event);
+  }
+
+  private final List<AppendListener> appendListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  public void onAppend(AppendListener listener) {
+    appendListeners.add(listener);
+  }
+
+  private Future<Void> tellListeners(Stream stream, JsonObject event) {
+    Future<Void> chain = Future.succeededFuture();
+    for (AppendListener listener : appendListeners) {
+      chain = chain.compose(v -> Future.<Void>succeededFuture().compose(x -> listener.appended(stream, event)).recover(e -> {
+        LOG.warn("An append listener failed on {} {}: {}", stream.id(), event.getString("kind"), e.toString());
+        return Future.succeededFuture();
+      }));
+    }
+    return chain;
+  }
+
   public Future<Void> createIndexes() {
     return mongo.createIndexWithOptions(EVENTS,
         new JsonObject().put("stream", 1).put("key", 1).put("seq", 1),
         new IndexOptions().unique(true).name("stream_key_seq_unique"));
   }
 
-  /** Appends and publishes; answers the event as sent to clients. */
+  /**
+   * Appends and publishes an event no change marks (nothing to complete later, so nothing to bind
+   * to an op): the number is taken with a plain {@code $inc}, which never contends. Answers the
+   * event as sent to clients.
+   */
   public Future<JsonObject> append(Stream stream, String kind, JsonObject data) {
     Future<DataKey> sealing = isSelf(stream) ? Future.succeededFuture(null) : keyOf(stream);
     return sealing.compose(key -> nextSeq(stream).compose(seq -> {
@@ -81,31 +126,184 @@ public final class EventLog {
           .put("key", stream.key()).put("seq", seq).put("kind", kind).put("at", event.getString("at"));
       if (key == null) doc.put("data", data);
       else doc.put("sealed", key.sealJson(data));
-      return insert(doc, INSERT_ATTEMPTS).map(v -> {
+      return insert(doc, INSERT_ATTEMPTS).compose(inserted -> tellListeners(stream, event).map(inserted)).map(inserted -> {
+        meters.appended(stream.type(), kind);
         vertx.eventBus().publish(stream.address(), event);
         return event;
       });
     }));
   }
 
-  private Future<Void> insert(JsonObject doc, int attemptsLeft) {
-    return mongo.insert(EVENTS, doc).<Void>mapEmpty().recover(e -> {
+  private Future<Long> nextSeq(Stream stream) {
+    JsonObject byId = new JsonObject().put("_id", stream.id());
+    JsonObject inc = new JsonObject().put("$inc", new JsonObject().put("seq", 1L));
+    UpdateOptions upsert = new UpdateOptions().setUpsert(true).setReturningNewDocument(true);
+    return mongo.findOneAndUpdateWithOptions(STREAMS, byId, inc, new FindOptions(), upsert)
+        // Two first events of a stream at once: the losing upsert retries.
+        .recover(e -> mongo.findOneAndUpdateWithOptions(STREAMS, byId, inc, new FindOptions(), upsert))
+        .map(doc -> doc.getLong("seq"));
+  }
+
+  /** What an event says and which tags (e.g. {@code share:<id>}) it must be findable by for later erasure. */
+  public record Rendered(JsonObject data, List<String> tags) {
+    public static Rendered of(JsonObject data) {
+      return new Rendered(data, List.of());
+    }
+  }
+
+  /**
+   * Appends the event of the change {@code op} exactly once, however often it is called, concurrently
+   * or after a crash anywhere in between (docs/REALTIME.md "Exactly one event per change"):
+   * <ol>
+   *   <li>the stream's next number is taken and bound to {@code op} in one compare-and-set on the
+   *       stream's counter document ({@code ops.<op>: seq}); a call that finds {@code op} there
+   *       reuses that number, so a retried append never takes a second one;</li>
+   *   <li>{@code render} makes the data from the document as stored now (also when a number was
+   *       taken for a change since overwritten or deleted: a taken number is always filled);</li>
+   *   <li>the event's tags are recorded before the event is stored, so erasure never misses it;</li>
+   *   <li>the event is stored under {@code <stream>:<seq>} (a duplicate means another caller stored
+   *       it already), then published.</li>
+   * </ol>
+   * {@code stillPending} is asked before a number is taken: false means the change's marker is
+   * gone (completed elsewhere, or the change never landed) and nothing is appended; the answer is
+   * then null. The caller clears the marker after this succeeds, and only then calls {@link #settled}.
+   */
+  public Future<JsonObject> appendOnce(Stream stream, String kind, java.util.function.Function<Long, Future<Rendered>> render,
+                                       String op, java.util.function.Supplier<Future<Boolean>> stillPending) {
+    Future<DataKey> sealing = isSelf(stream) ? Future.succeededFuture(null) : keyOf(stream);
+    return sealing.compose(key -> claimSeq(stream, op, stillPending, CLAIM_ATTEMPTS).compose(seq -> {
+      if (seq < 0) return Future.succeededFuture((JsonObject) null);
+      return render.apply(seq).compose(rendered -> tag(stream, seq, rendered.tags()).compose(v -> {
+        JsonObject data = rendered.data();
+        JsonObject event = new JsonObject().put("type", "event").put("stream", stream.type()).put("seq", seq)
+            .put("kind", kind).put("data", data).put("at", Times.format(clock.instant()));
+        JsonObject doc = new JsonObject().put("_id", stream.eventId(seq)).put("stream", stream.type())
+            .put("key", stream.key()).put("seq", seq).put("kind", kind).put("at", event.getString("at")).put("op", op);
+        if (key == null) doc.put("data", data);
+        else doc.put("sealed", key.sealJson(data));
+        // Only the caller that stored it tells the listeners and publishes: a second completer must not send it twice.
+        return insert(doc, INSERT_ATTEMPTS).compose(inserted -> inserted ? tellListeners(stream, event).map(true)
+            : Future.succeededFuture(false)).map(inserted -> {
+          if (inserted) {
+            meters.appended(stream.type(), kind);
+            vertx.eventBus().publish(stream.address(), event);
+          }
+          return event;
+        });
+      }));
+    }));
+  }
+
+  /** Forgets the op's number once its marker is cleared (a later call of the op then finds no marker). */
+  public Future<Void> settled(Stream stream, String op) {
+    return mongo.updateCollection(STREAMS, new JsonObject().put("_id", stream.id()),
+        new JsonObject().put("$unset", new JsonObject().put("ops." + op, "")).put("$inc", new JsonObject().put("gen", 1L)))
+        .mapEmpty();
+  }
+
+  /**
+   * The number bound to {@code op}, taking the next one if there is none: -1 when the op is no
+   * longer pending. The compare-and-set holds the head, the {@code gen} (bumped whenever an op is
+   * forgotten) and the absence of the op; so a caller that saw the marker, then the counter without
+   * the op, cannot take a number for an op that another caller completed and forgot meanwhile:
+   * forgetting happens only after the marker is cleared, and bumps {@code gen}.
+   */
+  private Future<Long> claimSeq(Stream stream, String op, java.util.function.Supplier<Future<Boolean>> stillPending, int attempts) {
+    JsonObject byId = new JsonObject().put("_id", stream.id());
+    return mongo.findOne(STREAMS, byId, null).compose(counter -> {
+      JsonObject ops = counter == null ? null : counter.getJsonObject("ops");
+      if (ops != null && ops.getValue(op) != null) return Future.succeededFuture(ops.getLong(op));
+      return stillPending.get().compose(pending -> {
+        if (!pending) return Future.succeededFuture(-1L);
+        if (counter == null) {
+          JsonObject first = byId.copy().put("seq", 1L).put("gen", 0L).put("ops", new JsonObject().put(op, 1L));
+          return mongo.insert(STREAMS, first).map(1L)
+              .recover(e -> retryClaim(stream, op, stillPending, attempts, e));
+        }
+        long head = counter.getLong("seq", 0L);
+        JsonObject query = byId.copy().put("seq", head).put("ops." + op, new JsonObject().put("$exists", false));
+        Object gen = counter.getValue("gen");
+        query.put("gen", gen == null ? new JsonObject().put("$exists", false) : gen);
+        JsonObject update = new JsonObject().put("$set", new JsonObject().put("seq", head + 1).put("ops." + op, head + 1));
+        return mongo.findOneAndUpdateWithOptions(STREAMS, query, update, new FindOptions(), new UpdateOptions())
+            .compose(before -> before != null ? Future.succeededFuture(head + 1)
+                : retryClaim(stream, op, stillPending, attempts, null));
+      });
+    });
+  }
+
+  private Future<Long> retryClaim(Stream stream, String op, java.util.function.Supplier<Future<Boolean>> stillPending,
+                                  int attempts, Throwable cause) {
+    if (attempts <= 1) {
+      return Future.failedFuture(cause != null ? cause : new IllegalStateException("stream " + stream.id() + " stayed contended"));
+    }
+    // Others are appending to the same stream (two partners, a few devices): back off a little, at random.
+    long delay = attempts > CLAIM_ATTEMPTS - 3 ? 0 : 1 + (long) (Math.random() * 5);
+    if (delay == 0) return claimSeq(stream, op, stillPending, attempts - 1);
+    return vertx.timer(delay).compose(t -> claimSeq(stream, op, stillPending, attempts - 1));
+  }
+
+  /** Stores an event; true when this call stored it, false when it was stored already. */
+  private Future<Boolean> insert(JsonObject doc, int attemptsLeft) {
+    return mongo.insert(EVENTS, doc).map(true).recover(e -> {
+      if (isDuplicate(e)) return Future.succeededFuture(false); // its number is bound to this op: another caller stored it
       if (attemptsLeft <= 1) {
-        LOG.error("Event {} could not be stored; clients of this stream will be reset", doc.getString("_id"));
+        LOG.error("Event {} could not be stored yet; the pending change completes it later", doc.getString("_id"));
         return Future.failedFuture(e);
       }
       return insert(doc, attemptsLeft - 1);
     });
   }
 
-  private Future<Long> nextSeq(Stream stream) {
-    return mongo.findOneAndUpdateWithOptions(STREAMS, new JsonObject().put("_id", stream.id()),
-            new JsonObject().put("$inc", new JsonObject().put("seq", 1L)),
-            new FindOptions(), new UpdateOptions().setUpsert(true).setReturningNewDocument(true))
-        .recover(e -> mongo.findOneAndUpdateWithOptions(STREAMS, new JsonObject().put("_id", stream.id()),
-            new JsonObject().put("$inc", new JsonObject().put("seq", 1L)),
-            new FindOptions(), new UpdateOptions().setUpsert(true).setReturningNewDocument(true)))
-        .map(doc -> doc.getLong("seq"));
+  private static boolean isDuplicate(Throwable e) {
+    return e instanceof com.mongodb.MongoException m && m.getCode() == 11000;
+  }
+
+  // ---- tags: which events carry what, so erasing one thing touches only its events ----
+
+  private static JsonObject tagId(Stream stream, String tag) {
+    return new JsonObject().put("_id", stream.id() + "|" + tag);
+  }
+
+  private Future<Void> tag(Stream stream, long seq, List<String> tags) {
+    List<Future<?>> writes = new ArrayList<>();
+    for (String tag : tags) {
+      writes.add(mongo.updateCollectionWithOptions(TAGS, tagId(stream, tag),
+          new JsonObject().put("$addToSet", new JsonObject().put("events", stream.eventId(seq))), new UpdateOptions().setUpsert(true))
+          // Two first events of one tag at once: the losing upsert retries as an update.
+          .recover(e -> mongo.updateCollection(TAGS, tagId(stream, tag),
+              new JsonObject().put("$addToSet", new JsonObject().put("events", stream.eventId(seq))))));
+    }
+    return Future.all(writes).mapEmpty();
+  }
+
+  /**
+   * Rewrites the stored events tagged {@code tag} (and only those): {@code transform} gets each
+   * event's kind and data and returns replacement data, or null to leave it. The cost is the
+   * number of tagged events, not the stream's history.
+   */
+  public Future<Void> rewriteTagged(Stream stream, String tag, BiFunction<String, JsonObject, JsonObject> transform) {
+    return mongo.findOne(TAGS, tagId(stream, tag), null).compose(tags -> {
+      JsonArray ids = tags == null ? new JsonArray() : tags.getJsonArray("events", new JsonArray());
+      if (ids.isEmpty()) return Future.succeededFuture();
+      return keyOf(stream).compose(key -> mongo.find(EVENTS, new JsonObject().put("_id", new JsonObject().put("$in", ids)))
+          .compose(docs -> {
+            List<Future<?>> writes = new ArrayList<>();
+            for (JsonObject doc : docs) {
+              JsonObject data = payload(doc, key);
+              JsonObject replaced = transform.apply(doc.getString("kind"), data.copy());
+              if (replaced == null || replaced.equals(data)) continue;
+              JsonObject set = key == null ? new JsonObject().put("data", replaced) : new JsonObject().put("sealed", key.sealJson(replaced));
+              writes.add(mongo.updateCollection(EVENTS, new JsonObject().put("_id", doc.getString("_id")), new JsonObject().put("$set", set)));
+            }
+            return Future.all(writes).mapEmpty();
+          }));
+    });
+  }
+
+  /** Forgets a tag (its events are erased or no longer carry it). */
+  public Future<Void> dropTag(Stream stream, String tag) {
+    return mongo.removeDocument(TAGS, tagId(stream, tag)).mapEmpty();
   }
 
   /** The newest seq of the stream, 0 when it has none. */

@@ -102,6 +102,11 @@ final class Feed {
   }
 
   /** A head read elsewhere (the periodic sweep): events the bus dropped are fetched from the log. */
+  /** True for an event numbered after the head read at resume: live, not part of the replay. */
+  boolean isLive(Object seq) {
+    return seq instanceof Number n && n.longValue() > replayTo;
+  }
+
   void observeHead(long head) {
     if (head > known) known = head;
   }

@@ -56,8 +56,17 @@ public final class RealtimeGateway implements Handler<RoutingContext> {
   private MessageConsumer<JsonObject> sessionEnded;
   private long sweepTimer = -1;
 
+  final RealtimeMeters meters;
+
   public RealtimeGateway(Vertx vertx, SessionAuth sessionAuth, SessionStore sessions, EventLog log,
                          Membership membership, RealtimeLimits limits) {
+    this(vertx, sessionAuth, sessions, log, membership, limits, RealtimeMeters.none());
+  }
+
+  public RealtimeGateway(Vertx vertx, SessionAuth sessionAuth, SessionStore sessions, EventLog log,
+                         Membership membership, RealtimeLimits limits, RealtimeMeters meters) {
+    this.meters = meters;
+    meters.sockets(connections::size);
     this.vertx = vertx;
     this.sessionAuth = sessionAuth;
     this.sessions = sessions;
@@ -149,10 +158,16 @@ public final class RealtimeGateway implements Handler<RoutingContext> {
   }
 
   private void scheduleSweep() {
-    sweepTimer = vertx.setTimer(limits.sweepInterval().toMillis(), id -> sweep().onComplete(ar -> {
+    sweepTimer = vertx.setTimer(limits.sweepInterval().toMillis(), id -> timedSweep().onComplete(ar -> {
       if (ar.failed()) LOG.warn("Real-time sweep failed: {}", ar.cause().toString());
       if (sweepTimer == id) scheduleSweep();
     }));
+  }
+
+  private Future<Void> timedSweep() {
+    var sample = meters.sweepStarted();
+    int sockets = connections.size();
+    return sweep().andThen(ar -> meters.sweepFinished(sample, ar.succeeded(), sockets));
   }
 
   /**

@@ -31,7 +31,7 @@ public final class ReflectionService {
     this.reflections = new OwnedCollection(mongo, vault, clock, COLLECTION, "reflection",
         List.of("exerciseId", "status"), List.of());
     this.catalog = catalog;
-    this.events = new SelfEvents(events);
+    this.events = new SelfEvents(events, this.reflections, "reflection.saved", "reflection.deleted");
   }
 
   public Future<Void> createIndexes() {
@@ -55,9 +55,7 @@ public final class ReflectionService {
         throw ApiException.invalid("exerciseId", "A reflection cannot move to another exercise.");
       }
       return Future.succeededFuture(input.content());
-    }).compose(saved -> saved.changed()
-        ? events.announce(ownerId, "reflection.saved", saved.resource()).map(saved)
-        : Future.succeededFuture(saved));
+    }).compose(saved -> events.saved(id).map(saved));
   }
 
   /**
@@ -89,10 +87,8 @@ public final class ReflectionService {
   }
 
   Future<Void> deleteReflection(String ownerId, String id) {
-    return reflections.delete(ownerId, id).compose(deleted -> {
-      if (!deleted) return Future.failedFuture(ApiException.notFound());
-      return events.announce(ownerId, "reflection.deleted", new JsonObject().put("id", id));
-    });
+    return events.delete(ownerId, id).compose(deleted -> deleted ? Future.<Void>succeededFuture()
+        : Future.failedFuture(ApiException.notFound()));
   }
 
   public Future<JsonArray> exportOf(String userId) {

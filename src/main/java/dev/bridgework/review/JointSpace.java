@@ -22,6 +22,19 @@ public interface JointSpace {
    */
   Future<List<JsonObject>> sharesOf(String coupleId);
 
+  /**
+   * A review was closed at {@code at}: the {@code discussed} shares are marked discussed and
+   * unflagged, the {@code carriedOver} ones stay flagged (shares gone meanwhile are skipped).
+   */
+  default Future<Void> reviewClosed(String coupleId, List<String> discussed, List<String> carriedOver, String at) {
+    return Future.succeededFuture(); // a joint space with no shares to mark (test doubles); app wires the real one
+  }
+
+  /** One share of the couple as {@link #sharesOf} shows it, or null: reads (and decrypts) that share only. */
+  default Future<JsonObject> shareOf(String coupleId, String shareId) {
+    return sharesOf(coupleId).map(all -> all.stream().filter(s -> shareId.equals(s.getString("id"))).findFirst().orElse(null));
+  }
+
   record Couple(String id, List<Brief.Member> members) {
     public Couple {
       members = List.copyOf(members);

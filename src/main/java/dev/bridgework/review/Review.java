@@ -1,5 +1,6 @@
 package dev.bridgework.review;
 
+import dev.bridgework.storage.DataKey;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -66,11 +67,33 @@ public record Review(String id, String coupleId, String status, List<AgendaItem>
   }
 
   /** The stored form: every note sealed by {@code seal}. */
-  JsonObject toDocument(UnaryOperator<String> seal) {
+  /** The collection reviews are stored in, and the field a note is sealed for ({@code agenda.<shareId>.notes.<userId>}). */
+  static final String COLLECTION = "reviews";
+
+  static String noteField(String shareId, String userId) {
+    return "agenda." + shareId + ".notes." + userId;
+  }
+
+  /** The stored form: every note sealed with the couple's key for its own place (review, share, author). */
+  JsonObject toDocument(DataKey key) {
+    return toDocument((shareId, userId, text) -> key.seal(COLLECTION, id, noteField(shareId, userId), text));
+  }
+
+  static Review fromDocument(JsonObject doc, DataKey key) {
+    String id = doc.getString("_id");
+    return fromDocument(doc, (shareId, userId, text) -> key.open(COLLECTION, id, noteField(shareId, userId), text));
+  }
+
+  /** Seals or opens one note, knowing where it belongs. */
+  interface NoteCipher {
+    String apply(String shareId, String userId, String text);
+  }
+
+  private JsonObject toDocument(NoteCipher seal) {
     JsonArray items = new JsonArray();
     for (AgendaItem item : agenda) {
       JsonArray notes = new JsonArray();
-      item.sortedNotes().forEach((userId, text) -> notes.add(new JsonObject().put("userId", userId).put("text", seal.apply(text))));
+      item.sortedNotes().forEach((userId, text) -> notes.add(new JsonObject().put("userId", userId).put("text", seal.apply(item.shareId(), userId, text))));
       items.add(new JsonObject().put("shareId", item.shareId()).put("notes", notes));
     }
     JsonArray readyList = new JsonArray();
@@ -80,14 +103,14 @@ public record Review(String id, String coupleId, String status, List<AgendaItem>
         .put("rev", rev);
   }
 
-  static Review fromDocument(JsonObject doc, UnaryOperator<String> open) {
+  private static Review fromDocument(JsonObject doc, NoteCipher open) {
     List<AgendaItem> agenda = new ArrayList<>();
     for (Object o : doc.getJsonArray("agenda", new JsonArray())) {
       JsonObject item = (JsonObject) o;
       Map<String, String> notes = new LinkedHashMap<>();
       for (Object n : item.getJsonArray("notes", new JsonArray())) {
         JsonObject note = (JsonObject) n;
-        notes.put(note.getString("userId"), open.apply(note.getString("text")));
+        notes.put(note.getString("userId"), open.apply(item.getString("shareId"), note.getString("userId"), note.getString("text")));
       }
       agenda.add(new AgendaItem(item.getString("shareId"), notes));
     }

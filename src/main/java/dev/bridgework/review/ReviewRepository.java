@@ -3,6 +3,8 @@ package dev.bridgework.review;
 import com.mongodb.MongoException;
 import dev.bridgework.storage.DataKey;
 import dev.bridgework.storage.Directory;
+import dev.bridgework.storage.PendingEvents;
+import dev.bridgework.storage.PendingEvents.Mark;
 import dev.bridgework.storage.Vault;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -73,9 +75,11 @@ public final class ReviewRepository {
 
   // ------------------------------------------------------------------ reviews
 
-  Future<Void> insert(Review review) {
+  /** Stores a new review carrying its event's mark ({@link PendingEvents}). */
+  Future<Void> insert(Review review, Mark mark) {
     return key(review.coupleId())
-        .compose(key -> directory.add(review.coupleId(), review.id()).compose(v -> mongo.insert(REVIEWS, review.toDocument(key::seal))))
+        .compose(key -> directory.add(review.coupleId(), review.id())
+            .compose(v -> mongo.insert(REVIEWS, PendingEvents.onInsert(review.toDocument(key), mark))))
         .mapEmpty();
   }
 
@@ -89,7 +93,7 @@ public final class ReviewRepository {
   Future<List<Review>> findByCouple(String coupleId) {
     return directory.documents(REVIEWS, "coupleId", coupleId, null)
         .compose(docs -> docs.isEmpty() ? Future.succeededFuture(List.<Review>of()) : key(coupleId).map(key ->
-            docs.stream().map(doc -> Review.fromDocument(doc, key::open))
+            docs.stream().map(doc -> Review.fromDocument(doc, key))
                 .sorted(Comparator.comparing(Review::createdAt).thenComparing(Review::id).reversed())
                 .toList()));
   }
@@ -98,12 +102,13 @@ public final class ReviewRepository {
    * Stores {@code changed} if the stored review still has {@code changed.rev()}; the stored copy
    * gets {@code rev + 1}. Answers the stored review, or null when someone else changed it first.
    */
-  Future<Review> replace(Review changed) {
+  Future<Review> replace(Review changed, Mark mark) {
     Review next = new Review(changed.id(), changed.coupleId(), changed.status(), changed.agenda(), changed.ready(),
         changed.startedBy(), changed.createdAt(), changed.closedAt(), changed.rev() + 1);
     return key(changed.coupleId()).compose(key -> {
-      JsonObject doc = next.toDocument(key::seal);
+      JsonObject doc = next.toDocument(key);
       doc.remove("_id");
+      if (mark != null) doc.mergeIn(mark.set()); // the change and its owed event, in one atomic update
       return mongo.updateCollectionWithOptions(REVIEWS,
           new JsonObject().put("_id", changed.id()).put("rev", changed.rev()),
           new JsonObject().put("$set", doc), new UpdateOptions());
@@ -121,8 +126,8 @@ public final class ReviewRepository {
         .compose(r -> directory.drop(coupleId));
   }
 
-  private Future<Review> open(JsonObject doc) {
-    return key(doc.getString("coupleId")).map(key -> Review.fromDocument(doc, key::open));
+  Future<Review> open(JsonObject doc) {
+    return key(doc.getString("coupleId")).map(key -> Review.fromDocument(doc, key));
   }
 
   private Future<DataKey> key(String coupleId) {

@@ -136,8 +136,17 @@ public final class ReviewRoutes {
 
   private void closeReview(RoutingContext ctx) {
     String id = reviewId(ctx);
-    JsonBody.read(ctx, Set.of(), SERVER_FIELDS);
-    reviews.close(couple(ctx), id).onSuccess(review -> ctx.json(review.toJson())).onFailure(ctx::fail);
+    // {} still closes; carryOver (optional) names agenda items that stay flagged (docs/REVIEW.md).
+    JsonBody body = JsonBody.read(ctx, Set.of("carryOver"), SERVER_FIELDS);
+    List<String> carryOver = new java.util.ArrayList<>();
+    var ids = body.array("carryOver", false, 0, ReviewService.MAX_AGENDA);
+    if (ids != null) {
+      for (Object o : ids) {
+        if (!(o instanceof String s)) throw ApiException.invalid("carryOver", "carryOver holds share ids.");
+        carryOver.add(Ids.uuid(s, "carryOver"));
+      }
+    }
+    reviews.close(couple(ctx), id, carryOver).onSuccess(review -> ctx.json(review.toJson())).onFailure(ctx::fail);
   }
 
   /**

@@ -2,6 +2,8 @@ package dev.bridgework.review;
 
 import dev.bridgework.couple.JointSpaceListener;
 import dev.bridgework.realtime.EventLog;
+import dev.bridgework.realtime.Outbox;
+import dev.bridgework.storage.PendingEvents.Mark;
 import dev.bridgework.realtime.Stream;
 import dev.bridgework.web.ApiException;
 import dev.bridgework.web.Ids;
@@ -45,17 +47,59 @@ public final class ReviewService implements JointSpaceListener {
   private final JointSpace joint;
   private final EventLog events;
   private final BriefRenderer renderer;
-  private final Vertx vertx;
+  private final PdfWorkers pdf;
   private final Clock clock;
+  private final Outbox outbox;
 
   public ReviewService(ReviewRepository repo, JointSpace joint, EventLog events, BriefRenderer renderer, Vertx vertx,
+                       Clock clock) {
+    this(repo, joint, events, renderer, new PdfWorkers(vertx, 1, 8), clock);
+  }
+
+  public ReviewService(ReviewRepository repo, JointSpace joint, EventLog events, BriefRenderer renderer, PdfWorkers pdf,
                        Clock clock) {
     this.repo = repo;
     this.joint = joint;
     this.events = events;
     this.renderer = renderer;
-    this.vertx = vertx;
+    this.pdf = pdf;
     this.clock = clock;
+    this.outbox = events.outbox();
+    outbox.register(ReviewRepository.REVIEWS, new Outbox.Source() {
+      @Override
+      public Future<EventLog.Rendered> render(String docId, JsonObject doc, Mark mark) {
+        if (doc == null) return Future.succeededFuture(EventLog.Rendered.of(new JsonObject().put("id", docId)));
+        return repo.open(doc).map(review -> new EventLog.Rendered(review.toJson(),
+            // Notes speak of shares: tagged, so a withdrawal finds exactly these events.
+            review.agenda().stream().map(item -> "share:" + item.shareId()).toList()));
+      }
+
+      @Override
+      public Future<Boolean> wanted(JsonObject doc, Mark mark) {
+        // A start that lost the race for the slot (or was cut off before claiming it) is nobody's review.
+        if (!STARTED.equals(mark.kind())) return Future.succeededFuture(true);
+        return repo.slotOf(doc.getString("coupleId"))
+            .map(slot -> doc.getString("_id").equals(slot) || !Review.OPEN.equals(doc.getString("status")));
+      }
+    });
+  }
+
+  private Mark mark(String coupleId, String kind) {
+    return outbox.pending().mark(Stream.COUPLE, coupleId, kind);
+  }
+
+  /** Replaces the review carrying {@code mark} (listed first, unlisted again when the guard did not hold). */
+  private Future<Review> replaceMarked(Review changed, Mark mark) {
+    if (mark == null) return repo.replace(changed, null);
+    return outbox.pending().register(ReviewRepository.REVIEWS, changed.id(), mark)
+        .compose(v -> repo.replace(changed, mark))
+        .compose(stored -> stored != null ? Future.succeededFuture(stored)
+            : outbox.pending().unlist(mark.op()).map((Review) null));
+  }
+
+  /** Completes what an earlier attempt on this review left owed, before deciding anything. */
+  private Future<Void> settle(String reviewId) {
+    return outbox.settle(ReviewRepository.REVIEWS, reviewId);
   }
 
   static ApiException notPaired() {
@@ -117,11 +161,14 @@ public final class ReviewService implements JointSpaceListener {
       couple.members().forEach(m -> ready.put(m.id(), false));
       Review review = new Review(Ids.random(), couple.id(), Review.OPEN, agenda, ready, userId,
           Times.format(clock.instant()), null, 0);
-      // Stored first, then made the open one: a review the slot names always exists.
-      return repo.insert(review)
+      // Stored first, then made the open one: a review the slot names always exists. Its mark
+      // counts only once it holds the slot (Source#wanted), so a lost start is never announced.
+      Mark mark = mark(couple.id(), STARTED);
+      return outbox.pending().register(ReviewRepository.REVIEWS, review.id(), mark)
+          .compose(v -> repo.insert(review, mark))
           .compose(v -> claim(review, ATTEMPTS))
           .recover(e -> repo.removeDocument(review.id()).transform(x -> Future.failedFuture(e)))
-          .compose(v -> events.append(Stream.couple(couple.id()), STARTED, review.toJson()))
+          .compose(v -> settle(review.id()))
           .map(review);
     });
   }
@@ -146,16 +193,35 @@ public final class ReviewService implements JointSpaceListener {
 
   /** POST /api/reviews/{id}/close: the closed review (closing again answers it unchanged). */
   public Future<Review> close(JointSpace.Couple couple, String reviewId) {
-    return close(couple.id(), reviewId, ATTEMPTS);
+    return close(couple, reviewId, List.of());
   }
 
-  private Future<Review> close(String coupleId, String reviewId, int attempts) {
-    return get(coupleId, reviewId).compose(review -> {
+  /**
+   * POST /api/reviews/{id}/close with {@code carryOver}: the closed review. Its agenda items are
+   * marked discussed and unflagged, except those carried over, which stay flagged for the next
+   * review (docs/REVIEW.md "Closing"). Carried-over ids must be on the agenda (400 otherwise);
+   * closing a closed review answers it unchanged and changes no share.
+   */
+  public Future<Review> close(JointSpace.Couple couple, String reviewId, List<String> carryOver) {
+    return close(couple.id(), reviewId, List.copyOf(new java.util.LinkedHashSet<>(carryOver)), ATTEMPTS);
+  }
+
+  private Future<Review> close(String coupleId, String reviewId, List<String> carryOver, int attempts) {
+    return settle(reviewId).compose(s -> get(coupleId, reviewId)).compose(review -> {
       if (!review.isOpen()) return Future.succeededFuture(review);
-      return repo.replace(review.closed(Times.format(clock.instant()))).compose(stored -> {
-        if (stored == null) return retry(() -> close(coupleId, reviewId, attempts - 1), attempts);
+      for (String id : carryOver) {
+        if (!review.hasItem(id)) {
+          return Future.failedFuture(ApiException.invalid("carryOver", "'" + id + "' is not on this review's agenda."));
+        }
+      }
+      return replaceMarked(review.closed(Times.format(clock.instant())), mark(coupleId, CLOSED)).compose(stored -> {
+        if (stored == null) return retry(() -> close(coupleId, reviewId, carryOver, attempts - 1), attempts);
+        List<String> discussed = stored.agenda().stream().map(Review.AgendaItem::shareId)
+            .filter(id -> !carryOver.contains(id)).toList();
+        // review.closed first (settled here), then one share.flagged per share that changed.
         return repo.releaseSlot(coupleId, reviewId)
-            .compose(v -> events.append(Stream.couple(coupleId), CLOSED, stored.toJson()))
+            .compose(v -> settle(reviewId))
+            .compose(v -> joint.reviewClosed(coupleId, discussed, carryOver, stored.closedAt()))
             .map(stored);
       });
     });
@@ -197,7 +263,8 @@ public final class ReviewService implements JointSpaceListener {
    * the withdrawal scrubbed the history finds the share gone here and scrubs again.
    */
   private Future<Void> scrubIfWithdrawn(String coupleId, String shareId) {
-    return joint.sharesOf(coupleId).compose(shares -> shares.stream().anyMatch(s -> shareId.equals(s.getString("id")))
+    // One share read, not the couple's all (docs/PERFORMANCE.md).
+    return joint.shareOf(coupleId, shareId).compose(share -> share != null
         ? Future.succeededFuture() : shareWithdrawn(coupleId, shareId));
   }
 
@@ -239,12 +306,12 @@ public final class ReviewService implements JointSpaceListener {
   }
 
   private Future<Review> change(String coupleId, String reviewId, Function<Review, Future<Review>> edit, int attempts) {
-    return get(coupleId, reviewId).compose(review -> edit.apply(review).compose(changed -> {
+    return settle(reviewId).compose(s -> get(coupleId, reviewId)).compose(review -> edit.apply(review).compose(changed -> {
       if (changed.sameContent(review)) return Future.succeededFuture(review);
       if (!review.isOpen()) return Future.failedFuture(reviewClosed());
-      return repo.replace(changed).compose(stored -> stored == null
+      return replaceMarked(changed, mark(coupleId, UPDATED)).compose(stored -> stored == null
           ? retry(() -> change(coupleId, reviewId, edit, attempts - 1), attempts)
-          : events.append(Stream.couple(coupleId), UPDATED, stored.toJson()).map(stored));
+          : settle(reviewId).map(stored));
     }));
   }
 
@@ -270,7 +337,7 @@ public final class ReviewService implements JointSpaceListener {
         .compose(review -> format == null || !BriefFile.FORMATS.contains(format)
             ? Future.failedFuture(ApiException.invalid("format", "'format' must be one of html, md, pdf."))
             : joint.sharesOf(couple.id()).map(shares -> Brief.of(couple, review, shares)))
-        .compose(brief -> BriefFile.render(brief, format, renderer, vertx));
+        .compose(brief -> BriefFile.render(brief, format, renderer, pdf));
   }
 
   /**
@@ -328,16 +395,19 @@ public final class ReviewService implements JointSpaceListener {
           }
           return chain;
         })
-        .compose(v -> events.rewrite(Stream.couple(coupleId), (kind, data) -> kind.startsWith("review.") ? scrub(data, shareId) : null));
+        .compose(v -> events.rewriteTagged(Stream.couple(coupleId), "share:" + shareId,
+            (kind, data) -> kind.startsWith("review.") ? scrub(data, shareId) : null));
   }
 
   private Future<Void> dropItem(String reviewId, String shareId, int attempts) {
     return repo.find(reviewId).compose(review -> {
       if (review == null || !review.hasItem(shareId)) return Future.succeededFuture();
-      return repo.replace(review.without(shareId)).compose(stored -> {
+      // Only an open review's partners are told; a closed one changes silently.
+      Mark mark = review.isOpen() ? mark(review.coupleId(), UPDATED) : null;
+      return replaceMarked(review.without(shareId), mark).compose(stored -> {
         if (stored == null) return retry(() -> dropItem(reviewId, shareId, attempts - 1), attempts);
-        if (!stored.isOpen()) return Future.succeededFuture();
-        return events.append(Stream.couple(stored.coupleId()), UPDATED, stored.toJson()).mapEmpty();
+        if (mark == null) return Future.succeededFuture();
+        return settle(reviewId);
       });
     });
   }

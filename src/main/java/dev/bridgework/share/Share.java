@@ -17,10 +17,14 @@ import java.util.List;
  * {@code version} counts the author's edits only (optimistic concurrency for {@code PUT}):
  * responses and the flag, which either partner may add at any time, are single guarded atomic
  * updates of their own and never make the author's next edit conflict.
+ *
+ * <p>{@code discussedAt} (null until then) is set when a joint review that had the share on its
+ * agenda is closed without carrying the share over (docs/REVIEW.md "Closing").
  */
 public record Share(String id, String coupleId, String authorId, String reflectionId, String exerciseId, String title,
                     List<Excerpt> excerpts, String note, String intent, boolean counseling, List<Response> responses,
-                    String createdAt, String updatedAt, long version, String kind, String promptId) {
+                    String createdAt, String updatedAt, long version, String kind, String promptId,
+                    String discussedAt) {
   /** The kind of a share whose excerpts are both partners' answers to one prompt (the prompt feature's reveal). */
   public static final String PAIR = "pair";
 
@@ -29,7 +33,7 @@ public record Share(String id, String coupleId, String authorId, String reflecti
                List<Excerpt> excerpts, String note, String intent, boolean counseling, List<Response> responses,
                String createdAt, String updatedAt, long version) {
     this(id, coupleId, authorId, reflectionId, exerciseId, title, excerpts, note, intent, counseling, responses,
-        createdAt, updatedAt, version, null, null);
+        createdAt, updatedAt, version, null, null, null);
   }
 
   /**
@@ -40,7 +44,7 @@ public record Share(String id, String coupleId, String authorId, String reflecti
   public static Share pair(String id, String coupleId, String proposedBy, String promptId, String title,
                            List<Excerpt> answers, String at) {
     return new Share(id, coupleId, proposedBy, null, null, title, answers, "", "respond", false, List.of(), at, at, 1,
-        PAIR, promptId);
+        PAIR, promptId, null);
   }
 
   public boolean isPair() {
@@ -78,14 +82,27 @@ public record Share(String id, String coupleId, String authorId, String reflecti
           .put("text", text).put("createdAt", createdAt);
     }
 
+    /** Stored in share {@code shareId}; the text is sealed for that share and this response. */
+    JsonObject toDocument(String shareId, DataKey key) {
+      return new JsonObject().put("id", id).put("authorId", authorId).put("kind", kind).put("ack", ack)
+          .put("text", key.seal(COLLECTION, shareId, textField(id), text)).put("createdAt", createdAt);
+    }
+
+    /** The first form, bound to the key only: kept while {@code ShareService} pushes responses without their share. */
     JsonObject toDocument(DataKey key) {
       return new JsonObject().put("id", id).put("authorId", authorId).put("kind", kind).put("ack", ack)
           .put("text", key.seal(text)).put("createdAt", createdAt);
     }
 
-    static Response fromDocument(JsonObject doc, DataKey key) {
-      return new Response(doc.getString("id"), doc.getString("authorId"), doc.getString("kind"), doc.getString("ack"),
-          key.open(doc.getString("text")), doc.getString("createdAt"));
+    static Response fromDocument(String shareId, JsonObject doc, DataKey key) {
+      String id = doc.getString("id");
+      return new Response(id, doc.getString("authorId"), doc.getString("kind"), doc.getString("ack"),
+          key.open(COLLECTION, shareId, textField(id), doc.getString("text")), doc.getString("createdAt"));
+    }
+
+    /** The field a response's text is sealed for: {@code responses.<responseId>.text}. */
+    public static String textField(String responseId) {
+      return "responses." + responseId + ".text";
     }
 
     boolean sameContent(String kind, String ack, String text) {
@@ -104,7 +121,7 @@ public record Share(String id, String coupleId, String authorId, String reflecti
     responses.forEach(r -> rs.add(r.toJson()));
     JsonObject json = new JsonObject().put("id", id).put("authorId", authorId).put("reflectionId", reflectionId).put("title", title)
         .put("excerpts", ex).put("note", note).put("intent", intent).put("counseling", counseling).put("responses", rs)
-        .put("createdAt", createdAt).put("updatedAt", updatedAt).put("version", version);
+        .put("createdAt", createdAt).put("updatedAt", updatedAt).put("version", version).put("discussedAt", discussedAt);
     if (isPair()) json.put("kind", PAIR).put("promptId", promptId);
     return json;
   }
@@ -115,13 +132,29 @@ public record Share(String id, String coupleId, String authorId, String reflecti
     return ex;
   }
 
-  static JsonArray responsesDocument(List<Response> responses, DataKey key) {
+  static JsonArray responsesDocument(String shareId, List<Response> responses, DataKey key) {
     JsonArray rs = new JsonArray();
-    responses.forEach(r -> rs.add(r.toDocument(key)));
+    responses.forEach(r -> rs.add(r.toDocument(shareId, key)));
     return rs;
   }
 
-  /** The author-editable fields as stored (sealed where they hold words). */
+  /** The collection shares are stored in: part of every sealed field's associated data. */
+  public static final String COLLECTION = "shares";
+
+  /**
+   * The author-editable fields of share {@code shareId} as stored, each sealed for its own field of
+   * that share ({@link DataKey#seal(String, String, String, String)}), so a title cannot be moved
+   * into another share or into a note.
+   */
+  static JsonObject contentDocument(String shareId, String reflectionId, String exerciseId, String title,
+                                    List<Excerpt> excerpts, String note, String intent, DataKey key) {
+    return new JsonObject().put("reflectionId", reflectionId).put("exerciseId", exerciseId)
+        .put("title", key.seal(COLLECTION, shareId, "title", title))
+        .put("excerpts", key.sealJson(COLLECTION, shareId, "excerpts", new JsonObject().put("items", excerptsJson(excerpts))))
+        .put("note", key.seal(COLLECTION, shareId, "note", note)).put("intent", intent);
+  }
+
+  /** The first form, bound to the key only: kept while {@code ShareService} edits without naming the share. */
   static JsonObject contentDocument(String reflectionId, String exerciseId, String title, List<Excerpt> excerpts,
                                     String note, String intent, DataKey key) {
     return new JsonObject().put("reflectionId", reflectionId).put("exerciseId", exerciseId).put("title", key.seal(title))
@@ -130,25 +163,28 @@ public record Share(String id, String coupleId, String authorId, String reflecti
   }
 
   JsonObject toDocument(DataKey key) {
-    JsonObject doc = contentDocument(reflectionId, exerciseId, title, excerpts, note, intent, key)
+    JsonObject doc = contentDocument(id, reflectionId, exerciseId, title, excerpts, note, intent, key)
         .put("_id", id).put("coupleId", coupleId).put("authorId", authorId).put("counseling", counseling)
-        .put("responses", responsesDocument(responses, key)).put("createdAt", createdAt).put("updatedAt", updatedAt)
-        .put("version", version);
+        .put("responses", responsesDocument(id, responses, key)).put("createdAt", createdAt).put("updatedAt", updatedAt)
+        .put("version", version).put("discussedAt", discussedAt);
     if (isPair()) doc.put("kind", PAIR).put("promptId", promptId);
     return doc;
   }
 
   static Share fromDocument(JsonObject doc, DataKey key) {
+    String id = doc.getString("_id");
     List<Excerpt> excerpts = new ArrayList<>();
-    JsonObject sealedExcerpts = key.openJson(doc.getString("excerpts"));
+    JsonObject sealedExcerpts = key.openJson(COLLECTION, id, "excerpts", doc.getString("excerpts"));
     if (sealedExcerpts != null) {
       sealedExcerpts.getJsonArray("items", new JsonArray()).forEach(o -> excerpts.add(Excerpt.fromJson((JsonObject) o)));
     }
     List<Response> responses = new ArrayList<>();
-    doc.getJsonArray("responses", new JsonArray()).forEach(o -> responses.add(Response.fromDocument((JsonObject) o, key)));
+    doc.getJsonArray("responses", new JsonArray()).forEach(o -> responses.add(Response.fromDocument(id, (JsonObject) o, key)));
     return new Share(doc.getString("_id"), doc.getString("coupleId"), doc.getString("authorId"), doc.getString("reflectionId"),
-        doc.getString("exerciseId"), key.open(doc.getString("title")), List.copyOf(excerpts), key.open(doc.getString("note")),
+        doc.getString("exerciseId"), key.open(COLLECTION, id, "title", doc.getString("title")), List.copyOf(excerpts),
+        key.open(COLLECTION, id, "note", doc.getString("note")),
         doc.getString("intent"), doc.getBoolean("counseling", false), List.copyOf(responses), doc.getString("createdAt"),
-        doc.getString("updatedAt"), doc.getLong("version", 1L), doc.getString("kind"), doc.getString("promptId"));
+        doc.getString("updatedAt"), doc.getLong("version", 1L), doc.getString("kind"), doc.getString("promptId"),
+        doc.getString("discussedAt"));
   }
 }

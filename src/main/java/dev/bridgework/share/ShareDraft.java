@@ -16,7 +16,7 @@ public record ShareDraft(String reflectionId, String title, List<Share.Excerpt> 
                          Long version) {
   static final Set<String> FIELDS = Set.of("reflectionId", "title", "excerpts", "note", "intent", "version");
   /** Set by the server; ignored when a client echoes a share back. */
-  static final Set<String> SERVER_FIELDS = Set.of("id", "authorId", "createdAt", "updatedAt", "responses", "counseling");
+  static final Set<String> SERVER_FIELDS = Set.of("id", "authorId", "createdAt", "updatedAt", "responses", "counseling", "discussedAt");
   static final Set<String> INTENTS = Set.of("listen", "respond", "discuss");
   static final int MAX_TITLE = 200;
   static final int MAX_EXCERPTS = 20;

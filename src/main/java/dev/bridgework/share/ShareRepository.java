@@ -1,7 +1,11 @@
 package dev.bridgework.share;
 
 import dev.bridgework.storage.Directory;
+import dev.bridgework.storage.PendingEvents;
+import dev.bridgework.storage.PendingEvents.Mark;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.mongo.FindOptions;
 import io.vertx.ext.mongo.IndexOptions;
@@ -52,6 +56,10 @@ final class ShareRepository {
     return lists.add(coupleId, shareId);
   }
 
+  Future<JsonArray> listed(String coupleId) {
+    return lists.ids(coupleId);
+  }
+
   Future<Void> unlist(String coupleId, String shareId) {
     return lists.remove(coupleId, shareId);
   }
@@ -62,39 +70,42 @@ final class ShareRepository {
   }
 
   /** The author's edit, applied only if the version is still the one they saw; null otherwise. */
-  Future<JsonObject> updateContent(String shareId, long version, JsonObject content) {
-    JsonObject update = new JsonObject().put("$set", content)
+  Future<JsonObject> updateContent(String shareId, long version, JsonObject content, Mark mark) {
+    JsonObject update = new JsonObject().put("$set", content.copy().mergeIn(mark.set()))
         .put("$inc", new JsonObject().put("version", 1L));
     return mongo.findOneAndUpdateWithOptions(SHARES, id(shareId).put("version", version), update,
         new FindOptions(), new UpdateOptions().setReturningNewDocument(true));
   }
 
-  private Future<JsonObject> update(JsonObject query, JsonObject update) {
+  /** Every change also sets its event's mark, in the same atomic update ({@link PendingEvents}). */
+  private Future<JsonObject> update(JsonObject query, JsonObject update, Mark mark) {
+    JsonObject set = update.getJsonObject("$set", new JsonObject()).mergeIn(mark.set());
+    update.put("$set", set);
     return mongo.findOneAndUpdateWithOptions(SHARES, query, update, new FindOptions(), new UpdateOptions().setReturningNewDocument(true));
   }
 
   /** Appends a response unless its id is taken or the share holds {@code max} already; null otherwise. */
-  Future<JsonObject> pushResponse(String shareId, String coupleId, JsonObject response, int max) {
+  Future<JsonObject> pushResponse(String shareId, String coupleId, JsonObject response, int max, Mark mark) {
     JsonObject query = id(shareId).put("coupleId", coupleId)
         .put("responses.id", new JsonObject().put("$ne", response.getString("id")))
         .put("responses." + (max - 1), new JsonObject().put("$exists", false));
-    return update(query, new JsonObject().put("$push", new JsonObject().put("responses", response)));
+    return update(query, new JsonObject().put("$push", new JsonObject().put("responses", response)), mark);
   }
 
   /** Changes the author's own response in place (its createdAt stays); null when there is no such response. */
   Future<JsonObject> setResponse(String shareId, String coupleId, String responseId, String authorId, String kind, String ack,
-                                 String sealedText) {
+                                 String sealedText, Mark mark) {
     // "responses.id" gives the positional "$" its element (the embedded server resolves "$" only
     // from such a path); ids are unique within a share, so it is the element $elemMatch checked.
     JsonObject query = ownResponse(shareId, coupleId, responseId, authorId).put("responses.id", responseId);
     return update(query, new JsonObject().put("$set", new JsonObject()
-        .put("responses.$.kind", kind).put("responses.$.ack", ack).put("responses.$.text", sealedText)));
+        .put("responses.$.kind", kind).put("responses.$.ack", ack).put("responses.$.text", sealedText)), mark);
   }
 
   /** Removes the author's own response; null when there is no such response. */
-  Future<JsonObject> pullResponse(String shareId, String coupleId, String responseId, String authorId) {
+  Future<JsonObject> pullResponse(String shareId, String coupleId, String responseId, String authorId, Mark mark) {
     return update(ownResponse(shareId, coupleId, responseId, authorId),
-        new JsonObject().put("$pull", new JsonObject().put("responses", new JsonObject().put("id", responseId))));
+        new JsonObject().put("$pull", new JsonObject().put("responses", new JsonObject().put("id", responseId))), mark);
   }
 
   private static JsonObject ownResponse(String shareId, String coupleId, String responseId, String authorId) {
@@ -103,9 +114,17 @@ final class ShareRepository {
   }
 
   /** Sets the counseling flag; null when it already had that value (or the share is gone). */
-  Future<JsonObject> setCounseling(String shareId, String coupleId, boolean flag) {
+  Future<JsonObject> setCounseling(String shareId, String coupleId, boolean flag, Mark mark) {
     return update(id(shareId).put("coupleId", coupleId).put("counseling", new JsonObject().put("$ne", flag)),
-        new JsonObject().put("$set", new JsonObject().put("counseling", flag)));
+        new JsonObject().put("$set", new JsonObject().put("counseling", flag)), mark);
+  }
+
+  /** Marks the share discussed and clears its flag; null when nothing changed (or the share is gone). */
+  Future<JsonObject> markDiscussed(String shareId, String coupleId, String at, Mark mark) {
+    JsonObject query = id(shareId).put("coupleId", coupleId).put("$or", new JsonArray()
+        .add(new JsonObject().put("counseling", true))
+        .add(new JsonObject().put("discussedAt", new JsonObject().put("$ne", at))));
+    return update(query, new JsonObject().put("$set", new JsonObject().put("counseling", false).put("discussedAt", at)), mark);
   }
 
   Future<Boolean> remove(String shareId, String coupleId, String authorId) {

@@ -5,6 +5,9 @@ import dev.bridgework.couple.CoupleRepository;
 import dev.bridgework.couple.JointSpaceListener;
 import dev.bridgework.exercise.ExerciseCatalog;
 import dev.bridgework.realtime.EventLog;
+import dev.bridgework.realtime.Outbox;
+import dev.bridgework.storage.PendingEvents;
+import dev.bridgework.storage.PendingEvents.Mark;
 import dev.bridgework.realtime.Stream;
 import dev.bridgework.storage.DataKey;
 import dev.bridgework.storage.Vault;
@@ -44,6 +47,7 @@ public final class ShareService implements JointSpaceListener {
   private final Clock clock;
   private final List<JointSpaceListener> listeners;
   private final ExcerptSources sources;
+  private final Outbox outbox;
 
   public record Saved(Share share, boolean created) {}
 
@@ -56,6 +60,53 @@ public final class ShareService implements JointSpaceListener {
     this.events = events;
     this.clock = clock;
     this.listeners = List.copyOf(listeners);
+    this.outbox = events.outbox();
+    outbox.register(ShareRepository.SHARES, new Outbox.Source() {
+      @Override
+      public Future<EventLog.Rendered> render(String docId, JsonObject doc, Mark mark) {
+        // A share gone by the time its event is completed is announced by id only: its words are withdrawn.
+        if (doc == null) return Future.succeededFuture(EventLog.Rendered.of(new JsonObject().put("id", docId)));
+        return vault.coupleKey(doc.getString("coupleId"))
+            .map(key -> new EventLog.Rendered(Share.fromDocument(doc, key).toJson(), List.of(tag(docId))));
+      }
+
+      @Override
+      public Future<Void> beforeDeleted(String docId, Mark mark) {
+        return scrub(mark.key(), docId);
+      }
+
+      @Override
+      public Future<Void> afterDeleted(String docId, Mark mark) {
+        return repo.unlist(mark.key(), docId).compose(v -> inTurn(listeners, l -> l.shareWithdrawn(mark.key(), docId)))
+            // Its events are scrubbed (by both features): the tag has nothing left to find.
+            .compose(v -> events.dropTag(Stream.couple(mark.key()), tag(docId)));
+      }
+    });
+  }
+
+  /** The tag of the events that carry a share's words ({@link EventLog#rewriteTagged}). */
+  static String tag(String shareId) {
+    return "share:" + shareId;
+  }
+
+  /**
+   * The share as stored, after completing any event an earlier attempt left owed (the retry of a
+   * request whose event failed completes it here, before deciding anything).
+   */
+  private Future<JsonObject> settledDoc(String shareId) {
+    return repo.find(shareId).compose(doc -> PendingEvents.marksOf(doc).isEmpty() ? Future.succeededFuture(doc)
+        : outbox.settle(ShareRepository.SHARES, shareId).compose(v -> repo.find(shareId)));
+  }
+
+  /** Registers a change's mark, runs the marked write, and unlists the mark again when the write's guard did not hold. */
+  private Future<JsonObject> marked(String shareId, Mark mark, java.util.function.Function<Mark, Future<JsonObject>> write) {
+    return outbox.pending().register(ShareRepository.SHARES, shareId, mark).compose(v -> write.apply(mark))
+        .compose(updated -> updated != null ? Future.succeededFuture(updated)
+            : outbox.pending().unlist(mark.op()).map((JsonObject) null));
+  }
+
+  private Mark mark(String coupleId, String kind) {
+    return outbox.pending().mark(Stream.COUPLE, coupleId, kind);
   }
 
   public Future<Void> createIndexes() {
@@ -80,8 +131,10 @@ public final class ShareService implements JointSpaceListener {
 
   /** As {@link #find}, but 404 when there is nothing the couple may see. */
   private Future<Share> visible(String coupleId, String shareId) {
-    return find(coupleId, shareId).compose(share -> share == null
-        ? Future.failedFuture(ApiException.notFound()) : Future.succeededFuture(share));
+    return settledDoc(shareId).compose(doc -> {
+      if (doc == null || !coupleId.equals(doc.getString("coupleId"))) return Future.failedFuture(ApiException.notFound());
+      return vault.coupleKey(coupleId).map(key -> Share.fromDocument(doc, key));
+    });
   }
 
   // --- the author's share ---
@@ -92,7 +145,7 @@ public final class ShareService implements JointSpaceListener {
   }
 
   private Future<Saved> save(Couple couple, String userId, String shareId, ShareDraft draft, int attempts) {
-    return repo.find(shareId).compose(doc -> {
+    return settledDoc(shareId).compose(doc -> {
       if (doc == null && draft.version() != null) {
         // A version means the client saw this share stored once: it was withdrawn since (or it was
         // never the caller's to see). An edit, however retried, must not bring withdrawn words back.
@@ -120,10 +173,13 @@ public final class ShareService implements JointSpaceListener {
       String now = Times.format(clock.instant());
       Share share = new Share(shareId, couple.id(), userId, draft.reflectionId(), exerciseId, draft.title(), draft.excerpts(),
           draft.note(), draft.intent(), false, List.of(), now, now, 1);
-      return repo.list(couple.id(), shareId)
-          .compose(v -> repo.insert(share.toDocument(key)))
-          .compose(v -> events.append(Stream.couple(couple.id()), "share.created", share.toJson()))
-          .map(event -> new Saved(share, true));
+      Mark mark = mark(couple.id(), "share.created");
+      return outbox.pending().register(ShareRepository.SHARES, shareId, mark)
+          .compose(v -> repo.list(couple.id(), shareId))
+          .compose(v -> repo.insert(PendingEvents.onInsert(share.toDocument(key), mark))
+              .recover(e -> outbox.pending().unlist(mark.op()).transform(x -> Future.failedFuture(e))))
+          .compose(v -> outbox.complete(ShareRepository.SHARES, shareId, mark))
+          .map(v -> new Saved(share, true));
     }));
   }
 
@@ -136,7 +192,8 @@ public final class ShareService implements JointSpaceListener {
     return sources.exerciseOf(draft, userId, current).compose(exerciseId -> {
       JsonObject content = Share.contentDocument(draft.reflectionId(), exerciseId, draft.title(), draft.excerpts(),
           draft.note(), draft.intent(), key).put("updatedAt", Times.format(clock.instant()));
-      return repo.updateContent(current.id(), current.version(), content);
+      return marked(current.id(), mark(couple.id(), "share.updated"),
+          mark -> repo.updateContent(current.id(), current.version(), content, mark));
     }).compose(updated -> {
       if (updated == null) {
         // Changed or withdrawn since we read it: read again, which answers 409 with the new current.
@@ -144,7 +201,7 @@ public final class ShareService implements JointSpaceListener {
             : Future.failedFuture(ApiException.versionConflict(current.toJson()));
       }
       Share share = Share.fromDocument(updated, key);
-      return events.append(Stream.couple(couple.id()), "share.updated", share.toJson())
+      return outbox.settle(ShareRepository.SHARES, share.id())
           .compose(event -> scrubIfWithdrawn(couple.id(), share.id()))
           .map(v -> new Saved(share, false));
     });
@@ -156,28 +213,41 @@ public final class ShareService implements JointSpaceListener {
    * features that kept something of it (review agendas) are told before the answer.
    */
   public Future<Void> withdraw(Couple couple, String userId, String shareId) {
-    return visible(couple.id(), shareId).compose(share -> {
+    return visible(couple.id(), shareId).recover(e -> {
+      // Gone already: a withdrawal whose event an earlier attempt left owed is completed, and answered.
+      if (!(e instanceof ApiException api && api.status() == 404)) return Future.failedFuture(e);
+      return outbox.settleDeletion(ShareRepository.SHARES, shareId)
+          .compose(completed -> completed ? Future.succeededFuture((Share) null) : Future.failedFuture(e));
+    }).compose(share -> {
+      if (share == null) return Future.succeededFuture();
       // A pair holds both partners' answers: either of them may take it back (both answers go).
       if (!share.authorId().equals(userId) && !share.isPair()) return Future.failedFuture(ApiException.notAuthor());
       return erase(couple.id(), share);
     });
   }
 
+  /**
+   * The withdrawal's entry is listed first (it is the mark of a change that leaves no document),
+   * then the document goes; the rest (the events that carried it reduced to its id, the
+   * {@code share.withdrawn} event, the agendas told) is completed by {@link Outbox#completeDeletion},
+   * again by a retry or the sweep if anything fails on the way.
+   */
   private Future<Void> erase(String coupleId, Share share) {
     String shareId = share.id();
-    Stream stream = Stream.couple(coupleId);
-    return repo.remove(shareId, coupleId, share.authorId()).compose(removed -> {
-      if (!removed) return Future.failedFuture(ApiException.notFound()); // withdrawn by another request meanwhile
-      return repo.unlist(coupleId, shareId)
-          .compose(v -> scrub(coupleId, shareId))
-          .compose(v -> events.append(stream, "share.withdrawn", new JsonObject().put("id", shareId)))
-          .compose(event -> inTurn(listeners, l -> l.shareWithdrawn(coupleId, shareId)));
-    });
+    return outbox.deleting(ShareRepository.SHARES, shareId, Stream.COUPLE, coupleId, "share.withdrawn")
+        .compose(mark -> repo.remove(shareId, coupleId, share.authorId()).compose(removed -> {
+          Future<Void> completed = outbox.completeDeletion(ShareRepository.SHARES, shareId, mark);
+          // Not removed: withdrawn by another request meanwhile (sharing this entry); it is completed either way.
+          return removed ? completed : completed.compose(v -> Future.failedFuture(ApiException.notFound()));
+        }));
   }
 
-  /** Reduces every stored event that carries the share to just its id. */
+  /**
+   * Reduces every stored event that carries the share to just its id: only the events tagged with
+   * it, however long the couple's history (docs/PERFORMANCE.md "Withdrawal").
+   */
   private Future<Void> scrub(String coupleId, String shareId) {
-    return events.rewrite(Stream.couple(coupleId),
+    return events.rewriteTagged(Stream.couple(coupleId), tag(shareId),
         (kind, data) -> carries(kind, data, shareId) ? new JsonObject().put("id", shareId) : null);
   }
 
@@ -187,7 +257,8 @@ public final class ShareService implements JointSpaceListener {
    * stored before the share was deleted is caught by the withdrawal's scrub.)
    */
   private Future<Void> scrubIfWithdrawn(String coupleId, String shareId) {
-    return repo.find(shareId).compose(doc -> doc != null ? Future.succeededFuture() : scrub(coupleId, shareId));
+    return repo.find(shareId).compose(doc -> doc != null ? Future.succeededFuture() : scrub(coupleId, shareId)
+        .compose(v -> events.dropTag(Stream.couple(coupleId), tag(shareId))));
   }
 
   /** Events whose data is this share (share.* and response.* carry the whole share). */
@@ -233,10 +304,10 @@ public final class ShareService implements JointSpaceListener {
         return Future.failedFuture(ApiException.invalid("responses", "This share has " + MAX_RESPONSES + " responses, the most it can hold."));
       }
       return vault.coupleKey(couple.id()).compose(key -> {
-        Future<JsonObject> write = existing == null
+        Future<JsonObject> write = marked(shareId, mark(couple.id(), "response.created"), mark -> existing == null
             ? repo.pushResponse(shareId, couple.id(), new Share.Response(responseId, userId, draft.kind(), draft.ack(), draft.text(),
-                Times.format(clock.instant())).toDocument(key), MAX_RESPONSES)
-            : repo.setResponse(shareId, couple.id(), responseId, userId, draft.kind(), draft.ack(), key.seal(draft.text()));
+                Times.format(clock.instant())).toDocument(key), MAX_RESPONSES, mark)
+            : repo.setResponse(shareId, couple.id(), responseId, userId, draft.kind(), draft.ack(), key.seal(draft.text()), mark));
         // A response is an update of the share for the partner's screen: updates are announced as
         // response.created too, with the whole share, so a client simply replaces what it shows.
         return written(couple, write, key, "response.created", existing == null,
@@ -255,7 +326,8 @@ public final class ShareService implements JointSpaceListener {
       Share.Response existing = share.response(responseId);
       if (existing == null) return Future.failedFuture(ApiException.notFound());
       if (!existing.authorId().equals(userId)) return Future.failedFuture(ApiException.forbidden("Only its author can remove a response."));
-      return vault.coupleKey(couple.id()).compose(key -> written(couple, repo.pullResponse(shareId, couple.id(), responseId, userId),
+      return vault.coupleKey(couple.id()).compose(key -> written(couple, marked(shareId, mark(couple.id(), "response.deleted"),
+          mark -> repo.pullResponse(shareId, couple.id(), responseId, userId, mark)),
           key, "response.deleted", false, () -> deleteResponse(couple, userId, shareId, responseId, attempts - 1).map((Saved) null), attempts))
           .mapEmpty();
     });
@@ -269,10 +341,30 @@ public final class ShareService implements JointSpaceListener {
   private Future<Share> flag(Couple couple, String shareId, boolean flag, int attempts) {
     return visible(couple.id(), shareId).compose(share -> {
       if (share.counseling() == flag) return Future.succeededFuture(share);
-      return vault.coupleKey(couple.id()).compose(key -> written(couple, repo.setCounseling(shareId, couple.id(), flag), key,
+      return vault.coupleKey(couple.id()).compose(key -> written(couple, marked(shareId, mark(couple.id(), "share.flagged"),
+          mark -> repo.setCounseling(shareId, couple.id(), flag, mark)), key,
           "share.flagged", false, () -> flag(couple, shareId, flag, attempts - 1).map(s -> new Saved(s, false)), attempts))
           .map(Saved::share);
     });
+  }
+
+  /**
+   * A joint review was closed (docs/REVIEW.md "Closing"): each share in {@code discussed} is marked
+   * discussed at {@code at} and its counseling flag cleared; each in {@code carriedOver} keeps (or
+   * gets) the flag for the next review. Every share that changed goes out as {@code share.flagged}
+   * with the whole share; a share withdrawn meanwhile is skipped.
+   */
+  public Future<Void> reviewClosed(String coupleId, List<String> discussed, List<String> carriedOver, String at) {
+    return inTurn(discussed, id -> afterClose(id, marked(id, mark(coupleId, "share.flagged"),
+            mark -> repo.markDiscussed(id, coupleId, at, mark))))
+        .compose(v -> inTurn(carriedOver, id -> afterClose(id, marked(id, mark(coupleId, "share.flagged"),
+            mark -> repo.setCounseling(id, coupleId, true, mark)))));
+  }
+
+  /** The event of a change made (through the exactly-once path, as a flag is); nothing when nothing changed. */
+  private Future<Void> afterClose(String shareId, Future<JsonObject> write) {
+    return write.compose(updated -> updated == null ? Future.succeededFuture()
+        : outbox.settle(ShareRepository.SHARES, shareId).mapEmpty());
   }
 
   /**
@@ -289,7 +381,7 @@ public final class ShareService implements JointSpaceListener {
             : Future.failedFuture(ApiException.conflict("version_conflict", "This share changed meanwhile; please try again."));
       }
       Share saved = Share.fromDocument(updated, key);
-      return events.append(Stream.couple(couple.id()), eventKind, saved.toJson())
+      return outbox.settle(ShareRepository.SHARES, saved.id())
           .compose(event -> scrubIfWithdrawn(couple.id(), saved.id()))
           .map(v -> new Saved(saved, created));
     });
@@ -305,7 +397,10 @@ public final class ShareService implements JointSpaceListener {
   /** The couple dissolved: every share, with its responses, goes. */
   @Override
   public Future<Void> coupleDissolved(String coupleId) {
-    return repo.removeAllOf(coupleId);
+    // The tags list event ids only (the stream itself is erased by the couple feature).
+    return repo.listed(coupleId)
+        .compose(ids -> Future.all(ids.stream().map(id -> events.dropTag(Stream.couple(coupleId), tag((String) id))).toList()))
+        .compose(v -> repo.removeAllOf(coupleId));
   }
 
   /**

@@ -1,6 +1,13 @@
 package dev.bridgework.storage;
 
+import com.mongodb.MongoExecutionTimeoutException;
+import com.mongodb.MongoInterruptedException;
+import com.mongodb.MongoOperationTimeoutException;
+import com.mongodb.MongoServerUnavailableException;
+import com.mongodb.MongoSocketException;
+import com.mongodb.MongoTimeoutException;
 import de.bwaldvogel.mongo.MongoServer;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -11,6 +18,7 @@ import org.slf4j.LoggerFactory;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -26,20 +34,38 @@ public final class Database {
   private final Vertx vertx;
   private final MongoClient client;
   private final MongoServer embedded;
+  private final DurableH2Backend backend;
   private final String connectionString;
 
-  private Database(Vertx vertx, MongoClient client, MongoServer embedded, String connectionString) {
+  private Database(Vertx vertx, MongoClient client, MongoServer embedded, DurableH2Backend backend, String connectionString) {
     this.vertx = vertx;
     this.client = client;
     this.embedded = embedded;
+    this.backend = backend;
     this.connectionString = connectionString;
   }
 
   public static Future<Database> start(Vertx vertx, String mongoUri, String dbName, Path dataDir) {
+    return start(vertx, mongoUri, dbName, dataDir, DEFAULT_TIMEOUT, null, 0);
+  }
+
+  /** How long an operation may wait for the database by default ({@code mongo.timeout}). */
+  public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
+
+  /**
+   * {@code timeout} bounds the waits for the database: choosing a server, opening a connection, and
+   * (doubled, since a large scan on the embedded server may be slow) reading an answer; the HTTP
+   * layer's {@code http.requestTimeout} bounds the rest (a request queued for a pooled connection).
+   * A request whose database is gone therefore fails within it, and the web layer answers 503
+   * ({@link #isUnavailable}). {@code meters}: where the embedded store's command latency and commit
+   * time go (null: nowhere); {@code embeddedPort}: the loopback port of the embedded server (0: any free one).
+   */
+  public static Future<Database> start(Vertx vertx, String mongoUri, String dbName, Path dataDir, Duration timeout,
+                                       MeterRegistry meters, int embeddedPort) {
     if (mongoUri != null && !mongoUri.isBlank()) {
       String uri = withDurableWrites(mongoUri);
-      LOG.info("Connecting to MongoDB (database '{}')", dbName);
-      return Future.succeededFuture(new Database(vertx, connect(vertx, uri, dbName), null, uri));
+      LOG.debug("Connecting to MongoDB (database '{}')", dbName);
+      return Future.succeededFuture(new Database(vertx, connect(vertx, uri, dbName, timeout), null, null, uri));
     }
     return vertx.executeBlocking(() -> {
       boolean memory = IN_MEMORY.equals(dataDir.toString());
@@ -50,14 +76,21 @@ public final class Database {
         Files.createDirectories(dataDir);
         backend = DurableH2Backend.open(dataDir.resolve("bridgework.mv.db").toString());
       }
+      if (meters != null) backend.instrument(meters);
       MongoServer server = new MongoServer(backend);
-      InetSocketAddress address = server.bind();
-      LOG.info("Embedded database started ({}) on {}", memory ? "in memory" : dataDir.toAbsolutePath(), address);
-      return server;
-    }).map(server -> {
-      InetSocketAddress a = server.getLocalAddress();
+      InetSocketAddress address;
+      if (embeddedPort > 0) {
+        server.bind("127.0.0.1", embeddedPort);
+        address = server.getLocalAddress();
+      } else {
+        address = server.bind();
+      }
+      LOG.debug("Embedded database started ({}) on {}", memory ? "in memory" : dataDir.toAbsolutePath(), address);
+      return new Database(vertx, null, server, backend, null);
+    }).map(started -> {
+      InetSocketAddress a = started.embedded.getLocalAddress();
       String uri = "mongodb://" + a.getHostString() + ":" + a.getPort();
-      return new Database(vertx, connect(vertx, uri, dbName), server, uri);
+      return new Database(vertx, connect(vertx, uri, dbName, timeout), started.embedded, started.backend, uri);
     });
   }
 
@@ -68,13 +101,32 @@ public final class Database {
     return uri + sep + "w=majority&journal=true";
   }
 
-  private static MongoClient connect(Vertx vertx, String uri, String dbName) {
+  private static MongoClient connect(Vertx vertx, String uri, String dbName, Duration timeout) {
+    long ms = Math.max(1, timeout.toMillis());
     JsonObject config = new JsonObject()
         .put("connection_string", uri)
         .put("db_name", dbName)
-        .put("serverSelectionTimeoutMS", 5000)
+        .put("serverSelectionTimeoutMS", ms)
+        .put("connectTimeoutMS", ms)
+        .put("socketTimeoutMS", 2 * ms)
         .put("useObjectId", false);
     return MongoClient.createShared(vertx, config, "bridgework-" + uri.hashCode());
+  }
+
+  /**
+   * True when a failure means the database could not be reached or did not answer in time (as
+   * opposed to refusing an operation): the caller may retry later, so the web layer answers 503.
+   */
+  public static boolean isUnavailable(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof MongoTimeoutException || t instanceof MongoSocketException || t instanceof MongoServerUnavailableException
+          || t instanceof MongoOperationTimeoutException || t instanceof MongoExecutionTimeoutException
+          || t instanceof MongoInterruptedException || t instanceof java.util.concurrent.TimeoutException) {
+        return true;
+      }
+      if (t.getCause() == t) break;
+    }
+    return false;
   }
 
   public MongoClient client() {
@@ -87,6 +139,20 @@ public final class Database {
 
   public boolean isEmbedded() {
     return embedded != null;
+  }
+
+  /**
+   * An online backup of the embedded file store into {@code target} (H2's zip format), consistent
+   * and holding every write acknowledged before it started; runs on a worker thread.
+   */
+  public Future<Void> backupTo(Path target) {
+    if (backend == null) return Future.failedFuture(new IllegalStateException("Only the embedded database can be backed up this way; use mongodump for MongoDB"));
+    return vertx.executeBlocking(() -> {
+      try (var out = new java.io.BufferedOutputStream(Files.newOutputStream(target))) {
+        backend.backup(out);
+      }
+      return null;
+    });
   }
 
   /** For the health check: a ping that answers within two seconds or counts as down. */

@@ -8,10 +8,17 @@ import de.bwaldvogel.mongo.backend.IndexKey;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
 import de.bwaldvogel.mongo.backend.h2.H2Database;
 import de.bwaldvogel.mongo.bson.Document;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.netty.channel.Channel;
 import org.h2.mvstore.MVStore;
 
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.util.List;
+import java.util.zip.ZipOutputStream;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -39,8 +46,29 @@ final class DurableH2Backend extends H2Backend {
   /** The highest write number known to be in the file; guarded by {@link #commitLock}. */
   private long committedWrites;
 
+  /** Commands timed under their own name; anything else is "other" (a label never holds free text). */
+  private static final Set<String> TIMED = Set.of(
+      "find", "getMore", "killCursors", "count", "aggregate", "distinct", "insert", "update", "delete",
+      "findAndModify", "findandmodify", "create", "createIndexes", "drop", "dropIndexes", "listCollections",
+      "listIndexes", "ping", "hello", "isMaster", "ismaster", "buildInfo", "endSessions");
+
+  private volatile MeterRegistry meters = new CompositeMeterRegistry();
+  private volatile Timer commitTimer = Timer.builder("bridgework.db.commit").register(meters);
+
   DurableH2Backend(MVStore store) {
     super(store);
+  }
+
+  /** One timer per command label, looked up once (a write is the hot path). */
+  private final java.util.concurrent.ConcurrentHashMap<String, Timer> commandTimers = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** Command latency and commit time go to this registry from now on. */
+  void instrument(MeterRegistry registry) {
+    this.meters = registry;
+    commandTimers.clear();
+    this.commitTimer = Timer.builder("bridgework.db.commit")
+        .description("Time to commit the embedded store before a write is acknowledged (one commit may cover several writes)")
+        .publishPercentileHistogram().register(registry);
   }
 
   static DurableH2Backend open(String fileName) {
@@ -82,8 +110,45 @@ final class DurableH2Backend extends H2Backend {
     return new FormattedDatabase(databaseName);
   }
 
+  /**
+   * An online backup: H2's own format (a zip holding the store file), written while commits wait.
+   * Everything acknowledged so far is committed first, and the file is copied with the store's file
+   * operations suspended, so the copy is one consistent commit. Writers keep working in memory
+   * meanwhile; their replies wait for the next commit, after the copy.
+   */
+  void backup(OutputStream out) {
+    MVStore store = getMvStore();
+    if (store.getFileStore() == null) throw new IllegalStateException("An in-memory store has no file to back up");
+    synchronized (commitLock) {
+      long upTo = finishedWrites.get();
+      commit();
+      committedWrites = Math.max(committedWrites, upTo);
+      ZipOutputStream zip = new ZipOutputStream(out);
+      store.executeFilestoreOperation(() -> {
+        try {
+          store.getFileStore().backup(zip);
+          zip.finish();
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      });
+    }
+  }
+
   @Override
   public Document handleCommand(Channel channel, String database, String command, Document query) {
+    long started = System.nanoTime();
+    try {
+      return handleAndCommit(channel, database, command, query);
+    } finally {
+      commandTimers.computeIfAbsent(TIMED.contains(command) ? command : "other", label -> Timer.builder("bridgework.db.command")
+              .description("Embedded database commands, from arrival to reply (commit included)")
+              .tag("command", label).publishPercentileHistogram().register(meters))
+          .record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
+    }
+  }
+
+  private Document handleAndCommit(Channel channel, String database, String command, Document query) {
     Document reply = super.handleCommand(channel, database, command, query);
     if (WRITES.contains(command)) {
       long mine = finishedWrites.incrementAndGet();
@@ -91,7 +156,7 @@ final class DurableH2Backend extends H2Backend {
         if (committedWrites < mine) {
           // Everything numbered up to here has changed the store already; one commit writes it all.
           long upTo = finishedWrites.get();
-          commit();
+          commitTimer.record(this::commit);
           committedWrites = upTo;
         }
       }

@@ -67,6 +67,9 @@ public final class OwnedCollection {
   /** Content fields legacy documents kept in clear that now belong inside the envelope. */
   private final List<String> legacyClearFields;
   private final Directory directory;
+  /** Set by {@link #announcing}: every change then carries its self event's mark. */
+  private PendingEvents pending;
+  private String savedKind;
 
   /** The answer to a {@code PUT}: the stored resource, whether it was created, and whether anything changed. */
   public record Saved(JsonObject resource, boolean created, boolean changed) {}
@@ -86,6 +89,22 @@ public final class OwnedCollection {
     this.plainFields = List.copyOf(plainFields);
     this.legacyClearFields = List.copyOf(legacyClearFields);
     this.directory = new Directory(mongo, collection + "_lists");
+  }
+
+  /**
+   * Makes every save carry a mark for its {@code savedKind} event on the owner's self stream, in
+   * the same atomic write ({@link PendingEvents}); deletions are announced by the caller through
+   * the outbox, which lists them before they happen.
+   */
+  public OwnedCollection announcing(PendingEvents pending, String savedKind) {
+    this.pending = pending;
+    this.savedKind = savedKind;
+    return this;
+  }
+
+  /** A stored document as its owner's client receives it. */
+  public JsonObject resourceOf(JsonObject doc) {
+    return toResource(doc);
   }
 
   /** Newest first by a time field (an ISO-8601 string), then by id, as the contract sorts lists. */
@@ -245,7 +264,13 @@ public final class OwnedCollection {
     String now = Times.format(clock.instant());
     JsonObject doc = new JsonObject().put("_id", id).put("ownerId", ownerId).put("version", 1L)
         .put("createdAt", now).put("updatedAt", now).mergeIn(fields);
-    return directory.add(ownerId, id).compose(v -> mongo.insert(collection, doc)).map(doc);
+    if (pending == null) return directory.add(ownerId, id).compose(v -> mongo.insert(collection, doc)).map(doc);
+    PendingEvents.Mark mark = pending.mark("self", ownerId, savedKind);
+    return pending.register(collection, id, mark)
+        .compose(v -> directory.add(ownerId, id))
+        .compose(v -> mongo.insert(collection, PendingEvents.onInsert(doc.copy(), mark))
+            .recover(e -> pending.unlist(mark.op()).transform(x -> Future.failedFuture(e))))
+        .map(doc);
   }
 
   private Future<JsonObject> compareAndSet(String ownerId, String id, long version, JsonObject content) {
@@ -255,9 +280,18 @@ public final class OwnedCollection {
     JsonObject unset = new JsonObject().put(HELD, "");
     legacyClearFields.forEach(field -> unset.put(field, ""));
     update.put("$unset", unset);
-    return mongo.findOneAndUpdateWithOptions(collection, casFilter(id, ownerId, version), update,
-            new FindOptions(), new UpdateOptions().setReturningNewDocument(true))
-        .map(doc -> doc == null ? null : toResource(doc));
+    if (pending == null) {
+      return mongo.findOneAndUpdateWithOptions(collection, casFilter(id, ownerId, version), update,
+              new FindOptions(), new UpdateOptions().setReturningNewDocument(true))
+          .map(doc -> doc == null ? null : toResource(doc));
+    }
+    PendingEvents.Mark mark = pending.mark("self", ownerId, savedKind);
+    set.mergeIn(mark.set());
+    return pending.register(collection, id, mark)
+        .compose(v -> mongo.findOneAndUpdateWithOptions(collection, casFilter(id, ownerId, version), update,
+            new FindOptions(), new UpdateOptions().setReturningNewDocument(true)))
+        .compose(doc -> doc != null ? Future.succeededFuture(toResource(doc))
+            : pending.unlist(mark.op()).map((JsonObject) null));
   }
 
   // ---- content the server still holds readable: legacy work, kept words ----
@@ -280,7 +314,7 @@ public final class OwnedCollection {
           DataKey key = keys.get(i).result();
           // Its key is gone (the item outlived a finished migration): nothing can open it any more.
           if (key == null) continue;
-          JsonObject content = key.openJson(doc.getString(SEALED));
+          JsonObject content = key.openJson(collection, doc.getString("_id"), SEALED, doc.getString(SEALED));
           for (String field : legacyClearFields) content.put(field, doc.getValue(field));
           JsonObject item = new JsonObject().put("kind", kind).put("id", doc.getString("_id"));
           for (String field : plainFields) item.put(field, doc.getValue(field));
@@ -304,9 +338,13 @@ public final class OwnedCollection {
    */
   public Future<Void> holdForOwner(String ownerId, String id, JsonObject plain, JsonObject content) {
     return vault.heldKey(id).compose(key -> {
-      JsonObject fields = plain.copy().put(SEALED, key.sealJson(content)).put(HELD, true);
+      JsonObject fields = plain.copy().put(SEALED, key.sealJson(collection, id, SEALED, content)).put(HELD, true);
       return insertDocument(ownerId, id, fields);
-    }).recover(e -> isDuplicateKey(e) ? Future.succeededFuture() : Future.failedFuture(e)).mapEmpty();
+    }).recover(e -> {
+      // Kept already (a retried dissolution): the item exists, or its owner sealed it and its key is a tombstone.
+      if (isDuplicateKey(e) || e instanceof KeyDestroyedException) return Future.succeededFuture();
+      return Future.failedFuture(e);
+    }).mapEmpty();
   }
 
   /** Deletes the owner's resource; false when it is absent or someone else's (nothing changes then). */

@@ -16,31 +16,33 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Base64;
-import java.util.Collections;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * Envelope encryption for text at rest. Every user has a data key for private work and every couple
  * one for the joint space; data keys are stored in {@code keys} wrapped (AES-256-GCM) by the master
  * key, which never touches the database. Destroying a data key makes everything sealed with it
  * unreadable (crypto-erasure), even in old backups.
+ *
+ * <p>Erasure holds across a cluster and against races (issue #13):
+ * <ul>
+ *   <li>No node caches a data key: every use reads it by {@code _id} (one indexed lookup on either
+ *       database) and unwraps it (microseconds), so once {@link #destroyCoupleKey} and friends have
+ *       answered, no node anywhere can open or seal with that key any more. A per-node cache would
+ *       need every node to acknowledge an invalidation before the erasing request is answered, and a
+ *       node that misses the message would keep the key.</li>
+ *   <li>Destroying leaves a tombstone ({@code {_id, destroyed:true}}) instead of the key, and a key is
+ *       never created over a tombstone: a request racing with a dissolution or an account deletion
+ *       fails with {@link KeyDestroyedException} instead of making a fresh key that would let new
+ *       text of the erased couple or person be stored readable again.</li>
+ * </ul>
  */
 public final class Vault {
   private static final Logger LOG = LoggerFactory.getLogger(Vault.class);
   static final String COLLECTION = "keys";
-  private static final int CACHE_SIZE = 20_000;
 
   private final MongoClient mongo;
   private final SecretKey master;
   private final SecureRandom random = new SecureRandom();
-  private final Map<String, DataKey> cache = Collections.synchronizedMap(new LinkedHashMap<>(256, 0.75f, true) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<String, DataKey> eldest) {
-      return size() > CACHE_SIZE;
-    }
-  });
-
   public Vault(MongoClient mongo, byte[] masterKey) {
     if (masterKey.length != 32) throw new IllegalArgumentException("the master key must be 32 bytes (AES-256)");
     this.mongo = mongo;
@@ -77,10 +79,8 @@ public final class Vault {
   }
 
   private Future<DataKey> existing(String id) {
-    DataKey cached = cache.get(id);
-    if (cached != null) return Future.succeededFuture(cached);
     return mongo.findOne(COLLECTION, new JsonObject().put("_id", id), null)
-        .map(doc -> doc == null ? null : unwrap(id, doc));
+        .map(doc -> doc == null || isTombstone(doc) ? null : unwrap(id, doc));
   }
 
   public Future<DataKey> coupleKey(String coupleId) {
@@ -95,26 +95,37 @@ public final class Vault {
     return destroy("c:" + coupleId);
   }
 
+  /** Replaces the key by its tombstone (whether or not it existed): from now on it opens nothing and is never made again. */
   private Future<Void> destroy(String id) {
-    cache.remove(id);
-    return mongo.removeDocument(COLLECTION, new JsonObject().put("_id", id)).mapEmpty();
+    return mongo.save(COLLECTION, tombstone(id)).mapEmpty();
+  }
+
+  private static JsonObject tombstone(String id) {
+    return new JsonObject().put("_id", id).put("destroyed", true);
+  }
+
+  private static boolean isTombstone(JsonObject doc) {
+    return doc.getBoolean("destroyed", false);
+  }
+
+  private DataKey usable(String id, JsonObject doc) {
+    if (isTombstone(doc)) throw new KeyDestroyedException(id);
+    return unwrap(id, doc);
   }
 
   private Future<DataKey> key(String id) {
-    DataKey cached = cache.get(id);
-    if (cached != null) return Future.succeededFuture(cached);
     return mongo.findOne(COLLECTION, new JsonObject().put("_id", id), null).compose(doc -> {
-      if (doc != null) return Future.succeededFuture(unwrap(id, doc));
+      if (doc != null) return Future.succeededFuture(usable(id, doc));
       byte[] raw = new byte[32];
       random.nextBytes(raw);
       String wrapped = Base64.getEncoder().encodeToString(DataKey.encrypt(master, id.getBytes(StandardCharsets.UTF_8), raw));
       JsonObject created = new JsonObject().put("_id", id).put("wrapped", wrapped);
       return mongo.insert(COLLECTION, created)
-          .map(v -> remember(new DataKey(id, new SecretKeySpec(raw, "AES"))))
+          .map(v -> new DataKey(id, new SecretKeySpec(raw, "AES")))
           .recover(e -> {
-            // Another request created it first: use theirs.
+            // Another request created it first (use theirs), or it was destroyed meanwhile (refuse).
             if (e instanceof MongoException m && m.getCode() == 11000) {
-              return mongo.findOne(COLLECTION, new JsonObject().put("_id", id), null).map(d -> unwrap(id, d));
+              return mongo.findOne(COLLECTION, new JsonObject().put("_id", id), null).map(d -> usable(id, d));
             }
             return Future.failedFuture(e);
           });
@@ -123,12 +134,7 @@ public final class Vault {
 
   private DataKey unwrap(String id, JsonObject doc) {
     byte[] raw = DataKey.decrypt(master, id.getBytes(StandardCharsets.UTF_8), Base64.getDecoder().decode(doc.getString("wrapped")));
-    return remember(new DataKey(id, new SecretKeySpec(raw, "AES")));
-  }
-
-  private DataKey remember(DataKey key) {
-    cache.put(key.id(), key);
-    return key;
+    return new DataKey(id, new SecretKeySpec(raw, "AES"));
   }
 
   /**

@@ -70,6 +70,20 @@ public final class ApiException extends RuntimeException {
         null, null, Math.max(1, retryAfterSeconds));
   }
 
+  /** Seconds a client should wait after a 503 before it tries again. */
+  public static final long RETRY_AFTER_UNAVAILABLE = 5;
+
+  /** 503: the database (or another resource the request needs) is unavailable or busy for now; try again later. */
+  public static ApiException unavailable() {
+    return new ApiException(503, "unavailable", "The service is briefly unavailable. Nothing was lost; please try again shortly.",
+        null, null, RETRY_AFTER_UNAVAILABLE);
+  }
+
+  /** 503 for a queue that is full: the server is busy with this kind of work. */
+  public static ApiException busy(String message) {
+    return new ApiException(503, "busy", message, null, null, RETRY_AFTER_UNAVAILABLE);
+  }
+
   public int status() { return status; }
   public String code() { return code; }
   public String field() { return field; }

@@ -1,6 +1,8 @@
 package dev.bridgework.web;
 
 import com.mongodb.MongoException;
+import dev.bridgework.storage.Database;
+import dev.bridgework.storage.KeyDestroyedException;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
@@ -48,6 +50,11 @@ public final class ErrorHandler implements Handler<RoutingContext> {
     if (failure instanceof ApiException api) return api;
     if (failure instanceof DecodeException) return ApiException.invalidJson("The body is not valid JSON.");
     if (failure instanceof HttpException http) return fromStatus(http.getStatusCode(), ctx);
+    if (failure instanceof KeyDestroyedException) return ApiException.notFound();
+    if (Database.isUnavailable(failure)) {
+      LOG.warn("Database unavailable on {} {}: {}", ctx.request().method(), ctx.request().path(), failure.getClass().getSimpleName());
+      return ApiException.unavailable();
+    }
     if (failure instanceof MongoException mongo && mongo.getCode() == 11000) {
       return ApiException.conflict("conflict", "That already exists.");
     }
@@ -65,6 +72,7 @@ public final class ErrorHandler implements Handler<RoutingContext> {
       case 405 -> new ApiException(405, "method_not_allowed", "That method is not allowed here.");
       case 413 -> new ApiException(413, "too_large", "The request is too large (256 KiB at most).");
       case 415 -> new ApiException(415, "unsupported_media_type", "Send JSON (application/json).");
+      case 503 -> ApiException.unavailable();
       default -> {
         if (status >= 400 && status < 500) yield new ApiException(status, "invalid", "The request could not be handled.");
         LOG.error("Unexpected status {} on {} {}", status, ctx.request().method(), ctx.request().path());

@@ -11,6 +11,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
+import io.vertx.ext.web.handler.TimeoutHandler;
 
 import java.util.List;
 import java.util.Map;
@@ -24,6 +25,9 @@ import java.util.function.Supplier;
  */
 public final class HttpVerticle extends VerticleBase {
   public static final int MAX_BODY = 256 * 1024;
+  /** The routes this verticle serves itself, besides the feature routers (Application.allRoutes()). */
+  public static final List<String> OWN_ROUTES = List.of(
+      "GET /health", "GET /health/live", "GET /health/ready", "GET /api/ws", "GET /api/openapi.json");
 
   private final String host;
   private final int port;
@@ -34,12 +38,13 @@ public final class HttpVerticle extends VerticleBase {
   private final Handler<RoutingContext> webSocket;
   private final Supplier<List<FeatureRoutes>> features;
   private final String webroot;
+  private final long requestTimeoutMs;
   private HttpServer server;
 
   /** {@code tls}: the certificate and key to serve HTTPS with, or null for plain HTTP. */
   public HttpVerticle(String host, int port, PemKeyCertOptions tls, ClientRequestInfo clientInfo, OriginGuard originGuard,
                       HealthRoutes health, Handler<RoutingContext> webSocket, Supplier<List<FeatureRoutes>> features,
-                      String webroot) {
+                      String webroot, java.time.Duration requestTimeout) {
     this.host = host;
     this.port = port;
     this.tls = tls;
@@ -49,6 +54,7 @@ public final class HttpVerticle extends VerticleBase {
     this.webSocket = webSocket;
     this.features = features;
     this.webroot = webroot;
+    this.requestTimeoutMs = requestTimeout.toMillis();
   }
 
   @Override
@@ -59,7 +65,13 @@ public final class HttpVerticle extends VerticleBase {
     router.route().handler(new SecurityHeaders());
     router.route().handler(originGuard);
     router.get("/health").handler(health::health);
+    router.get("/health/live").handler(health::live);
+    router.get("/health/ready").handler(health::ready);
     if (webSocket != null) router.get("/api/ws").handler(webSocket);
+    // No API request waits longer than this: 503 with Retry-After (the database timeouts normally
+    // answer well before; this catches anything else that hangs).
+    router.route("/api/*").handler(TimeoutHandler.create(requestTimeoutMs, 503));
+    router.get("/api/openapi.json").handler(OpenApiRoute.create(vertx));
     router.route("/api/*").handler(HttpVerticle::requireKnownQuery);
     router.route("/api/*").handler(this::requireJson);
     router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY));
@@ -114,7 +126,8 @@ public final class HttpVerticle extends VerticleBase {
   private static final Map<Pattern, Set<String>> QUERY_PARAMS = Map.of(
       Pattern.compile("^/api/reflections/?$"), Set.of("status", "exerciseId", "limit", "before"),
       Pattern.compile("^/api/checkins/?$"), Set.of("from", "to"),
-      Pattern.compile("^/api/reviews/[^/]+/brief/?$"), Set.of("format"));
+      Pattern.compile("^/api/reviews/[^/]+/brief/?$"), Set.of("format"),
+      Pattern.compile("^/api/unsubscribe/?$"), Set.of("token"));
 
   /**
    * Unknown query parameters are refused like unknown body fields, so a filter such as
@@ -137,14 +150,18 @@ public final class HttpVerticle extends VerticleBase {
     ctx.next();
   }
 
-  /** 415 for a body that is not JSON; an absent body is fine (it reads as {}). */
+  /**
+   * 415 for a body that is not JSON, whatever the method (a GET with a form or multipart body used
+   * to reach the body parser and end in 500); an absent body is fine (it reads as {}), and a JSON
+   * body on a method whose handler reads none is ignored.
+   */
   private void requireJson(RoutingContext ctx) {
-    HttpMethod m = ctx.request().method();
-    if (m == HttpMethod.POST || m == HttpMethod.PUT || m == HttpMethod.PATCH || m == HttpMethod.DELETE) {
+    // RFC 8058 one-click unsubscribe posts a form ("List-Unsubscribe=One-Click"), not JSON.
+    if (!ctx.request().path().startsWith("/api/unsubscribe")) {
       String type = ctx.request().getHeader("Content-Type");
       String length = ctx.request().getHeader("Content-Length");
       boolean hasBody = (length != null && !"0".equals(length.trim())) || ctx.request().getHeader("Transfer-Encoding") != null;
-      if (hasBody && (type == null || !type.toLowerCase().trim().startsWith("application/json"))) {
+      if (hasBody && !isJson(type)) {
         ctx.fail(415);
         return;
       }
@@ -161,6 +178,14 @@ public final class HttpVerticle extends VerticleBase {
       }
     }
     ctx.next();
+  }
+
+  /** {@code application/json}, with parameters or none; not {@code application/jsonx} or {@code text/json}. */
+  static boolean isJson(String contentType) {
+    if (contentType == null) return false;
+    int semicolon = contentType.indexOf(';');
+    String mediaType = (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).trim();
+    return mediaType.equalsIgnoreCase("application/json");
   }
 
   public int actualPort() {

@@ -50,11 +50,6 @@ class CheckinApiTest extends SealedWorkContract {
   }
 
   @Override
-  protected boolean readsAndDeletesOne() {
-    return false;
-  }
-
-  @Override
   protected JsonObject content(String note) {
     return checkin(note);
   }

@@ -141,6 +141,23 @@ class ExerciseCatalogTest {
   }
 
   @Test
+  void aStepMayNameThePartFieldItFillsAndAFollowUp() throws Exception {
+    JsonObject ok = exercise("fills-and-follows");
+    ok.getJsonArray("steps").getJsonObject(0).put("fills", "belief")
+        .put("followUp", new JsonObject().put("kind", "offer").put("days", 7));
+    var step = ExerciseCatalog.parseFile("ok.json", file(ok)).get(0).steps().get(0);
+    assertTrue(step.toJson().getString("fills").equals("belief"));
+    assertTrue(step.toJson().getJsonObject("followUp").equals(new JsonObject().put("kind", "offer").put("days", 7)));
+    assertMentions(rejection(e -> e.getJsonArray("steps").getJsonObject(0).put("fills", "shoeSize")), "step #1", "fills 'shoeSize'");
+    assertMentions(rejection(e -> e.getJsonArray("steps").getJsonObject(0).put("followUp",
+        new JsonObject().put("kind", "someday").put("days", 7))), "followUp kind 'someday'");
+    assertMentions(rejection(e -> e.getJsonArray("steps").getJsonObject(0).put("followUp",
+        new JsonObject().put("kind", "offer").put("days", 0))), "between 1 and 90");
+    assertMentions(rejection(e -> e.getJsonArray("steps").getJsonObject(0).put("followUp",
+        new JsonObject().put("kind", "offer").put("days", 7).put("weeks", 1))), "weeks");
+  }
+
+  @Test
   void emotionsStepsNeedWordsAsOptions() {
     assertMentions(rejection(e -> e.getJsonArray("steps").getJsonObject(1).remove("options")), "step #2", "needs options");
     assertMentions(rejection(e -> e.getJsonArray("steps").getJsonObject(1).put("options", new JsonArray())), "needs options");

@@ -170,7 +170,7 @@ class LegacyMigrationTest {
         "http.port", "0", "http.host", "127.0.0.1", "http.instances", "1", "data.dir", dataDir.toString())),
         java.time.Clock.systemUTC()).await();
     try {
-      assertNull(app.database().client().findOne("keys", new JsonObject().put("_id", "u:" + aliceId), null).await());
+      assertNull(app.database().client().findOne("keys", new JsonObject().put("_id", "u:" + aliceId).put("wrapped", new JsonObject().put("$exists", true)), null).await());
       assertNull(app.vault().existingUserKey(aliceId).await());
       var events = app.database().client().find("events", new JsonObject().put("key", aliceId)).await();
       assertFalse(events.isEmpty());

@@ -134,6 +134,22 @@ class AuthorizationMatrixTest {
     return id;
   }
 
+  // ---- issue #14 (h-parts): follow-ups ----
+  static JsonObject followupBody(Api sealer, String id, String text, Integer version) {
+    JsonObject body = new JsonObject().put("sealed", sealer.keys().seal("followup", id, new JsonObject().put("type", "offer")
+        .put("text", text).put("dueAt", "2030-01-01T00:00:00.000Z").put("done", false)));
+    if (version != null) body.put("version", version);
+    return body;
+  }
+
+  static String followup(Api owner) {
+    String id = UUID.randomUUID().toString();
+    assertEquals(201, owner.put("/api/followups/" + id, followupBody(owner, id, SECRET + " followup", null)).statusCode());
+    PRIVATE_IDS.add(id);
+    return id;
+  }
+  // ---- end of issue #14 helpers ----
+
   /** Who seals a body: the caller, or (for the caller without an account) the owner, whose key is as good as any. */
   static Api sealer(Api caller) {
     return caller.keys() != null ? caller : world.owner;
@@ -243,6 +259,16 @@ class AuthorizationMatrixTest {
     m.put(Role.STRANGER, stranger);
     m.put(Role.ANONYMOUS, anonymous);
     return m;
+  }
+
+  static JsonObject reminderBody() {
+    return new JsonObject().put("dueAt", "2030-01-01T09:00:00Z").put("channel", "app");
+  }
+
+  /** The owner's id with a signature that is not the server's. */
+  static String forgedToken(World w) {
+    java.util.Base64.Encoder b64 = java.util.Base64.getUrlEncoder().withoutPadding();
+    return b64.encodeToString(w.owner.id().getBytes(java.nio.charset.StandardCharsets.UTF_8)) + "." + b64.encodeToString(new byte[32]);
   }
 
   static final Map<Role, Integer> PRIVATE_READ = expect(200, 404, 404, 404, 401);
@@ -379,8 +405,47 @@ class AuthorizationMatrixTest {
         sealer(c).keptBody(t.id("kept"), new JsonObject().put("source", "share").put("title", "overwritten"), 1)), PRIVATE_READ));
     rows.add(new Row("DELETE /api/kept/:id", "own", aKept, (c, t) -> c.delete("/api/kept/" + t.id("kept")),
         expect(204, 404, 404, 404, 401)));
+
+    // ---- issue #14 (h-parts): one check-in read and deleted; follow-ups and offers to oneself ----
+    rows.add(new Row("GET /api/checkins/:id", "own", aCheckin, (c, t) -> c.get("/api/checkins/" + t.id("checkin")), PRIVATE_READ));
+    rows.add(new Row("DELETE /api/checkins/:id", "own", aCheckin, (c, t) -> c.delete("/api/checkins/" + t.id("checkin")),
+        expect(204, 404, 404, 404, 401)));
+    Function<World, Target> aFollowup = w -> ids("followup", followup(w.owner));
+    rows.add(new Row("GET /api/followups", "own", aFollowup, (c, t) -> c.get("/api/followups"), expect(200, 200, 200, 200, 401)));
+    rows.add(new Row("GET /api/followups/:id", "own", aFollowup, (c, t) -> c.get("/api/followups/" + t.id("followup")), PRIVATE_READ));
+    rows.add(new Row("PUT /api/followups/:id", "own", aFollowup, (c, t) -> c.put("/api/followups/" + t.id("followup"),
+        followupBody(sealer(c), t.id("followup"), "overwritten", 1)), PRIVATE_READ));
+    rows.add(new Row("DELETE /api/followups/:id", "own", aFollowup, (c, t) -> c.delete("/api/followups/" + t.id("followup")),
+        expect(204, 404, 404, 404, 401)));
+    // ---- end of issue #14 rows ----
     promptRows(rows);
+
+    // --- notifications (issue #16): every route is the caller's own; unsubscribe needs no session, only a signed token ---
+    Function<World, Target> aReminder = w -> {
+      String reminderId = UUID.randomUUID().toString();
+      var r = w.owner.put("/api/me/reminders/" + reminderId, reminderBody());
+      assertEquals(201, r.statusCode(), r.bodyAsString());
+      return ids("reminder", reminderId);
+    };
+    rows.add(new Row("GET /api/me/notifications", "own", none, (c, t) -> c.get("/api/me/notifications"), expect(200, 200, 200, 200, 401)));
+    rows.add(new Row("PUT /api/me/notifications", "own", none, (c, t) -> c.put("/api/me/notifications",
+        new JsonObject().put("receipts", false)), expect(200, 200, 200, 200, 401)));
+    rows.add(new Row("PUT /api/me/seen", "own", none, (c, t) -> c.put("/api/me/seen", new JsonObject().put("couple", 0)),
+        expect(200, 200, 200, 200, 401)));
+    rows.add(new Row("GET /api/me/unread", "own", none, (c, t) -> c.get("/api/me/unread"), expect(200, 200, 200, 200, 401)));
+    rows.add(new Row("GET /api/me/receipts", "own", none, (c, t) -> c.get("/api/me/receipts"), expect(200, 200, 200, 409, 401)));
+    rows.add(new Row("GET /api/me/reminders", "own", aReminder, (c, t) -> c.get("/api/me/reminders"), expect(200, 200, 200, 200, 401)));
+    rows.add(new Row("PUT /api/me/reminders/:id", "own", aReminder, (c, t) -> c.put("/api/me/reminders/" + t.id("reminder"),
+        reminderBody()), expect(200, 404, 404, 404, 401)));
+    rows.add(new Row("DELETE /api/me/reminders/:id", "own", aReminder, (c, t) -> c.delete("/api/me/reminders/" + t.id("reminder")),
+        expect(204, 404, 404, 404, 401)));
+    rows.add(new Row("GET /api/unsubscribe", "forged token", none, (c, t) -> c.get("/api/unsubscribe?token=" + forgedToken(world)),
+        expect(404, 404, 404, 404, 404)));
+    rows.add(new Row("POST /api/unsubscribe", "forged token", none, (c, t) -> c.post("/api/unsubscribe?token=" + forgedToken(world),
+        new JsonObject()), expect(404, 404, 404, 404, 404)));
+
     counselorRows(rows);
+    careRows(rows);
     return rows;
   }
 
@@ -532,6 +597,21 @@ class AuthorizationMatrixTest {
         (c, t) -> asCounselor(c, "/api/counselor/events", t.id("token")), expect(404, 404, 404, 404, 404)));
   }
 
+  // ---- care and safety (#15: docs/SAFETY.md, docs/REVIEW.md "Closing") -------------------------
+  // The help page's resources are for everyone, signed in or not. Closing with carryOver is the
+  // close route with a body: the couple only, and a share not on the agenda is refused unchanged.
+
+  static void careRows(List<Row> rows) {
+    Function<World, Target> none = w -> ids();
+    rows.add(new Row("GET /api/help", "public", none, (c, t) -> c.get("/api/help"), expect(200, 200, 200, 200, 200)));
+    rows.add(new Row("POST /api/reviews/:id/close", "open, carrying over", AuthorizationMatrixTest::openReview,
+        (c, t) -> c.post("/api/reviews/" + t.id("review") + "/close",
+            new JsonObject().put("carryOver", new JsonArray().add(t.id("share")))), expect(200, 200, 404, 404, 401)));
+    rows.add(new Row("POST /api/reviews/:id/close", "open, carrying over a share not on it", AuthorizationMatrixTest::openReview,
+        (c, t) -> c.post("/api/reviews/" + t.id("review") + "/close",
+            new JsonObject().put("carryOver", new JsonArray().add(UUID.randomUUID().toString()))), expect(400, 400, 404, 404, 401)));
+  }
+
   static Api freshlyPaired() {
     Api a = server.register("Fresh");
     Pairing.pair(a, server.register("FreshPartner"));
@@ -592,8 +672,9 @@ class AuthorizationMatrixTest {
     part(world.owner);
     checkin(world.owner);
     kept(world.owner);
+    followup(world.owner);
     for (Api caller : List.of(world.partner, world.other, world.stranger)) {
-      for (String path : List.of("/api/reflections", "/api/parts", "/api/checkins", "/api/kept", "/api/me/export", "/api/me/unsealed")) {
+      for (String path : List.of("/api/reflections", "/api/parts", "/api/checkins", "/api/kept", "/api/followups", "/api/me/export", "/api/me/unsealed")) {
         var r = caller.get(path);
         assertEquals(200, r.statusCode(), path + " " + r.bodyAsString());
         for (String id : PRIVATE_IDS) assertFalse(r.bodyAsString().contains(id), path + " leaked " + id + " to another person");

@@ -313,6 +313,63 @@ class HostileInputTest {
     assertEquals(200, alice.get("/api/shares/" + shareId).statusCode(), "the server still serves");
   }
 
+  /** Bodies of every kind a client may send, each with its content type. */
+  static final Map<String, Buffer> BODIES = Map.of(
+      "application/x-www-form-urlencoded", Buffer.buffer("email=a%40b.test&authKey=x&$where=1"),
+      "multipart/form-data; boundary=XyZ", Buffer.buffer("--XyZ\r\nContent-Disposition: form-data; name=\"f\"; filename=\"../../x\"\r\n"
+          + "Content-Type: application/octet-stream\r\n\r\nbytes\r\n--XyZ--\r\n"),
+      "text/plain", Buffer.buffer("{\"title\":\"plain\"}"),
+      "application/xml", Buffer.buffer("<?xml version=\"1.0\"?><!DOCTYPE x [<!ENTITY e SYSTEM \"file:///etc/passwd\">]><x>&e;</x>"),
+      "application/octet-stream", Buffer.buffer(new byte[] {0, 1, 2, (byte) 0xff}),
+      "application/jsonx", Buffer.buffer("{}"));
+
+  /**
+   * A body on any method with any content type (issue #13: a GET with a form or multipart body
+   * answered 500): under {@code /api/} every non-JSON body is 415 {@code unsupported_media_type},
+   * whatever the method, the route or the session; the web app's pages ignore a body on GET and
+   * HEAD and refuse other methods with 405. Each case is checked for its specific status and code.
+   */
+  @Test
+  void aBodyOnAnyMethodWithAnyContentTypeGetsItsSpecificClientError() {
+    List<HttpMethod> methods = List.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH,
+        HttpMethod.DELETE, HttpMethod.OPTIONS);
+    List<String> apiPaths = List.of("/api/me", "/api/auth/login", "/api/couple", "/api/shares", "/api/shares/" + shareId,
+        "/api/reviews", "/api/reflections/" + reflectionId, "/api/parts", "/api/checkins", "/api/kept/" + keptId,
+        "/api/exercises", "/api/nowhere");
+    List<String> failures = new ArrayList<>();
+    String before = snapshot();
+    for (Api caller : List.of(alice, server.client())) {
+      for (HttpMethod method : methods) {
+        for (Map.Entry<String, Buffer> body : BODIES.entrySet()) {
+          for (String path : apiPaths) {
+            check(failures, caller, method, path, body, 415, "unsupported_media_type");
+          }
+          // The web app's own files: a body on a read is ignored; other methods are not allowed there.
+          boolean read = method == HttpMethod.GET || method == HttpMethod.HEAD;
+          check(failures, caller, method, "/", body, read ? 200 : 405, read ? null : "method_not_allowed");
+        }
+      }
+    }
+    assertEquals(List.of(), failures.stream().limit(40).toList(), failures.size() + " requests answered wrongly");
+    assertEquals(before, snapshot(), "bodies of other types changed stored data");
+  }
+
+  private static void check(List<String> failures, Api caller, HttpMethod method, String path, Map.Entry<String, Buffer> body,
+                            int status, String code) {
+    String where = method + " " + path + " (" + body.getKey() + (caller == alice ? ", signed in" : "") + ")";
+    try {
+      HttpResponse<Buffer> r = caller.raw(method, path, body.getValue(), null, body.getKey());
+      if (r.statusCode() != status) {
+        failures.add(where + " -> " + r.statusCode() + " (expected " + status + ") " + abbreviate(r.bodyAsString()));
+      } else if (code != null && method != HttpMethod.HEAD
+          && !code.equals(r.bodyAsJsonObject().getJsonObject("error").getString("code"))) {
+        failures.add(where + " -> " + r.statusCode() + " " + abbreviate(r.bodyAsString()) + " (expected code " + code + ")");
+      }
+    } catch (Exception e) {
+      failures.add(where + " -> " + e);
+    }
+  }
+
   @Test
   void brokenRequestLinesGetTheContractsErrorAndTheConnectionCloses() throws Exception {
     for (String line : List.of("GET /api/shares/' OR '1'='1 HTTP/1.1", "GET /api/me HTTP/9.9 extra", "\u0001\u0002 / HTTP/1.1",

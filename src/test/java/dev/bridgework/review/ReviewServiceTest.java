@@ -53,6 +53,11 @@ class ReviewServiceTest {
     public Future<List<JsonObject>> sharesOf(String coupleId) {
       return Future.succeededFuture(List.copyOf(shares.getOrDefault(coupleId, List.of())));
     }
+
+    @Override
+    public Future<Void> reviewClosed(String coupleId, List<String> discussed, List<String> carriedOver, String at) {
+      return Future.succeededFuture();
+    }
   }
 
   record Pair(JointSpace.Couple couple, String alice, String bob) {}

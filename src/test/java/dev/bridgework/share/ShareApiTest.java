@@ -130,9 +130,9 @@ class ShareApiTest {
 
     // Stored sealed with the couple's key; the words are nowhere in plain text.
     JsonObject stored = storedShare(id);
-    assertTrue(stored.getString("title").startsWith("e1:"));
-    assertTrue(stored.getString("excerpts").startsWith("e1:"));
-    assertTrue(stored.getString("note").startsWith("e1:"));
+    assertTrue(stored.getString("title").startsWith("e2:"));
+    assertTrue(stored.getString("excerpts").startsWith("e2:"));
+    assertTrue(stored.getString("note").startsWith("e2:"));
     assertFalse(server.dumpDatabase().contains(title));
     assertFalse(server.dumpDatabase().contains("second words"));
 

@@ -57,15 +57,95 @@ class VaultTest {
   }
 
   @Test
-  void theSameKeyComesBackAndDestroyingItErasesTheData() {
+  void theSameKeyComesBackAndDestroyingItErasesTheDataForGood() {
     String owner = UUID.randomUUID().toString();
     DataKey first = server.app.vault().userKey(owner).await();
     String sealed = first.seal("erase me");
     assertEquals("erase me", server.app.vault().userKey(owner).await().open(sealed));
     server.app.vault().destroyUserKey(owner).await();
-    assertEquals(0L, server.mongo().count("keys", new JsonObject().put("_id", "u:" + owner)).await());
-    DataKey fresh = server.app.vault().userKey(owner).await();
-    assertThrows(IllegalStateException.class, () -> fresh.open(sealed));
+    // Only a tombstone is left: no wrapped key.
+    JsonObject doc = server.mongo().findOne("keys", new JsonObject().put("_id", "u:" + owner), null).await();
+    assertEquals(new JsonObject().put("_id", "u:" + owner).put("destroyed", true), doc);
+    assertNull(server.app.vault().existingUserKey(owner).await());
+  }
+
+  @Test
+  void aDestroyedKeyCanNeverBeCreatedAgain() {
+    String couple = UUID.randomUUID().toString();
+    server.app.vault().coupleKey(couple).await();
+    server.app.vault().destroyCoupleKey(couple).await();
+    // A request racing with the dissolution asks for the couple's key afterwards: refused, nothing made.
+    Throwable e = assertThrows(Throwable.class, () -> server.app.vault().coupleKey(couple).await());
+    assertTrue(e instanceof KeyDestroyedException, e.toString());
+    assertEquals(new JsonObject().put("_id", "c:" + couple).put("destroyed", true),
+        server.mongo().findOne("keys", new JsonObject().put("_id", "c:" + couple), null).await());
+    // Destroyed before it was ever made (a deletion that ran first): never made either.
+    String never = UUID.randomUUID().toString();
+    server.app.vault().destroyCoupleKey(never).await();
+    assertThrows(KeyDestroyedException.class, () -> server.app.vault().coupleKey(never).await());
+    // Destroyed while a create was under way (the create's insert loses to the tombstone's _id).
+    String racing = UUID.randomUUID().toString();
+    var create = server.app.vault().coupleKey(racing);
+    server.app.vault().destroyCoupleKey(racing).await();
+    create.otherwiseEmpty().await();
+    assertThrows(KeyDestroyedException.class, () -> server.app.vault().coupleKey(racing).await());
+  }
+
+  @Test
+  void storedKeysAreNotTheRawKeys() {
+    String owner = UUID.randomUUID().toString();
+    DataKey key = server.app.vault().coupleKey(owner).await();
+    byte[] raw = key.rawForTests();
+    assertEquals(32, raw.length);
+    JsonObject doc = server.mongo().findOne("keys", new JsonObject().put("_id", "c:" + owner), null).await();
+    byte[] wrapped = java.util.Base64.getDecoder().decode(doc.getString("wrapped"));
+    assertEquals(12 + 32 + 16, wrapped.length, "IV, the key encrypted, the GCM tag");
+    for (int i = 0; i + 32 <= wrapped.length; i++) {
+      assertFalse(Arrays.equals(raw, Arrays.copyOfRange(wrapped, i, i + 32)), "the raw key appears in the stored bytes");
+    }
+    assertFalse(server.dumpDatabase().contains(java.util.Base64.getEncoder().encodeToString(raw)), "the raw key in base64");
+    assertFalse(server.dumpDatabase().contains(java.util.HexFormat.of().formatHex(raw)), "the raw key in hex");
+    // The wrapped bytes opened with a wrong master key do not give the key.
+    DataKey other = new DataKey("c:" + owner, new javax.crypto.spec.SecretKeySpec(new byte[32], "AES"));
+    assertThrows(IllegalStateException.class, () -> other.open(key.seal("x")));
+  }
+
+  @Test
+  void aValueMovedToAnotherRecordOrFieldDoesNotOpen() {
+    DataKey key = server.app.vault().coupleKey(UUID.randomUUID().toString()).await();
+    String share = UUID.randomUUID().toString();
+    String title = key.seal("shares", share, "title", "our weekend");
+    assertEquals("our weekend", key.open("shares", share, "title", title));
+    assertTrue(title.startsWith("e2:"), title);
+    assertThrows(IllegalStateException.class, () -> key.open("shares", UUID.randomUUID().toString(), "title", title), "another share");
+    assertThrows(IllegalStateException.class, () -> key.open("shares", share, "note", title), "another field");
+    assertThrows(IllegalStateException.class, () -> key.open("reviews", share, "title", title), "another collection");
+    assertThrows(IllegalStateException.class, () -> key.open(title), "without its place");
+    // A first-version value (bound to the key only) still opens wherever it is read.
+    String legacy = key.seal("written before e2");
+    assertTrue(legacy.startsWith("e1:"));
+    assertEquals("written before e2", key.open("shares", share, "note", legacy));
+  }
+
+  @Test
+  void aShareTitleSwappedIntoAnotherShareOfTheSameCoupleDoesNotOpen() {
+    var alice = server.register("Alice");
+    var bob = server.register("Bob");
+    dev.bridgework.couple.Pairing.pair(alice, bob);
+    String first = UUID.randomUUID().toString();
+    String second = UUID.randomUUID().toString();
+    for (String id : new String[] {first, second}) {
+      assertEquals(201, alice.put("/api/shares/" + id, new JsonObject().put("title", "title of " + id).put("intent", "listen")
+          .put("excerpts", new io.vertx.core.json.JsonArray().add(new JsonObject().put("text", "words")))).statusCode());
+    }
+    JsonObject firstDoc = server.mongo().findOne("shares", new JsonObject().put("_id", first), null).await();
+    // Someone with write access to the database moves the first share's sealed title into the second.
+    server.mongo().updateCollection("shares", new JsonObject().put("_id", second),
+        new JsonObject().put("$set", new JsonObject().put("title", firstDoc.getString("title")))).await();
+    var r = bob.get("/api/shares/" + second);
+    assertEquals(500, r.statusCode(), "a swapped value is refused, never shown as the other share's title: " + r.bodyAsString());
+    assertFalse(r.bodyAsString().contains("title of " + first));
+    assertEquals(200, bob.get("/api/shares/" + first).statusCode());
   }
 
   @Test

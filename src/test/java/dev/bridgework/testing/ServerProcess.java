@@ -27,6 +27,8 @@ public final class ServerProcess implements AutoCloseable {
     pb.environment().put("BRIDGEWORK_HTTP_HOST", "127.0.0.1");
     pb.environment().put("BRIDGEWORK_DATA_DIR", dataDir.toString());
     pb.environment().put("BRIDGEWORK_CRYPTO_MINKDFITERATIONS", String.valueOf(TestServer.TEST_MIN_KDF_ITERATIONS));
+    // A random management port, so server processes never compete for 9090 with anything else on the machine.
+    pb.environment().put("BRIDGEWORK_MANAGEMENT_PORT", "0");
     pb.environment().putAll(env);
     pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(dataDir.resolve("server.log").toFile()));
     return new ServerProcess(pb.start(), port);

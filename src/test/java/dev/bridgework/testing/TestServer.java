@@ -3,9 +3,11 @@ package dev.bridgework.testing;
 import dev.bridgework.app.AppConfig;
 import dev.bridgework.app.Application;
 import dev.bridgework.storage.Database;
+import dev.bridgework.ops.Telemetry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.mongo.MongoClient;
 
@@ -25,7 +27,10 @@ public final class TestServer implements AutoCloseable {
   /** {@code crypto.minKdfIterations} of test servers: real PBKDF2, cheap enough for hundreds of accounts. */
   public static final int TEST_MIN_KDF_ITERATIONS = 1000;
 
+  /** The Vert.x the application runs on (and clients of it use). */
   public final Vertx vertx;
+  /** The Vert.x the server's verticle is deployed on (the injected one, or a cluster node's). */
+  private final Vertx deployedOn;
   public final Application app;
   public final TestClock clock;
   /** The {@link ServerVerticle} holding {@link #app} and its deployment; undeploying it closes the app. */
@@ -35,8 +40,10 @@ public final class TestServer implements AutoCloseable {
   private final boolean ownsVertx;
 
   private TestServer(Vertx vertx, ServerVerticle verticle, TestClock clock, String deploymentId, boolean ownsVertx) {
-    this.vertx = vertx;
+    // The Vert.x the application runs on: the injected one, or the metered one of a management test.
+    this.vertx = verticle.app.vertx();
     this.verticle = verticle;
+    this.deployedOn = vertx;
     this.app = verticle.app;
     this.clock = clock;
     this.deploymentId = deploymentId;
@@ -50,14 +57,21 @@ public final class TestServer implements AutoCloseable {
    * undeploys it and closes its store; {@link #close()} does the same earlier.
    */
   public static Future<TestServer> start(Vertx vertx, Map<String, String> overrides) {
+    return start(vertx, config(overrides));
+  }
+
+  /** The test configuration: port 0, in-memory store, cheap KDF floor, no management port; then {@code overrides}. */
+  public static AppConfig config(Map<String, String> overrides) {
     Map<String, String> settings = new HashMap<>();
     settings.put("http.port", "0");
     settings.put("http.host", "127.0.0.1");
     settings.put("http.instances", "1");
     settings.put("data.dir", Database.IN_MEMORY);
     settings.put("crypto.minKdfIterations", String.valueOf(TEST_MIN_KDF_ITERATIONS));
+    // No management port and no metrics unless a test asks for them (management.port 0), so other tests pay nothing.
+    settings.put("management.port", "-1");
     settings.putAll(overrides);
-    return start(vertx, AppConfig.fromMap(settings));
+    return AppConfig.fromMap(settings);
   }
 
   /** Deploys the application with exactly this configuration. */
@@ -80,6 +94,20 @@ public final class TestServer implements AutoCloseable {
     return vertx.deployVerticle(verticle).map(id -> new TestServer(vertx, verticle, clock, id, ownsVertx));
   }
 
+  /** Old style (a Vert.x of its own, closed by {@link #close()}); kept only while classes are converted. */
+  @Deprecated
+  public static TestServer start() {
+    return start(Map.of());
+  }
+
+  /** Old style (a Vert.x of its own, closed by {@link #close()}); kept only while classes are converted. */
+  @Deprecated
+  public static TestServer start(Map<String, String> overrides) {
+    Vertx own = Vertx.vertx();
+    Map<String, String> settings = new HashMap<>(overrides);
+    return node(Future.succeededFuture(own), config(settings)).await();
+  }
+
   public static Future<TestServer> start(Vertx vertx) {
     return start(vertx, Map.of());
   }
@@ -93,11 +121,19 @@ public final class TestServer implements AutoCloseable {
     return start(vertx, overrides).await();
   }
 
-  /** The application as a verticle: started by its deployment, closed by its undeployment. */
+  /**
+   * The application as a verticle: started by its deployment, closed by its undeployment.
+   *
+   * <p>No management port and no metrics unless the test asks ({@code management.port} 0): then
+   * Vert.x's own metrics need a Vert.x built to report them ({@link Telemetry#vertx}), so the
+   * application runs on such a metered Vert.x that this verticle owns — made when it is deployed
+   * and closed when it is undeployed, so the injected Vert.x closing still closes everything.
+   */
   private static final class ServerVerticle extends VerticleBase {
     private final AppConfig config;
     private final TestClock clock;
     private volatile Application app;
+    private volatile Vertx metered;
     private Future<?> closed;
 
     ServerVerticle(AppConfig config, TestClock clock) {
@@ -107,7 +143,15 @@ public final class TestServer implements AutoCloseable {
 
     @Override
     public Future<?> start() {
-      return Application.start(vertx, config, clock).onSuccess(started -> app = started);
+      if (!config.managementEnabled()) {
+        return Application.start(vertx, config, clock, Telemetry.off()).onSuccess(started -> app = started);
+      }
+      Telemetry telemetry = Telemetry.prometheus();
+      Vertx own = telemetry.vertx(new VertxOptions());
+      metered = own;
+      return Application.start(own, config, clock, telemetry).onSuccess(started -> app = started)
+          // A test of a start-up failure must not leave this Vert.x instance running.
+          .recover(e -> own.close().transform(ignored -> Future.failedFuture(e)));
     }
 
     @Override
@@ -117,13 +161,22 @@ public final class TestServer implements AutoCloseable {
 
     /** Once: by {@link TestServer#close()} or else by the undeployment when Vert.x closes. */
     synchronized Future<?> closeApp() {
-      if (closed == null) closed = app == null ? Future.succeededFuture() : app.close();
+      if (closed == null) {
+        Future<?> appClosed = app == null ? Future.succeededFuture() : app.close();
+        Vertx own = metered;
+        closed = own == null ? appClosed : appClosed.eventually(own::close);
+      }
       return closed;
     }
   }
 
   public int port() {
     return app.port();
+  }
+
+  /** The management port (metrics, health, backups); -1 unless the test started with {@code management.port}. */
+  public int managementPort() {
+    return app.managementPort();
   }
 
   public String origin() {
@@ -177,12 +230,17 @@ public final class TestServer implements AutoCloseable {
     return app.database().client();
   }
 
-  /** Every document of every collection, as one JSON string (for "the text is gone" checks). */
+  /**
+   * Every document of every collection, as one JSON string (for "the text is gone" checks). A
+   * destroyed key's tombstone ({@code keys {_id, destroyed:true}}) is left out: it holds no text and
+   * must stay, so that the key is never made again (storage.Vault).
+   */
   public String dumpDatabase() {
     StringBuilder out = new StringBuilder();
     List<String> names = mongo().getCollections().await();
     for (String name : names) {
       for (JsonObject doc : mongo().find(name, new JsonObject()).await()) {
+        if ("keys".equals(name) && doc.getBoolean("destroyed", false) && doc.size() == 2) continue;
         out.append(name).append(' ').append(doc.encode()).append('\n');
       }
     }
@@ -197,8 +255,8 @@ public final class TestServer implements AutoCloseable {
   @Override
   public void close() {
     verticle.closeApp().await();
-    if (vertx.deploymentIDs().contains(deploymentId)) vertx.undeploy(deploymentId).await();
-    if (ownsVertx) vertx.close().await();
+    if (deployedOn.deploymentIDs().contains(deploymentId)) deployedOn.undeploy(deploymentId).await();
+    if (ownsVertx) deployedOn.close().await();
   }
 
   public static Clock systemClock() {

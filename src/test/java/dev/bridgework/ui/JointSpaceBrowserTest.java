@@ -148,6 +148,7 @@ class JointSpaceBrowserTest extends BrowserTestSupport {
       assertThat(alexsAcks).hasCount(0);
       evening.getByTestId("ack-hear_you").click();
       assertThat(alexsAcks).containsText("I hear you");
+      evening.getByTestId("reply-open").click();
       evening.getByTestId("comment-text").fill("Sunday works. I'm glad you told me.");
       evening.getByTestId("comment-submit").click();
       assertThat(alexsEvening.locator("[data-testid='response'][data-kind='comment']")).containsText("Sunday works. I'm glad you told me.");
@@ -209,13 +210,16 @@ class JointSpaceBrowserTest extends BrowserTestSupport {
       // Leaving asks first, then closes the joint space for both at once.
       sam.go("#/couple");
       sam.id("couple-leave").click();
-      assertThat(sam.id("confirm-leave")).containsText("erased for both of you");
+      assertThat(sam.id("confirm-leave")).containsText("Erased for both of you");
+      assertThat(sam.id("leave-own-words")).containsText("Kept words");
       sam.id("dialog-cancel").click();
       assertThat(sam.id("couple-member")).hasCount(2);
       sam.id("couple-leave").click();
       sam.id("dialog-confirm").click();
       assertThat(sam.id("couple-create")).isVisible();
-      assertThat(alex.id("not-paired")).isVisible();
+      // After a partner left, a gentle notice instead of "not paired yet" (docs/SAFETY.md "Endings").
+      assertThat(alex.id("ending-notice")).containsText("Sam left the joint space on");
+      assertThat(alex.id("not-paired")).hasCount(0);
       assertThat(alex.id("share-card")).hasCount(0);
 
       alex.assertStoresNothing();
@@ -248,6 +252,7 @@ class JointSpaceBrowserTest extends BrowserTestSupport {
       assertThat(card.getByTestId("share-excerpt")).containsText(attack + " and " + scriptAttack);
       assertThat(card.getByTestId("share-note")).containsText("<b onmouseover=window.__xss=3>bold?</b>");
       card.getByTestId("share-note").hover();
+      card.getByTestId("reply-open").click();
       card.getByTestId("comment-text").fill("<svg onload=window.__xss=4>");
       card.getByTestId("comment-submit").click();
       assertThat(kim.shareCard(attack).locator("[data-testid='response'][data-kind='comment']")).containsText("<svg onload=window.__xss=4>");

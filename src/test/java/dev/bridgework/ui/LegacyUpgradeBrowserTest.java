@@ -162,7 +162,7 @@ class LegacyUpgradeBrowserTest {
   }
 
   private String serverKeyOf(String userId) {
-    JsonObject key = server.mongo().findOne("keys", new JsonObject().put("_id", "u:" + userId), null).await();
+    JsonObject key = server.mongo().findOne("keys", new JsonObject().put("_id", "u:" + userId).put("wrapped", new JsonObject().put("$exists", true)), null).await();
     return key == null ? null : key.getString("_id");
   }
 

@@ -327,8 +327,11 @@ final class Person implements AutoCloseable {
         async () => {
           const blob = sessionStorage.getItem('bridgework.vault');
           const envelope = blob !== null && /^\\{"v":1,"iv":"[A-Za-z0-9_-]{16}","ct":"[A-Za-z0-9_-]{64}"\\}$/.test(blob);
+          // Care preferences (docs/SAFETY.md) are per device and never private: theme, auto-lock, tour seen.
+          const care = /^bridgework\\.(theme|autoLockMinutes|welcomed\\.[A-Za-z0-9_-]+)$/;
+          const local = Object.keys(localStorage).filter((k) => !care.test(k)).length;
           return {
-            local: localStorage.length,
+            local,
             session: sessionStorage.length - (envelope ? 1 : 0),
             indexedDb: (await indexedDB.databases()).map((d) => d.name),
             caches: (await caches.keys()),

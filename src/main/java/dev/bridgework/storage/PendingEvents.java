@@ -1,0 +1,127 @@
+package dev.bridgework.storage;
+
+import dev.bridgework.web.Ids;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.mongo.MongoClient;
+
+import java.time.Clock;
+import java.util.List;
+
+/**
+ * The storage half of "no change without its event" (ARCHITECTURE.md, docs/REALTIME.md "Exactly
+ * one event per change"). A change that must be announced carries a marker,
+ * {@code pendingEvents.<op>: {type, key, kind, at}}, written in the same single-document atomic
+ * update as the change itself, so the database never holds the change without a note that its
+ * event is owed. The event log then appends it idempotently (keyed by {@code op}) and the marker
+ * is cleared.
+ *
+ * <p>The embedded database cannot find "documents with a marker" without reading every document,
+ * so each change is also listed in {@code pending_events} (keyed by {@code _id}, a small
+ * collection: one entry per change in flight) <em>before</em> its document is written; the sweep
+ * reads only that. An entry whose document holds no marker is a change that completed, or never
+ * happened (the write failed), and is dropped.
+ *
+ * <p>A deletion leaves no document to carry a marker: its entry is the marker. It is keyed by
+ * {@code del:<collection>:<id>}, so a retried delete finds it, and holds its own {@code op}.
+ */
+public final class PendingEvents {
+  public static final String FIELD = "pendingEvents";
+  public static final String COLLECTION = "pending_events";
+
+  private final MongoClient mongo;
+  private final Clock clock;
+
+  /** A change's owed event: which stream, which kind, and the op that keys its append. */
+  public record Mark(String op, String type, String key, String kind, long at) {
+    public JsonObject toJson() {
+      return new JsonObject().put("type", type).put("key", key).put("kind", kind).put("at", at);
+    }
+
+    /** The dotted path of this marker on its document. */
+    public String path() {
+      return FIELD + "." + op;
+    }
+
+    /** {@code {"pendingEvents.<op>": {...}}}, to merge into a {@code $set} (or an inserted document, see {@link #onInsert}). */
+    public JsonObject set() {
+      return new JsonObject().put(path(), toJson());
+    }
+
+    public static Mark fromJson(String op, JsonObject json) {
+      return new Mark(op, json.getString("type"), json.getString("key"), json.getString("kind"), json.getLong("at", 0L));
+    }
+  }
+
+  public PendingEvents(MongoClient mongo, Clock clock) {
+    this.mongo = mongo;
+    this.clock = clock;
+  }
+
+  /** A new marker for a change of {@code kind} on the stream {@code (type, key)}. */
+  public Mark mark(String type, String key, String kind) {
+    return new Mark(Ids.random(), type, key, kind, clock.millis());
+  }
+
+  /** A new document carrying {@code mark}. */
+  public static JsonObject onInsert(JsonObject doc, Mark mark) {
+    return doc.put(FIELD, new JsonObject().put(mark.op(), mark.toJson()));
+  }
+
+  /** The markers a stored document carries, oldest first. */
+  public static List<Mark> marksOf(JsonObject doc) {
+    JsonObject all = doc == null ? null : doc.getJsonObject(FIELD);
+    if (all == null || all.isEmpty()) return List.of();
+    return all.fieldNames().stream().map(op -> Mark.fromJson(op, all.getJsonObject(op)))
+        .sorted(java.util.Comparator.comparingLong(Mark::at).thenComparing(Mark::op)).toList();
+  }
+
+  /** Lists a change before its document is written (so the sweep can find it). */
+  public Future<Void> register(String collection, String docId, Mark mark) {
+    return mongo.insert(COLLECTION, new JsonObject().put("_id", mark.op()).put("op", mark.op())
+        .put("coll", collection).put("doc", docId).put("at", mark.at()).put("mark", mark.toJson())).mapEmpty();
+  }
+
+  /**
+   * Lists a deletion before the document goes. Answers the mark in force: a deletion of the same
+   * document still pending from an earlier attempt is reused, so it is announced once.
+   */
+  public Future<Mark> registerDeletion(String collection, String docId, Mark mark) {
+    JsonObject entry = new JsonObject().put("_id", deletionId(collection, docId)).put("op", mark.op())
+        .put("coll", collection).put("doc", docId).put("at", mark.at()).put("mark", mark.toJson()).put("deletion", true);
+    return mongo.insert(COLLECTION, entry).map(mark).recover(e -> !isDuplicate(e) ? Future.failedFuture(e)
+        : deletion(collection, docId).map(existing -> existing == null ? null : markOf(existing)));
+  }
+
+  public static String deletionId(String collection, String docId) {
+    return "del:" + collection + ":" + docId;
+  }
+
+  /** The pending deletion of a document, or null. */
+  public Future<JsonObject> deletion(String collection, String docId) {
+    return mongo.findOne(COLLECTION, new JsonObject().put("_id", deletionId(collection, docId)), null);
+  }
+
+  public static Mark markOf(JsonObject entry) {
+    return Mark.fromJson(entry.getString("op"), entry.getJsonObject("mark"));
+  }
+
+  /** Every listed change (a handful: only those in flight or cut off by a failure). */
+  public Future<List<JsonObject>> all() {
+    return mongo.find(COLLECTION, new JsonObject());
+  }
+
+  /** Marks a deletion's event as appended (its entry stops being "pending" for the event log). */
+  public Future<Void> deletionAnnounced(String entryId) {
+    return mongo.updateCollection(COLLECTION, new JsonObject().put("_id", entryId),
+        new JsonObject().put("$set", new JsonObject().put("done", true))).mapEmpty();
+  }
+
+  public Future<Void> unlist(String entryId) {
+    return mongo.removeDocument(COLLECTION, new JsonObject().put("_id", entryId)).mapEmpty();
+  }
+
+  static boolean isDuplicate(Throwable e) {
+    return e instanceof com.mongodb.MongoException m && m.getCode() == 11000;
+  }
+}
