@@ -94,20 +94,6 @@ public final class TestServer implements AutoCloseable {
     return vertx.deployVerticle(verticle).map(id -> new TestServer(vertx, verticle, clock, id, ownsVertx));
   }
 
-  /** Old style (a Vert.x of its own, closed by {@link #close()}); kept only while classes are converted. */
-  @Deprecated
-  public static TestServer start() {
-    return start(Map.of());
-  }
-
-  /** Old style (a Vert.x of its own, closed by {@link #close()}); kept only while classes are converted. */
-  @Deprecated
-  public static TestServer start(Map<String, String> overrides) {
-    Vertx own = Vertx.vertx();
-    Map<String, String> settings = new HashMap<>(overrides);
-    return node(Future.succeededFuture(own), config(settings)).await();
-  }
-
   public static Future<TestServer> start(Vertx vertx) {
     return start(vertx, Map.of());
   }
