@@ -61,7 +61,7 @@ public final class TestServer implements AutoCloseable {
   }
 
   /** The test configuration: port 0, in-memory store, cheap KDF floor, no management port; then {@code overrides}. */
-  public static AppConfig config(Map<String, String> overrides) {
+  private static AppConfig config(Map<String, String> overrides) {
     Map<String, String> settings = new HashMap<>();
     settings.put("http.port", "0");
     settings.put("http.host", "127.0.0.1");
@@ -84,7 +84,9 @@ public final class TestServer implements AutoCloseable {
    * closes too, so the node leaves the cluster as a real one going away does.
    */
   public static Future<TestServer> node(Future<Vertx> clustered, AppConfig config) {
-    return clustered.compose(vertx -> start(vertx, config, true)
+    // No management port: two nodes in one JVM would both want its default (9090), and a node's
+    // metrics would need a metered Vert.x rather than its clustered one.
+    return clustered.compose(vertx -> start(vertx, config.withManagementPort(-1), true)
         .onFailure(e -> vertx.close()));
   }
 
