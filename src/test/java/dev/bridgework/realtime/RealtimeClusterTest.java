@@ -168,6 +168,6 @@ class RealtimeClusterTest {
     }
     b.close();
     c.close();
-    assertFalse(a.closed.isCompletedExceptionally());
+    assertFalse(a.closed.future().failed());
   }
 }

@@ -348,7 +348,7 @@ class RealtimeGatewayTest {
       a.send(new JsonObject().put("type", "focus").put("reviewId", "r1").put("shareId", "s1"));
       assertEquals("not_paired", a.next("error").getString("code"));
       a.assertQuiet();
-      assertFalse(a.closed.isDone());
+      assertFalse(a.closed.future().isComplete());
     }
   }
 

@@ -3,6 +3,7 @@ package dev.bridgework.realtime;
 import dev.bridgework.testing.Api;
 import dev.bridgework.testing.Inbox;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ClientWebSocket;
@@ -16,7 +17,6 @@ import io.vertx.core.json.JsonObject;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.function.Predicate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -33,7 +33,8 @@ final class Ws implements AutoCloseable {
   final WebSocket socket;
   final JsonObject welcome;
   final Inbox<JsonObject> frames = new Inbox<>();
-  final CompletableFuture<Short> closed = new CompletableFuture<>();
+  /** The close code, completed by the close handler on the event loop. */
+  final Promise<Short> closed = Promise.promise();
   private final WebSocketClient client;
 
   private Ws(WebSocketClient client, WebSocketConnectOptions options) {
@@ -42,7 +43,7 @@ final class Ws implements AutoCloseable {
     // and the welcome can arrive before a handler set on the connect future's completion runs.
     ClientWebSocket ws = client.webSocket();
     ws.textMessageHandler(text -> frames.add(new JsonObject(text)));
-    ws.closeHandler(v -> closed.complete(ws.closeStatusCode()));
+    ws.closeHandler(v -> closed.tryComplete(ws.closeStatusCode()));
     this.socket = ws.connect(options).await();
     this.welcome = next();
     assertEquals("welcome", welcome.getString("type"), welcome.encode());
@@ -135,7 +136,7 @@ final class Ws implements AutoCloseable {
     try {
       return frames.next(any -> {}, WAIT);
     } catch (AssertionError e) {
-      throw closed.isDone() ? new AssertionError(e.getMessage() + " (closed " + closed.getNow(null) + ")", e) : e;
+      throw closed.future().isComplete() ? new AssertionError(e.getMessage() + " (closed " + closed.future().result() + ")", e) : e;
     }
   }
 
@@ -162,7 +163,7 @@ final class Ws implements AutoCloseable {
   }
 
   short awaitClose() {
-    Short code = Inbox.await(Future.fromCompletionStage(closed), WAIT);
+    Short code = Inbox.await(closed.future(), WAIT);
     assertNotNull(code);
     return code;
   }
@@ -174,7 +175,7 @@ final class Ws implements AutoCloseable {
 
   @Override
   public void close() {
-    if (!closed.isDone()) {
+    if (!closed.future().isComplete()) {
       Future<Void> f = socket.close();
       try {
         f.await();
