@@ -2,8 +2,11 @@ package dev.bridgework.soak;
 
 import dev.bridgework.testing.Api;
 import dev.bridgework.testing.ClientCrypto;
+import dev.bridgework.testing.Inbox;
 import dev.bridgework.testing.ServerProcess;
 import dev.bridgework.testing.TestServer;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -27,6 +30,7 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -76,6 +80,9 @@ class SoakTest {
     final Map<String, JsonObject> view = new ConcurrentHashMap<>();
     final AtomicLong lastSeq = new AtomicLong();
     final List<String> violations = new CopyOnWriteArrayList<>();
+    /** Completed when {@link #lastSeq} reaches {@link #target}; guarded by this. */
+    private Promise<Void> reaching;
+    private long target;
 
     Client(String name, WebClientSession http) {
       this.name = name;
@@ -94,6 +101,10 @@ class SoakTest {
           if (seq < expected) return;
         }
         lastSeq.set(seq);
+        if (reaching != null && seq >= target) {
+          reaching.complete();
+          reaching = null;
+        }
         String kind = f.getString("kind");
         JsonObject data = f.getJsonObject("data");
         switch (kind) {
@@ -103,6 +114,15 @@ class SoakTest {
           default -> { }
         }
       }
+    }
+
+    /** Completes once this client has folded in couple event {@code seq} (delivered on its socket's event loop). */
+    synchronized Future<Void> reached(long seq) {
+      if (lastSeq.get() >= seq) return Future.succeededFuture();
+      if (reaching != null) reaching.tryFail("superseded");
+      target = seq;
+      reaching = Promise.promise();
+      return reaching.future();
     }
   }
 
@@ -166,6 +186,8 @@ class SoakTest {
 
       // Kill -9 in the middle of writes; every acknowledged write must be there after a restart.
       Map<String, JsonObject> acknowledged = new ConcurrentHashMap<>();
+      int enoughWrites = Math.min(50, COUPLES * 3);
+      Promise<Void> enough = Promise.promise();
       AtomicBoolean stop = new AtomicBoolean();
       List<java.util.concurrent.Future<?>> writers = new ArrayList<>();
       for (int w = 0; w < WORKERS; w++) {
@@ -179,7 +201,10 @@ class SoakTest {
             try {
               HttpResponse<Buffer> r = c.a().http.request(HttpMethod.PUT, "/api/shares/" + id)
                   .putHeader("Content-Type", "application/json").sendBuffer(body.toBuffer()).await();
-              if (r.statusCode() == 201) acknowledged.put(id, body.put("couple", c.a().userId));
+              if (r.statusCode() == 201) {
+                acknowledged.put(id, body.put("couple", c.a().userId));
+                if (acknowledged.size() >= enoughWrites) enough.tryComplete();
+              }
             } catch (Exception connectionLost) {
               // not acknowledged: the client would retry the same PUT
             }
@@ -187,7 +212,8 @@ class SoakTest {
           return null;
         }));
       }
-      while (acknowledged.size() < Math.min(50, COUPLES * 3)) Thread.sleep(5);
+      // Kill once enough writes were acknowledged: the writer that acknowledged the last of them says so.
+      Inbox.await(enough.future(), Duration.ofSeconds(60));
       server.kill();
       stop.set(true);
       for (var f : writers) f.get();
@@ -287,7 +313,7 @@ class SoakTest {
     String cookie = c.http.cookieStore().get(false, "localhost", "/").iterator().next().value();
     WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("localhost").setPort(port).setURI("/api/ws")
         .addHeader("Cookie", "bw_session=" + cookie);
-    java.util.concurrent.CompletableFuture<Void> synced = new java.util.concurrent.CompletableFuture<>();
+    Promise<Void> synced = Promise.promise();
     // The handler is set before connecting: Vert.x drops frames that arrive before a handler is
     // set, and the welcome may come before a handler set on the connect's completion would run.
     ClientWebSocket opened = ws.webSocket();
@@ -296,15 +322,15 @@ class SoakTest {
       switch (f.getString("type")) {
         case "welcome" -> opened.writeTextMessage(new JsonObject().put("type", "resume")
             .put("self", f.getJsonObject("heads").getLong("self")).put("couple", fromSeq).encode());
-        case "synced" -> synced.complete(null);
+        case "synced" -> synced.tryComplete();
         default -> c.onFrame(f);
       }
     });
     WebSocket socket = opened.connect(options).await();
     c.socket = socket;
     try {
-      synced.get(30, TimeUnit.SECONDS);
-    } catch (Exception e) {
+      Inbox.await(synced.future(), Duration.ofSeconds(30));
+    } catch (AssertionError e) {
       throw new AssertionError(c.name + " did not sync", e);
     }
   }
@@ -312,25 +338,25 @@ class SoakTest {
   /** The couple stream's head, from a fresh socket's welcome. */
   private static long head(WebSocketClient ws, int port, Client c) throws Exception {
     String cookie = c.http.cookieStore().get(false, "localhost", "/").iterator().next().value();
-    java.util.concurrent.CompletableFuture<Long> head = new java.util.concurrent.CompletableFuture<>();
+    Promise<Long> head = Promise.promise();
     ClientWebSocket opened = ws.webSocket();
     opened.textMessageHandler(text -> {
       JsonObject f = new JsonObject(text);
-      if ("welcome".equals(f.getString("type"))) head.complete(f.getJsonObject("heads").getLong("couple"));
+      if ("welcome".equals(f.getString("type"))) head.tryComplete(f.getJsonObject("heads").getLong("couple"));
     });
     WebSocket socket = opened.connect(new WebSocketConnectOptions().setHost("localhost").setPort(port).setURI("/api/ws")
         .addHeader("Cookie", "bw_session=" + cookie)).await();
-    long h = head.get(30, TimeUnit.SECONDS);
+    long h = Inbox.await(head.future(), Duration.ofSeconds(30));
     socket.close().await();
     return h;
   }
 
-  private static void awaitSeq(Client c, long head) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    // The client's socket delivers on an event loop; wait for it to reach the head it was told.
-    while (c.lastSeq.get() < head) {
-      if (System.nanoTime() > deadline) throw new AssertionError(c.name + " stuck at " + c.lastSeq.get() + " of " + head);
-      Thread.sleep(10);
+  private static void awaitSeq(Client c, long head) {
+    // The client's socket delivers on an event loop; the frame that reaches the head completes the wait.
+    try {
+      Inbox.await(c.reached(head), Duration.ofSeconds(30));
+    } catch (AssertionError e) {
+      throw new AssertionError(c.name + " stuck at " + c.lastSeq.get() + " of " + head, e);
     }
   }
 
