@@ -163,7 +163,7 @@ public final class Application {
     // Withdrawals and dissolutions reach every feature that keeps something of the joint space.
     this.shares = new ShareService(mongo, coupleRepository, vault, events, clock, catalog, List.of(reviews, promptsListener()));
     // Answer apart, reveal together: a reveal becomes a pair share (docs/PROMPTS.md).
-    this.prompts = new PromptService(mongo, promptCatalog, shares, vault, events, clock);
+    this.prompts = new PromptService(mongo, promptCatalog, shares, vault, events, coupleRepository, clock);
     this.held = new HeldService(mongo, vault, events, clock);
     this.kept = new KeptService(mongo, vault, events, clock);
     this.notifications = new NotificationService(vertx, mongo, config.notifications(), events, coupleRepository, shares, users, clock,

@@ -3,10 +3,12 @@ package dev.bridgework.counselor;
 import dev.bridgework.auth.Throttle;
 import dev.bridgework.couple.JointSpaceListener;
 import dev.bridgework.realtime.EventLog;
+import dev.bridgework.realtime.Outbox;
 import dev.bridgework.realtime.Stream;
 import dev.bridgework.review.BriefFile;
 import dev.bridgework.review.JointSpace;
 import dev.bridgework.review.ReviewService;
+import dev.bridgework.storage.PendingEvents.Mark;
 import dev.bridgework.web.ApiException;
 import dev.bridgework.web.Ids;
 import dev.bridgework.web.Times;
@@ -24,6 +26,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 /**
  * Counselor access (docs/COUNSELOR.md): read-only, time-limited, with both partners' consent.
@@ -33,7 +36,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * either revokes it, when it expires, or when the couple dissolves (which an account deletion
  * does). Every step is an event on the couple stream ({@code counselor.proposed},
  * {@code counselor.activated}, {@code counselor.revoked}, {@code counselor.expired},
- * {@code counselor.opened}; data = the grant), so both partners see it live and in history.
+ * {@code counselor.opened}; data = the grant), so both partners see it live and in history. Each
+ * change carries its event's mark in the same write and the event is appended exactly once
+ * through the outbox ({@link #announced}), also when the append fails after the write.
  *
  * <p>The counselor's view is built on every request from the review and the shares as they are
  * now, through the review feature's brief: a withdrawn share is gone from it at once, and nothing
@@ -61,7 +66,7 @@ public final class CounselorService implements JointSpaceListener {
 
   private final GrantRepository repo;
   private final ReviewService reviews;
-  private final EventLog events;
+  private final Outbox outbox;
   private final Throttle wrongTokens;
   private final Clock clock;
   private final CounselorTokens tokens = new CounselorTokens();
@@ -71,7 +76,11 @@ public final class CounselorService implements JointSpaceListener {
                           EventLog events, Throttle wrongTokens, Clock clock) {
     this.repo = new GrantRepository(mongo, vault);
     this.reviews = reviews;
-    this.events = events;
+    this.outbox = events.outbox();
+    // Every change of a grant carries its event's mark; the event says what is stored when it is completed.
+    outbox.register(GrantRepository.COLLECTION, (grantId, doc, mark) -> doc == null
+        ? Future.succeededFuture(EventLog.Rendered.of(new JsonObject().put("id", grantId)))
+        : repo.open(doc).map(grant -> EventLog.Rendered.of(grant.toJson())));
     this.wrongTokens = wrongTokens;
     this.clock = clock;
   }
@@ -118,9 +127,8 @@ public final class CounselorService implements JointSpaceListener {
           Instant created = clock.instant();
           Grant grant = new Grant(Ids.random(), couple.id(), reviewId, label, Grant.PENDING, userId, null, null,
               Times.format(created), null, null, created.plus(Duration.ofDays(days)), days, CounselorTokens.hash(token), List.of());
-          return repo.insert(grant)
-              .compose(v -> events.append(Stream.couple(couple.id()), PROPOSED, grant.toJson()))
-              .map(e -> new Proposal(grant, token));
+          return announced(couple.id(), grant.id(), PROPOSED, mark -> repo.insert(grant, mark))
+              .map(stored -> new Proposal(grant, token));
         });
   }
 
@@ -135,7 +143,23 @@ public final class CounselorService implements JointSpaceListener {
   /** One grant of the couple; 404 for anything else. */
   public Future<Grant> get(JointSpace.Couple couple, String grantId) {
     return repo.find(grantId).compose(grant -> grant == null || !grant.coupleId().equals(couple.id())
-        ? Future.failedFuture(ApiException.notFound()) : expireIfDue(grant));
+        ? Future.failedFuture(ApiException.notFound())
+        // An event a change of this grant still owes (its request failed after the write) is completed first.
+        : outbox.settle(GrantRepository.COLLECTION, grantId).compose(v -> expireIfDue(grant)));
+  }
+
+  /**
+   * Writes a change of grant {@code grantId} carrying the mark of its {@code kind} event, then
+   * appends that event exactly once (docs/REALTIME.md "Exactly one event per change"): if the
+   * append fails, the next request about this grant ({@link #get}) or the outbox's sweep completes
+   * it. Answers the stored grant, or null when {@code write}'s guard did not hold (nothing changed).
+   */
+  private Future<Grant> announced(String coupleId, String grantId, String kind, Function<Mark, Future<Grant>> write) {
+    Mark mark = outbox.pending().mark(Stream.COUPLE, coupleId, kind);
+    return outbox.pending().register(GrantRepository.COLLECTION, grantId, mark)
+        .compose(v -> write.apply(mark))
+        .compose(stored -> stored == null ? outbox.pending().unlist(mark.op()).map((Grant) null)
+            : outbox.complete(GrantRepository.COLLECTION, grantId, mark).map(stored));
   }
 
   /**
@@ -150,9 +174,10 @@ public final class CounselorService implements JointSpaceListener {
       }
       if (Grant.ACTIVE.equals(grant.status())) return Future.succeededFuture(grant);
       if (!Grant.PENDING.equals(grant.status())) return Future.failedFuture(grantEnded());
-      return repo.transition(grant.activated(userId, now()), Grant.PENDING).compose(stored -> stored == null
-          ? consent(couple, userId, grantId) // revoked or expired meanwhile: answer as that state says
-          : events.append(Stream.couple(couple.id()), ACTIVATED, stored.toJson()).map(stored));
+      return announced(couple.id(), grantId, ACTIVATED, mark -> repo.transition(grant.activated(userId, now()), Grant.PENDING, mark))
+          .compose(stored -> stored == null
+              ? consent(couple, userId, grantId) // revoked or expired meanwhile: answer as that state says
+              : Future.succeededFuture(stored));
     });
   }
 
@@ -160,9 +185,10 @@ public final class CounselorService implements JointSpaceListener {
   public Future<Grant> revoke(JointSpace.Couple couple, String userId, String grantId) {
     return get(couple, grantId).compose(grant -> {
       if (!grant.isLive()) return Future.succeededFuture(grant);
-      return repo.transition(grant.ended(Grant.REVOKED, userId, now()), grant.status()).compose(stored -> stored == null
-          ? revoke(couple, userId, grantId) // consented or expired meanwhile: revoke what it is now
-          : events.append(Stream.couple(couple.id()), REVOKED, stored.toJson()).map(stored));
+      return announced(couple.id(), grantId, REVOKED, mark -> repo.transition(grant.ended(Grant.REVOKED, userId, now()), grant.status(), mark))
+          .compose(stored -> stored == null
+              ? revoke(couple, userId, grantId) // consented or expired meanwhile: revoke what it is now
+              : Future.succeededFuture(stored));
     });
   }
 
@@ -170,9 +196,9 @@ public final class CounselorService implements JointSpaceListener {
   Future<Grant> expireIfDue(Grant grant) {
     if (!grant.isDue(clock.instant())) return Future.succeededFuture(grant);
     Grant expired = grant.ended(Grant.EXPIRED, null, Times.format(grant.expiresAt()));
-    return repo.transition(expired, grant.status()).compose(stored -> {
+    return announced(grant.coupleId(), grant.id(), EXPIRED, mark -> repo.transition(expired, grant.status(), mark)).compose(stored -> {
       if (stored == null) return repo.find(grant.id()).map(again -> again == null ? expired : again);
-      return events.append(Stream.couple(grant.coupleId()), EXPIRED, stored.toJson()).map(stored);
+      return Future.succeededFuture(stored);
     });
   }
 
@@ -251,9 +277,8 @@ public final class CounselorService implements JointSpaceListener {
     boolean sameVisit = grant.opens().stream().anyMatch(o -> o.client().equals(client)
         && Instant.parse(o.at()).isAfter(now.minus(SAME_VISIT)));
     if (sameVisit) return Future.succeededFuture();
-    return repo.addOpen(grant, new Grant.Open(Times.format(now), client)).compose(stored -> stored == null
-        ? Future.<Void>succeededFuture()
-        : events.append(Stream.couple(grant.coupleId()), OPENED, stored.toJson()).mapEmpty());
+    return announced(grant.coupleId(), grant.id(), OPENED, mark -> repo.addOpen(grant, new Grant.Open(Times.format(now), client), mark))
+        .mapEmpty();
   }
 
   /** Takes one of the grant's live-channel places; false when all are taken. */

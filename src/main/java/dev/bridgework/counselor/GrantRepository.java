@@ -1,6 +1,6 @@
 package dev.bridgework.counselor;
 
-import dev.bridgework.storage.DataKey;
+import dev.bridgework.storage.PendingEvents;
 import dev.bridgework.storage.Vault;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -39,9 +39,11 @@ final class GrantRepository {
         .compose(v -> mongo.createIndex(COLLECTION, new JsonObject().put("coupleId", 1)));
   }
 
-  Future<Void> insert(Grant grant) {
+  /** Stores a new grant carrying the mark of its event ({@link PendingEvents}); answers it as stored. */
+  Future<Grant> insert(Grant grant, PendingEvents.Mark mark) {
     return vault.coupleKey(grant.coupleId())
-        .compose(key -> mongo.insert(COLLECTION, grant.toDocument(key::seal))).mapEmpty();
+        .compose(key -> mongo.insert(COLLECTION, PendingEvents.onInsert(
+            grant.toDocument(label -> key.seal(COLLECTION, grant.id(), "label", label)), mark))).map(grant);
   }
 
   Future<Grant> find(String id) {
@@ -67,18 +69,19 @@ final class GrantRepository {
    * Moves the grant from {@code fromStatus} to {@code next}'s status and times; answers the stored
    * grant, or null when it was no longer in {@code fromStatus} (someone else changed it first).
    */
-  Future<Grant> transition(Grant next, String fromStatus) {
+  Future<Grant> transition(Grant next, String fromStatus, PendingEvents.Mark mark) {
     JsonObject set = new JsonObject().put("status", next.status()).put("consentedBy", next.consentedBy())
-        .put("activatedAt", next.activatedAt()).put("endedBy", next.endedBy()).put("endedAt", next.endedAt());
+        .put("activatedAt", next.activatedAt()).put("endedBy", next.endedBy()).put("endedAt", next.endedAt())
+        .mergeIn(mark.set());
     return update(new JsonObject().put("_id", next.id()).put("status", fromStatus), new JsonObject().put("$set", set), next.coupleId());
   }
 
   /** Appends an opening (keeping the newest {@link Grant#MAX_OPENS}); answers the stored grant, or null. */
-  Future<Grant> addOpen(Grant grant, Grant.Open open) {
+  Future<Grant> addOpen(Grant grant, Grant.Open open, PendingEvents.Mark mark) {
     JsonObject push = new JsonObject().put("opens", new JsonObject()
         .put("$each", new JsonArray().add(open.toJson())).put("$slice", -Grant.MAX_OPENS));
-    return update(new JsonObject().put("_id", grant.id()).put("status", Grant.ACTIVE), new JsonObject().put("$push", push),
-        grant.coupleId());
+    return update(new JsonObject().put("_id", grant.id()).put("status", Grant.ACTIVE),
+        new JsonObject().put("$push", push).put("$set", mark.set()), grant.coupleId());
   }
 
   Future<Void> removeByCouple(String coupleId) {
@@ -111,11 +114,8 @@ final class GrantRepository {
     });
   }
 
-  private Future<Grant> open(JsonObject doc) {
-    return vault.coupleKey(doc.getString("coupleId")).map(key -> Grant.fromDocument(doc, sealed -> openLabel(key, sealed)));
-  }
-
-  private static String openLabel(DataKey key, String sealed) {
-    return key.open(sealed);
+  /** A stored grant document as a {@link Grant} (its label opened with the couple's key). */
+  Future<Grant> open(JsonObject doc) {
+    return vault.coupleKey(doc.getString("coupleId")).map(key -> Grant.fromDocument(doc, sealed -> key.open(COLLECTION, doc.getString("_id"), "label", sealed)));
   }
 }

@@ -7,7 +7,7 @@ import io.vertx.core.json.JsonObject;
  * A prompt one partner asked the couple to answer apart: one document ({@code prompts}), changed
  * only by compare-and-set on {@code _id, rev}, so submitting, withdrawing, cancelling and revealing
  * are single-document atomic steps. While it is open the document holds each submitted answer
- * sealed with the couple's key and padded to one fixed size ({@link PromptService#PADDED_BYTES}), so
+ * sealed with the couple's key and padded to one fixed size ({@link PromptAnswers#PADDED_BYTES}), so
  * neither the answer nor its length can be read from the database; the contract's JSON
  * ({@link #toJson}) only ever says who has answered.
  */

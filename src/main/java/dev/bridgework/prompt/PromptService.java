@@ -1,9 +1,9 @@
 package dev.bridgework.prompt;
 
 import dev.bridgework.couple.Couple;
+import dev.bridgework.couple.CoupleRepository;
 import dev.bridgework.couple.JointSpaceListener;
 import dev.bridgework.realtime.EventLog;
-import dev.bridgework.realtime.Stream;
 import dev.bridgework.share.Share;
 import dev.bridgework.share.ShareService;
 import dev.bridgework.storage.DataKey;
@@ -15,40 +15,43 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.mongo.MongoClient;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * Answer apart, reveal together (docs/PROMPTS.md). Either partner proposes a prompt from the
- * catalog; each submits an answer, which the server holds sealed and padded and shows to nobody;
- * the submission that completes the pair reveals both in the same atomic write, and the reveal
- * becomes one {@code pair} share in the joint space, so acknowledging, responding, flagging,
- * review agendas, the brief, withdrawal and dissolution are the share feature's, unchanged.
+ * catalog; each submits an answer, which the server holds sealed and padded and shows to nobody
+ * ({@link PromptAnswers}); the submission that completes the pair reveals both in the same atomic
+ * write, and the reveal becomes one {@code pair} share in the joint space, so acknowledging,
+ * responding, flagging, review agendas, the brief, withdrawal and dissolution are the share
+ * feature's, unchanged.
  *
  * <p>Race safety: every change is a compare-and-set on the prompt's {@code rev}
  * ({@link PromptRepository#compareAndSet}). Two submissions at the same instant: one wins, the
  * other reads again, finds the partner's answer in and reveals, so the pair is revealed exactly
  * once. A withdrawal or a cancel racing the completing submission either lands first (no reveal)
  * or reads "revealed" and answers 409 {@code prompt_revealed}.
+ *
+ * <p>No change without its event (docs/REALTIME.md "Exactly one event per change"): each change
+ * carries its event's mark in the same write ({@link PendingEvents}); the {@link Outbox} completes
+ * it once, in the request, in its retry or in the sweep. {@code prompt.revealed} is owed by the
+ * write that clears the held answers, which happens only once the pair share (and its
+ * {@code share.created}) is stored, so the partner's screen never hears of a reveal before its share.
  */
 public final class PromptService implements JointSpaceListener {
-  /**
-   * Every held answer is sealed at exactly this many bytes of plaintext, so its size says nothing:
-   * 20,000 UTF-16 characters are at most 60,000 bytes of UTF-8 (control characters other than tab
-   * and line breaks are refused, so JSON escapes at most double a character), plus the question ids.
-   */
-  static final int PADDED_BYTES = 64 * 1024;
-  /** All answers of one person to one prompt, together, in UTF-16 characters (the padding is sized for this). */
-  static final int MAX_ANSWER_CHARS = 20_000;
   static final int MAX_OPEN = 50;
   private static final int ATTEMPTS = 8;
   /** A reveal whose share is still missing after this long died half-way; reading the prompt finishes it. */
   static final Duration REPAIR_AFTER = Duration.ofSeconds(60);
+  static final String PROPOSED = "prompt.proposed";
+  static final String UPDATED = "prompt.updated";
+  static final String REVEALED = "prompt.revealed";
+  static final String CANCELLED = "prompt.cancelled";
   private static final Comparator<AskedPrompt> NEWEST_FIRST = Comparator
       .comparing((AskedPrompt p) -> p.doc().getString("createdAt")).thenComparing(AskedPrompt::id).reversed();
 
@@ -56,17 +59,18 @@ public final class PromptService implements JointSpaceListener {
   private final PromptCatalog catalog;
   private final ShareService shares;
   private final Vault vault;
-  private final EventLog events;
+  private final PromptChanges changes;
   private final Clock clock;
 
   public record Saved(JsonObject prompt, boolean created) {}
 
-  public PromptService(MongoClient mongo, PromptCatalog catalog, ShareService shares, Vault vault, EventLog events, Clock clock) {
+  public PromptService(MongoClient mongo, PromptCatalog catalog, ShareService shares, Vault vault, EventLog events,
+                       CoupleRepository couples, Clock clock) {
     this.repo = new PromptRepository(mongo);
+    this.changes = new PromptChanges(repo, events, couples, this::json);
     this.catalog = catalog;
     this.shares = shares;
     this.vault = vault;
-    this.events = events;
     this.clock = clock;
   }
 
@@ -86,15 +90,11 @@ public final class PromptService implements JointSpaceListener {
     return p.toJson(couple, catalog.find(p.catalogId()).orElse(null));
   }
 
-  private Future<Void> announce(Couple couple, String kind, JsonObject data) {
-    return events.append(Stream.couple(couple.id()), kind, data).mapEmpty();
-  }
-
   // --- reading ---
 
   public Future<List<JsonObject>> list(Couple couple) {
     return repo.allOf(couple.id()).compose(all -> {
-      List<Future<AskedPrompt>> repaired = all.stream().map(p -> repairIfStuck(couple, p)).toList();
+      List<Future<AskedPrompt>> repaired = all.stream().map(p -> changes.settled(p).compose(s -> repairIfStuck(couple, s))).toList();
       return Future.all(repaired).map(v -> repaired.stream().map(Future::result).sorted(NEWEST_FIRST)
           .map(p -> json(couple, p)).toList());
     });
@@ -104,9 +104,10 @@ public final class PromptService implements JointSpaceListener {
     return visible(couple, id).compose(p -> repairIfStuck(couple, p)).map(p -> json(couple, p));
   }
 
+  /** The couple's prompt, after completing any event an earlier attempt left owed. */
   private Future<AskedPrompt> visible(Couple couple, String id) {
     return repo.find(id).compose(p -> p == null || !couple.id().equals(p.coupleId())
-        ? Future.failedFuture(ApiException.notFound()) : Future.succeededFuture(p));
+        ? Future.failedFuture(ApiException.notFound()) : changes.settled(p));
   }
 
   private Future<AskedPrompt> repairIfStuck(Couple couple, AskedPrompt p) {
@@ -135,8 +136,7 @@ public final class PromptService implements JointSpaceListener {
             .put("proposedBy", userId).put("status", AskedPrompt.OPEN).put("shareId", Ids.random())
             .put("answers", new JsonObject()).put("rev", 0L).put("createdAt", at).put("updatedAt", at);
         AskedPrompt asked = new AskedPrompt(doc);
-        return repo.insert(doc)
-            .compose(v -> announce(couple, "prompt.proposed", json(couple, asked)))
+        return changes.insert(doc, PROPOSED)
             .map(v -> new Saved(json(couple, asked), true))
             .recover(e -> isDuplicate(e)
                 ? repo.find(id).compose(again -> again == null ? Future.failedFuture(e) : alreadyThere(couple, again, catalogId))
@@ -147,11 +147,13 @@ public final class PromptService implements JointSpaceListener {
 
   private Future<Saved> alreadyThere(Couple couple, AskedPrompt existing, String catalogId) {
     if (!couple.id().equals(existing.coupleId())) return Future.failedFuture(ApiException.notFound());
-    if (!existing.catalogId().equals(catalogId)) {
-      return Future.failedFuture(ApiException.conflictWithCurrent("already_asked",
-          "This prompt was asked with another question; a prompt's question does not change.", json(couple, existing)));
-    }
-    return Future.succeededFuture(new Saved(json(couple, existing), false));
+    return changes.settled(existing).compose(p -> {
+      if (!p.catalogId().equals(catalogId)) {
+        return Future.failedFuture(ApiException.conflictWithCurrent("already_asked",
+            "This prompt was asked with another question; a prompt's question does not change.", json(couple, p)));
+      }
+      return Future.succeededFuture(new Saved(json(couple, p), false));
+    });
   }
 
   // --- answering ---
@@ -163,28 +165,37 @@ public final class PromptService implements JointSpaceListener {
   public Future<JsonObject> answer(Couple couple, String userId, String id, JsonObject answers) {
     return visible(couple, id).compose(p -> {
       CatalogPrompt prompt = catalog.find(p.catalogId()).orElseThrow(ApiException::notFound);
-      JsonObject clean = validAnswers(prompt, answers);
+      JsonObject clean = PromptAnswers.valid(prompt, answers);
       return vault.coupleKey(couple.id()).compose(key -> answer(couple, userId, clean, key, p, ATTEMPTS));
     });
   }
 
   private Future<JsonObject> answer(Couple couple, String userId, JsonObject answers, DataKey key, AskedPrompt p, int attempts) {
+    if (p.revealUnfinished() && p.hasAnswerOf(userId)) {
+      // The retry of a submission whose reveal broke off half-way: finish it (it is safe to repeat), then say so.
+      return finishReveal(couple, p).compose(done -> Future.failedFuture(revealed(couple, done)));
+    }
     if (!p.isOpen()) return Future.failedFuture(revealed(couple, p));
     if (p.hasAnswerOf(userId)) {
       // A retry of the same submission is harmless; a different answer needs a withdrawal first.
-      if (answers.equals(open(key, p.answers().getString(userId)))) return Future.succeededFuture(json(couple, p));
+      if (answers.equals(PromptAnswers.open(key, p.id(), userId, p.answers().getString(userId)))) {
+        return Future.succeededFuture(json(couple, p));
+      }
       return Future.failedFuture(ApiException.conflictWithCurrent("already_answered",
           "You have answered already; withdraw your answer first to change it.", json(couple, p)));
     }
     String partner = couple.partnerOf(userId);
     boolean completes = partner != null && p.hasAnswerOf(partner);
     String at = now();
-    JsonObject set = new JsonObject().put("answers." + userId, key.seal(padded(answers))).put("updatedAt", at);
+    JsonObject set = new JsonObject().put(PromptAnswers.field(userId), PromptAnswers.seal(key, p.id(), userId, answers))
+        .put("updatedAt", at);
     if (completes) set.put("status", AskedPrompt.REVEALED).put("revealedAt", at);
-    return retrying(repo.compareAndSet(p, new JsonObject().put("$set", set)), p, attempts,
-        fresh -> answer(couple, userId, answers, key, fresh, attempts - 1),
+    JsonObject update = new JsonObject().put("$set", set);
+    // The completing write announces nothing yet: prompt.revealed is owed once the pair share is stored.
+    Future<AskedPrompt> write = changes.change(p, update, completes ? null : UPDATED);
+    return retrying(write, p, attempts, fresh -> answer(couple, userId, answers, key, fresh, attempts - 1),
         updated -> completes ? finishReveal(couple, updated).map(done -> json(couple, done))
-            : announce(couple, "prompt.updated", json(couple, updated)).map(v -> json(couple, updated)));
+            : Future.succeededFuture(json(couple, updated)));
   }
 
   /** {@code DELETE /api/prompts/{id}/answer}: takes the caller's answer back before the reveal. */
@@ -195,21 +206,29 @@ public final class PromptService implements JointSpaceListener {
   private Future<Void> withdrawAnswer(Couple couple, String userId, AskedPrompt p, int attempts) {
     if (!p.isOpen()) return Future.failedFuture(revealed(couple, p));
     if (!p.hasAnswerOf(userId)) return Future.failedFuture(ApiException.notFound());
-    JsonObject update = new JsonObject().put("$unset", new JsonObject().put("answers." + userId, ""))
+    JsonObject update = new JsonObject().put("$unset", new JsonObject().put(PromptAnswers.field(userId), ""))
         .put("$set", new JsonObject().put("updatedAt", now()));
-    return retrying(repo.compareAndSet(p, update), p, attempts, fresh -> withdrawAnswer(couple, userId, fresh, attempts - 1),
-        updated -> announce(couple, "prompt.updated", json(couple, updated)));
+    return retrying(changes.change(p, update, UPDATED), p, attempts,
+        fresh -> withdrawAnswer(couple, userId, fresh, attempts - 1), updated -> Future.succeededFuture());
   }
 
   /** {@code DELETE /api/prompts/{id}}: either partner cancels an open prompt; held answers go with it. */
   public Future<Void> cancel(Couple couple, String id) {
-    return visible(couple, id).compose(p -> cancel(couple, p, ATTEMPTS));
+    return repo.find(id).compose(p -> {
+      if (p != null && !couple.id().equals(p.coupleId())) return Future.failedFuture(ApiException.notFound());
+      if (p == null) {
+        // Gone already: a cancel whose event an earlier attempt left owed is completed, and answered.
+        return changes.settleRemoval(id)
+            .compose(completed -> completed ? Future.succeededFuture() : Future.failedFuture(ApiException.notFound()));
+      }
+      return changes.settled(p).compose(fresh -> cancel(couple, fresh, ATTEMPTS));
+    });
   }
 
   private Future<Void> cancel(Couple couple, AskedPrompt p, int attempts) {
     if (!p.isOpen()) return Future.failedFuture(revealed(couple, p));
-    return repo.removeAt(p).compose(removed -> {
-      if (removed) return announce(couple, "prompt.cancelled", new JsonObject().put("id", p.id()));
+    return changes.remove(p, CANCELLED).compose(removed -> {
+      if (removed) return Future.succeededFuture();
       if (attempts <= 1) return Future.failedFuture(busy());
       return repo.find(p.id()).compose(fresh -> fresh == null ? Future.failedFuture(ApiException.notFound())
           : cancel(couple, fresh, attempts - 1));
@@ -221,8 +240,7 @@ public final class PromptService implements JointSpaceListener {
    * first, reads it again and runs {@code again} on the fresh one (gone meanwhile: 404).
    */
   private <T> Future<T> retrying(Future<AskedPrompt> write, AskedPrompt before, int attempts,
-                                 java.util.function.Function<AskedPrompt, Future<T>> again,
-                                 java.util.function.Function<AskedPrompt, Future<T>> then) {
+                                 Function<AskedPrompt, Future<T>> again, Function<AskedPrompt, Future<T>> then) {
     return write.compose(updated -> {
       if (updated != null) return then.apply(updated);
       if (attempts <= 1) return Future.failedFuture(busy());
@@ -232,9 +250,9 @@ public final class PromptService implements JointSpaceListener {
 
   /**
    * The reveal's second half: both answers become one {@code pair} share (announced as
-   * {@code share.created}, then {@code prompt.revealed}), and the prompt forgets the answers, so the
-   * words live in the share alone and its withdrawal erases them everywhere. Only the call that
-   * stores the share announces, so a repair racing the reveal announces nothing twice.
+   * {@code share.created} by the share feature), then the prompt forgets the answers in the write
+   * that owes {@code prompt.revealed}, so the words live in the share alone and its withdrawal
+   * erases them everywhere. Repeating it (a repair racing the reveal) stores and announces nothing twice.
    */
   private Future<AskedPrompt> finishReveal(Couple couple, AskedPrompt p) {
     CatalogPrompt prompt = catalog.find(p.catalogId()).orElse(null);
@@ -243,7 +261,7 @@ public final class PromptService implements JointSpaceListener {
       String proposer = p.doc().getString("proposedBy");
       List<String> order = new ArrayList<>(p.answers().fieldNames().stream().sorted().toList());
       order.sort(Comparator.comparing(uid -> !uid.equals(proposer))); // the proposer's answer first
-      List<JsonObject> opened = order.stream().map(uid -> open(key, p.answers().getString(uid))).toList();
+      List<JsonObject> opened = order.stream().map(uid -> PromptAnswers.open(key, p.id(), uid, p.answers().getString(uid))).toList();
       List<String> questionIds = prompt == null ? List.of() : prompt.questions().stream().map(CatalogPrompt.Question::id).toList();
       for (String qid : questionIds) {
         for (int i = 0; i < order.size(); i++) {
@@ -253,15 +271,15 @@ public final class PromptService implements JointSpaceListener {
       }
       String title = prompt == null ? "Answered together" : prompt.title();
       Share pair = Share.pair(p.shareId(), couple.id(), proposer, p.id(), title, excerpts, p.doc().getString("revealedAt"));
-      return shares.reveal(pair).compose(stored -> clearAnswers(p, ATTEMPTS).compose(done -> stored
-          ? announce(couple, "prompt.revealed", json(couple, done)).map(done) : Future.succeededFuture(done)));
+      return shares.reveal(pair).compose(stored -> clearAnswers(p, ATTEMPTS));
     });
   }
 
+  /** Empties the held answers; the write that empties them owes {@code prompt.revealed} (once: the loser finds them empty). */
   private Future<AskedPrompt> clearAnswers(AskedPrompt p, int attempts) {
     if (p.answers().isEmpty()) return Future.succeededFuture(p);
     JsonObject update = new JsonObject().put("$set", new JsonObject().put("answers", new JsonObject()));
-    return repo.compareAndSet(p, update).compose(updated -> {
+    return changes.change(p, update, REVEALED).compose(updated -> {
       if (updated != null) return Future.succeededFuture(updated);
       if (attempts <= 1) return Future.failedFuture(busy());
       return repo.find(p.id()).compose(fresh -> fresh == null ? Future.failedFuture(ApiException.notFound())
@@ -302,40 +320,7 @@ public final class PromptService implements JointSpaceListener {
     return ApiException.conflict("version_conflict", "This prompt changed meanwhile; please try again.");
   }
 
-  /** The answers, checked against the prompt's questions: at least one, each 1–20,000 characters, 20,000 in all. */
-  static JsonObject validAnswers(CatalogPrompt prompt, JsonObject answers) {
-    if (answers == null || answers.isEmpty()) throw ApiException.invalid("answers", "Write an answer to at least one question.");
-    JsonObject clean = new JsonObject();
-    int total = 0;
-    for (String qid : answers.fieldNames()) {
-      if (prompt.question(qid) == null) throw ApiException.invalid("answers." + qid, "This prompt has no question '" + qid + "'.");
-      if (!(answers.getValue(qid) instanceof String text)) throw ApiException.invalid("answers." + qid, "An answer is text.");
-      dev.bridgework.web.JsonBody.checkText("answers." + qid, text, 0, MAX_ANSWER_CHARS);
-      if (text.isBlank()) continue;
-      total += text.length();
-      clean.put(qid, text);
-    }
-    if (clean.isEmpty()) throw ApiException.invalid("answers", "Write an answer to at least one question.");
-    if (total > MAX_ANSWER_CHARS) {
-      throw ApiException.invalid("answers", "Answers to one prompt hold at most " + MAX_ANSWER_CHARS + " characters in all.");
-    }
-    return clean;
-  }
-
-  /** {@code {"answers":{…}}} followed by spaces up to exactly {@link #PADDED_BYTES} bytes of UTF-8. */
-  static String padded(JsonObject answers) {
-    String json = new JsonObject().put("answers", answers).encode();
-    int bytes = json.getBytes(StandardCharsets.UTF_8).length;
-    if (bytes > PADDED_BYTES) throw ApiException.invalid("answers", "These answers are too long to hold.");
-    return json + " ".repeat(PADDED_BYTES - bytes);
-  }
-
-  private static JsonObject open(DataKey key, String sealed) {
-    return new JsonObject(key.open(sealed).strip()).getJsonObject("answers");
-  }
-
   private static boolean isDuplicate(Throwable e) {
     return e instanceof com.mongodb.MongoException m && m.getCode() == 11000;
   }
-
 }

@@ -125,7 +125,7 @@ public final class EventLog {
       JsonObject doc = new JsonObject().put("_id", stream.eventId(seq)).put("stream", stream.type())
           .put("key", stream.key()).put("seq", seq).put("kind", kind).put("at", event.getString("at"));
       if (key == null) doc.put("data", data);
-      else doc.put("sealed", key.sealJson(data));
+      else doc.put("sealed", seal(key, doc.getString("_id"), data));
       return insert(doc, INSERT_ATTEMPTS).compose(inserted -> tellListeners(stream, event).map(inserted)).map(inserted -> {
         meters.appended(stream.type(), kind);
         vertx.eventBus().publish(stream.address(), event);
@@ -180,7 +180,7 @@ public final class EventLog {
         JsonObject doc = new JsonObject().put("_id", stream.eventId(seq)).put("stream", stream.type())
             .put("key", stream.key()).put("seq", seq).put("kind", kind).put("at", event.getString("at")).put("op", op);
         if (key == null) doc.put("data", data);
-        else doc.put("sealed", key.sealJson(data));
+        else doc.put("sealed", seal(key, doc.getString("_id"), data));
         // Only the caller that stored it tells the listeners and publishes: a second completer must not send it twice.
         return insert(doc, INSERT_ATTEMPTS).compose(inserted -> inserted ? tellListeners(stream, event).map(true)
             : Future.succeededFuture(false)).map(inserted -> {
@@ -293,7 +293,7 @@ public final class EventLog {
               JsonObject data = payload(doc, key);
               JsonObject replaced = transform.apply(doc.getString("kind"), data.copy());
               if (replaced == null || replaced.equals(data)) continue;
-              JsonObject set = key == null ? new JsonObject().put("data", replaced) : new JsonObject().put("sealed", key.sealJson(replaced));
+              JsonObject set = key == null ? new JsonObject().put("data", replaced) : new JsonObject().put("sealed", seal(key, doc.getString("_id"), replaced));
               writes.add(mongo.updateCollection(EVENTS, new JsonObject().put("_id", doc.getString("_id")), new JsonObject().put("$set", set)));
             }
             return Future.all(writes).mapEmpty();
@@ -352,7 +352,20 @@ public final class EventLog {
     if (doc.getValue("data") instanceof JsonObject data) return data;
     String sealed = doc.getString("sealed");
     // A legacy self event whose key is gone has been cut to its id already; nothing else can be shown.
-    return sealed == null || key == null ? new JsonObject() : key.openJson(sealed);
+    return sealed == null || key == null ? new JsonObject() : open(key, doc.getString("_id"), sealed);
+  }
+
+  /**
+   * A payload sealed for its own event: the associated data binds the events collection, the
+   * event's id ({@code <stream>:<seq>}, never reused within a stream) and the field, so one event's
+   * payload copied over another's does not open. Events written before this ({@code e1:}) still open.
+   */
+  private static String seal(DataKey key, String eventId, JsonObject data) {
+    return key.sealJson(EVENTS, eventId, "sealed", data);
+  }
+
+  private static JsonObject open(DataKey key, String eventId, String sealed) {
+    return key.openJson(EVENTS, eventId, "sealed", sealed);
   }
 
   /**
@@ -369,7 +382,7 @@ public final class EventLog {
           List<Future<?>> writes = new ArrayList<>();
           for (JsonObject doc : docs) {
             if (doc.getString("sealed") == null) continue;
-            JsonObject opened = key.openJson(doc.getString("sealed"));
+            JsonObject opened = open(key, doc.getString("_id"), doc.getString("sealed"));
             JsonObject cut = opened.containsKey("id") ? new JsonObject().put("id", opened.getValue("id")) : new JsonObject();
             writes.add(mongo.updateCollection(EVENTS, new JsonObject().put("_id", doc.getString("_id")),
                 new JsonObject().put("$set", new JsonObject().put("data", cut)).put("$unset", new JsonObject().put("sealed", ""))));
@@ -407,8 +420,9 @@ public final class EventLog {
             JsonObject data = event.getJsonObject("data");
             JsonObject replaced = transform.apply(event.getString("kind"), data.copy());
             if (replaced != null && !replaced.equals(data)) {
-              writes.add(mongo.updateCollection(EVENTS, new JsonObject().put("_id", stream.eventId(event.getLong("seq"))),
-                  new JsonObject().put("$set", new JsonObject().put("sealed", key.sealJson(replaced)))));
+              String eventId = stream.eventId(event.getLong("seq"));
+              writes.add(mongo.updateCollection(EVENTS, new JsonObject().put("_id", eventId),
+                  new JsonObject().put("$set", new JsonObject().put("sealed", seal(key, eventId, replaced)))));
             }
           }
           return Future.all(writes).mapEmpty();

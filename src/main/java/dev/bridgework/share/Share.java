@@ -88,12 +88,6 @@ public record Share(String id, String coupleId, String authorId, String reflecti
           .put("text", key.seal(COLLECTION, shareId, textField(id), text)).put("createdAt", createdAt);
     }
 
-    /** The first form, bound to the key only: kept while {@code ShareService} pushes responses without their share. */
-    JsonObject toDocument(DataKey key) {
-      return new JsonObject().put("id", id).put("authorId", authorId).put("kind", kind).put("ack", ack)
-          .put("text", key.seal(text)).put("createdAt", createdAt);
-    }
-
     static Response fromDocument(String shareId, JsonObject doc, DataKey key) {
       String id = doc.getString("id");
       return new Response(id, doc.getString("authorId"), doc.getString("kind"), doc.getString("ack"),
@@ -152,14 +146,6 @@ public record Share(String id, String coupleId, String authorId, String reflecti
         .put("title", key.seal(COLLECTION, shareId, "title", title))
         .put("excerpts", key.sealJson(COLLECTION, shareId, "excerpts", new JsonObject().put("items", excerptsJson(excerpts))))
         .put("note", key.seal(COLLECTION, shareId, "note", note)).put("intent", intent);
-  }
-
-  /** The first form, bound to the key only: kept while {@code ShareService} edits without naming the share. */
-  static JsonObject contentDocument(String reflectionId, String exerciseId, String title, List<Excerpt> excerpts,
-                                    String note, String intent, DataKey key) {
-    return new JsonObject().put("reflectionId", reflectionId).put("exerciseId", exerciseId).put("title", key.seal(title))
-        .put("excerpts", key.sealJson(new JsonObject().put("items", excerptsJson(excerpts))))
-        .put("note", key.seal(note)).put("intent", intent);
   }
 
   JsonObject toDocument(DataKey key) {

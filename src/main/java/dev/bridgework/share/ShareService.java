@@ -190,7 +190,7 @@ public final class ShareService implements JointSpaceListener {
       return Future.failedFuture(ApiException.versionConflict(current.toJson()));
     }
     return sources.exerciseOf(draft, userId, current).compose(exerciseId -> {
-      JsonObject content = Share.contentDocument(draft.reflectionId(), exerciseId, draft.title(), draft.excerpts(),
+      JsonObject content = Share.contentDocument(current.id(), draft.reflectionId(), exerciseId, draft.title(), draft.excerpts(),
           draft.note(), draft.intent(), key).put("updatedAt", Times.format(clock.instant()));
       return marked(current.id(), mark(couple.id(), "share.updated"),
           mark -> repo.updateContent(current.id(), current.version(), content, mark));
@@ -267,17 +267,22 @@ public final class ShareService implements JointSpaceListener {
   }
 
   /**
-   * The prompt feature's reveal: stores the paired share and announces it. Safe to repeat: the id
-   * decides, so a reveal finished twice (a retry, a repair after a crash) stores and announces it once.
+   * The prompt feature's reveal: stores the paired share owing its {@code share.created}, like
+   * {@link #create}. Safe to repeat: the id decides, so a reveal finished twice (a retry, a repair
+   * after a crash) stores it once, and the repeat completes an event the first left owed.
    * Answers whether this call stored it.
    */
   public Future<Boolean> reveal(Share pair) {
     String coupleId = pair.coupleId();
-    return vault.coupleKey(coupleId).compose(key -> repo.list(coupleId, pair.id())
-        .compose(v -> repo.insert(pair.toDocument(key)))
-        .compose(v -> events.append(Stream.couple(coupleId), "share.created", pair.toJson()))
-        .map(event -> true)
-        .recover(e -> isDuplicate(e) ? Future.succeededFuture(false) : Future.failedFuture(e)));
+    String shareId = pair.id();
+    Mark mark = mark(coupleId, "share.created");
+    return vault.coupleKey(coupleId).compose(key -> outbox.pending().register(ShareRepository.SHARES, shareId, mark)
+        .compose(v -> repo.list(coupleId, shareId))
+        .compose(v -> repo.insert(PendingEvents.onInsert(pair.toDocument(key), mark)))
+        .compose(v -> outbox.complete(ShareRepository.SHARES, shareId, mark))
+        .map(true)
+        .recover(e -> !isDuplicate(e) ? Future.failedFuture(e) : outbox.pending().unlist(mark.op())
+            .compose(v -> outbox.settle(ShareRepository.SHARES, shareId)).map(false)));
   }
 
   // --- the partner's side: responses and the flag ---
@@ -306,8 +311,9 @@ public final class ShareService implements JointSpaceListener {
       return vault.coupleKey(couple.id()).compose(key -> {
         Future<JsonObject> write = marked(shareId, mark(couple.id(), "response.created"), mark -> existing == null
             ? repo.pushResponse(shareId, couple.id(), new Share.Response(responseId, userId, draft.kind(), draft.ack(), draft.text(),
-                Times.format(clock.instant())).toDocument(key), MAX_RESPONSES, mark)
-            : repo.setResponse(shareId, couple.id(), responseId, userId, draft.kind(), draft.ack(), key.seal(draft.text()), mark));
+                Times.format(clock.instant())).toDocument(shareId, key), MAX_RESPONSES, mark)
+            : repo.setResponse(shareId, couple.id(), responseId, userId, draft.kind(), draft.ack(),
+                key.seal(Share.COLLECTION, shareId, Share.Response.textField(responseId), draft.text()), mark));
         // A response is an update of the share for the partner's screen: updates are announced as
         // response.created too, with the whole share, so a client simply replaces what it shows.
         return written(couple, write, key, "response.created", existing == null,

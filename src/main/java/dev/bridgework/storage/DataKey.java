@@ -16,8 +16,8 @@ import java.util.Base64;
  * data binds the key's id, the collection, the document's id and the field
  * ({@code <keyId>\n<collection>\n<docId>\n<field>}), so a value moved to another owner, another
  * record or another field of the same record does not open. Values of the first version
- * ({@code e1:}, bound to the key's id only) still open, and are rewritten as {@code e2:} the next
- * time their record is written.
+ * ({@code e1:}, bound to the key's id only) still open through the bound {@code open}, and are
+ * rewritten as {@code e2:} the next time their record is written; nothing writes {@code e1:} any more.
  */
 public final class DataKey {
   private static final String PREFIX = "e1:";
@@ -74,29 +74,20 @@ public final class DataKey {
   }
 
   /**
-   * The first version: bound to the key's id only. Kept for the call sites that do not name their
-   * record yet (the event log, response text set by {@code ShareService}); use the bound form.
+   * Writes a first-version ({@code e1:}) value, bound to the key's id only. Nothing in the server
+   * writes these any more; tests use it (through {@code LegacySeal}) to prove old data still opens.
    */
-  public String seal(String plaintext) {
+  String sealFirstVersion(String plaintext) {
     if (plaintext == null) return null;
     return PREFIX + Base64.getEncoder().encodeToString(encrypt(key, aad, plaintext.getBytes(StandardCharsets.UTF_8)));
   }
 
   /** Opens a first-version ({@code e1:}) value; an {@code e2:} value needs its place. */
-  public String open(String sealed) {
-    if (sealed == null) return null;
+  private String open(String sealed) {
     if (sealed.startsWith(BOUND)) throw new IllegalStateException("a bound value opens only with its collection, id and field");
     if (!sealed.startsWith(PREFIX)) throw new IllegalStateException("value is not sealed");
     byte[] bytes = decrypt(key, aad, Base64.getDecoder().decode(sealed.substring(PREFIX.length())));
     return new String(bytes, StandardCharsets.UTF_8);
-  }
-
-  public String sealJson(JsonObject json) {
-    return json == null ? null : seal(json.encode());
-  }
-
-  public JsonObject openJson(String sealed) {
-    return sealed == null ? null : new JsonObject(open(sealed));
   }
 
   static byte[] encrypt(SecretKey key, byte[] aad, byte[] plaintext) {

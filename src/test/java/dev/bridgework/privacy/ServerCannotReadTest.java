@@ -53,7 +53,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @ExtendWith(VertxExtension.class)
 class ServerCannotReadTest {
   /** The data key format of {@code storage.Vault}/{@code DataKey}: {@code e1:} + base64(iv || ct || tag), AAD = the key id. */
-  private static final String SEALED_PREFIX = "e1:";
+  private static final List<String> SEALED_PREFIXES = List.of("e1:", "e2:");
 
   record Planted(String reflection, String part, String checkin, String kept, String shared) {
     List<String> privateTexts() {
@@ -149,13 +149,13 @@ class ServerCannotReadTest {
 
     StringBuilder raw = new StringBuilder();
     StringBuilder opened = new StringBuilder();
-    List<String> strings = new ArrayList<>();
+    List<Located> strings = new ArrayList<>();
     collections.forEach((name, docs) -> docs.forEach(doc -> {
       raw.append(name).append(' ').append(doc.encode()).append('\n');
-      collectStrings(doc, strings);
+      doc.forEach(field -> collectStrings(field.getValue(), name, String.valueOf(doc.getValue("_id")), field.getKey(), strings));
     }));
     int decrypted = 0;
-    for (String s : strings) {
+    for (Located s : strings) {
       for (String candidate : decryptWithEverything(s, master, dataKeys)) {
         opened.append(candidate).append('\n');
         decrypted++;
@@ -219,10 +219,19 @@ class ServerCannotReadTest {
     }
   }
 
-  /** Tries a value as a sealed value of each data key, and as raw base64 under each key and the master key. */
-  static List<String> decryptWithEverything(String value, byte[] master, Map<String, byte[]> dataKeys) {
+  /** A stored string and its place: its collection, its document's id and its field's path. */
+  record Located(String collection, String docId, String field, String value) {}
+
+  /**
+   * Tries a value as a sealed value of each data key (bound to the key's id alone, {@code e1:}, or to
+   * the key, the collection, the document and the field, {@code e2:}: an operator knows all four),
+   * and as raw base64 under each key and the master key.
+   */
+  static List<String> decryptWithEverything(Located located, byte[] master, Map<String, byte[]> dataKeys) {
     List<String> out = new ArrayList<>();
-    String body = value.startsWith(SEALED_PREFIX) ? value.substring(SEALED_PREFIX.length()) : value;
+    String value = located.value();
+    String body = value;
+    for (String prefix : SEALED_PREFIXES) if (value.startsWith(prefix)) body = value.substring(prefix.length());
     if (body.length() < 40) return out;
     byte[] bytes;
     try {
@@ -235,8 +244,11 @@ class ServerCannotReadTest {
       }
     }
     for (var key : dataKeys.entrySet()) {
-      String opened = tryDecrypt(key.getValue(), key.getKey(), bytes);
-      if (opened != null) out.add(opened);
+      String bound = key.getKey() + "\n" + located.collection() + "\n" + located.docId() + "\n" + located.field();
+      for (String aad : List.of(key.getKey(), bound)) {
+        String opened = tryDecrypt(key.getValue(), aad, bytes);
+        if (opened != null) out.add(opened);
+      }
     }
     for (String aad : dataKeys.keySet()) {
       String opened = tryDecrypt(master, aad, bytes);
@@ -264,10 +276,17 @@ class ServerCannotReadTest {
     }
   }
 
-  static void collectStrings(Object value, List<String> out) {
-    if (value instanceof String s) out.add(s);
-    if (value instanceof JsonObject o) o.forEach(e -> collectStrings(e.getValue(), out));
-    if (value instanceof JsonArray a) a.forEach(v -> collectStrings(v, out));
+  /** Every string under a field, with its path ({@code responses.<id>.text}: array items by their id, else index). */
+  static void collectStrings(Object value, String collection, String docId, String path, List<Located> out) {
+    if (value instanceof String s) out.add(new Located(collection, docId, path, s));
+    if (value instanceof JsonObject o) o.forEach(e -> collectStrings(e.getValue(), collection, docId, path + "." + e.getKey(), out));
+    if (value instanceof JsonArray a) {
+      for (int i = 0; i < a.size(); i++) {
+        Object item = a.getValue(i);
+        String segment = item instanceof JsonObject o && o.getValue("id") instanceof String id ? id : String.valueOf(i);
+        collectStrings(item, collection, docId, path + "." + segment, out);
+      }
+    }
   }
 
   static void findEnvelopes(Object value, List<JsonObject> out) {

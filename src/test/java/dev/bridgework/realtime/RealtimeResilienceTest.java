@@ -55,7 +55,7 @@ class RealtimeResilienceTest {
 
   /** Stores an event under a seq taken earlier, as the event log does (sealed with the owner's key). */
   private static void storeLate(Stream stream, long seq, String kind, JsonObject data) {
-    String sealed = server.app.vault().userKey(stream.key()).await().sealJson(data);
+    String sealed = server.app.vault().userKey(stream.key()).await().sealJson("events", stream.eventId(seq), "sealed", data);
     server.mongo().insert("events", new JsonObject().put("_id", stream.eventId(seq)).put("stream", stream.type())
         .put("key", stream.key()).put("seq", seq).put("kind", kind).put("sealed", sealed)
         .put("at", "2026-01-01T00:00:00.000Z")).await();

@@ -90,9 +90,9 @@ class BriefRendererTest {
     assertTrue(md.contains("> \\*\\*not bold\\*\\* and \\# not a heading"), md);
     assertTrue(md.contains("> 1\\. not a list"), md);
     assertTrue(md.contains("> \\- not a bullet"), md);
-    assertEquals("\\[link\\](javascript:x) \\_a\\_ \\`code\\` \\&amp; \\| \\~", BriefRenderer.mdInline("[link](javascript:x) _a_ `code` &amp; | ~"));
-    assertEquals("\\=== ", BriefRenderer.mdInline("=== "));
-    assertEquals("Salt & pepper \\&lt; \\&\\#60;", BriefRenderer.mdInline("Salt & pepper &lt; &#60;"));
+    assertEquals("\\[link\\](javascript:x) \\_a\\_ \\`code\\` \\&amp; \\| \\~", BriefText.mdInline("[link](javascript:x) _a_ `code` &amp; | ~"));
+    assertEquals("\\=== ", BriefText.mdInline("=== "));
+    assertEquals("Salt & pepper \\&lt; \\&\\#60;", BriefText.mdInline("Salt & pepper &lt; &#60;"));
   }
 
   @Test

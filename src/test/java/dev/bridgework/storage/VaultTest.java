@@ -41,27 +41,29 @@ class VaultTest {
   void sealedTextRoundTripsAndIsNotPlaintext() {
     DataKey key = server.app.vault().userKey(UUID.randomUUID().toString()).await();
     String secret = "I am afraid I am too much — 你好 — שלום";
-    String sealed = key.seal(secret);
+    String sealed = key.seal("reflections", "r1", "sealed", secret);
     assertFalse(sealed.contains("afraid"));
-    assertNotEquals(sealed, key.seal(secret), "a fresh IV every time");
-    assertEquals(secret, key.open(sealed));
-    assertEquals(null, key.seal(null));
+    assertNotEquals(sealed, key.seal("reflections", "r1", "sealed", secret), "a fresh IV every time");
+    assertEquals(secret, key.open("reflections", "r1", "sealed", sealed));
+    assertEquals(null, key.seal("reflections", "r1", "sealed", null));
   }
 
   @Test
   void aValueCannotBeOpenedWithAnotherOwnersKey() {
     DataKey alice = server.app.vault().userKey(UUID.randomUUID().toString()).await();
     DataKey bob = server.app.vault().userKey(UUID.randomUUID().toString()).await();
-    String sealed = alice.seal("only mine");
-    assertThrows(IllegalStateException.class, () -> bob.open(sealed));
+    String sealed = alice.seal("reflections", "r1", "sealed", "only mine");
+    assertThrows(IllegalStateException.class, () -> bob.open("reflections", "r1", "sealed", sealed));
+    String legacy = alice.sealFirstVersion("only mine too");
+    assertThrows(IllegalStateException.class, () -> bob.open("reflections", "r1", "sealed", legacy));
   }
 
   @Test
   void theSameKeyComesBackAndDestroyingItErasesTheDataForGood() {
     String owner = UUID.randomUUID().toString();
     DataKey first = server.app.vault().userKey(owner).await();
-    String sealed = first.seal("erase me");
-    assertEquals("erase me", server.app.vault().userKey(owner).await().open(sealed));
+    String sealed = first.seal("reflections", "r1", "sealed", "erase me");
+    assertEquals("erase me", server.app.vault().userKey(owner).await().open("reflections", "r1", "sealed", sealed));
     server.app.vault().destroyUserKey(owner).await();
     // Only a tombstone is left: no wrapped key.
     JsonObject doc = server.mongo().findOne("keys", new JsonObject().put("_id", "u:" + owner), null).await();
@@ -107,7 +109,7 @@ class VaultTest {
     assertFalse(server.dumpDatabase().contains(java.util.HexFormat.of().formatHex(raw)), "the raw key in hex");
     // The wrapped bytes opened with a wrong master key do not give the key.
     DataKey other = new DataKey("c:" + owner, new javax.crypto.spec.SecretKeySpec(new byte[32], "AES"));
-    assertThrows(IllegalStateException.class, () -> other.open(key.seal("x")));
+    assertThrows(IllegalStateException.class, () -> other.open("shares", "s1", "title", key.seal("shares", "s1", "title", "x")));
   }
 
   @Test
@@ -120,9 +122,8 @@ class VaultTest {
     assertThrows(IllegalStateException.class, () -> key.open("shares", UUID.randomUUID().toString(), "title", title), "another share");
     assertThrows(IllegalStateException.class, () -> key.open("shares", share, "note", title), "another field");
     assertThrows(IllegalStateException.class, () -> key.open("reviews", share, "title", title), "another collection");
-    assertThrows(IllegalStateException.class, () -> key.open(title), "without its place");
     // A first-version value (bound to the key only) still opens wherever it is read.
-    String legacy = key.seal("written before e2");
+    String legacy = key.sealFirstVersion("written before e2");
     assertTrue(legacy.startsWith("e1:"));
     assertEquals("written before e2", key.open("shares", share, "note", legacy));
   }
