@@ -1,28 +1,18 @@
 // The Self-energy check before sharing: an optional moment to notice how calm, curious and
 // compassionate one feels. When it is low, the app suggests waiting and offers to hold the share
-// as a sealed private draft (holding.js) with a reminder; sharing anyway always stays possible.
+// as a sealed private draft (holding.js) with a reminder (heldremind.js: only the time is told to
+// the server); sharing anyway always stays possible.
 import { h, replaceChildren, uid, uuid } from './dom.js';
 import { SELF_ENERGY, selfEnergyIsLow } from './speakfor.js';
 import { saveHeld } from './holding.js';
+import { laterSelect, applyReminder } from './heldremind.js';
 import { button, announce, formError } from './ui.js';
 
-const LATER = [
-  { id: 'hour', label: 'In an hour', ms: 60 * 60 * 1000 },
-  { id: 'evening', label: 'This evening', ms: null },
-  { id: 'tomorrow', label: 'Tomorrow', ms: 24 * 60 * 60 * 1000 },
-];
-
-function remindAt(choice) {
-  const now = new Date();
-  if (choice.ms) return new Date(now.getTime() + choice.ms).toISOString();
-  const evening = new Date(now);
-  evening.setHours(19, 0, 0, 0);
-  if (evening <= now) evening.setDate(evening.getDate() + 1);
-  return evening.toISOString();
-}
-
-/** The check, and the "hold this" choice; `share` is the composed share, sent later under `shareId`. */
-export function selfEnergyCheck({ shareId, share, onHeld }) {
+/**
+ * The check, and the "hold this" choice; `share` is the composed share, sent later under `shareId`.
+ * `held` ({id, version, heldAt}) when the composer was opened on a held draft: holding again updates it.
+ */
+export function selfEnergyCheck({ shareId, share, onHeld, held = null }) {
   const values = {};
   const error = formError('share-hold-error');
   const advice = h('div', { 'aria-live': 'polite', 'data-testid': 'self-energy-advice' });
@@ -38,14 +28,16 @@ export function selfEnergyCheck({ shareId, share, onHeld }) {
     });
     return h('div', { class: 'field' }, h('label', { for: input.id }, q.label), h('div', { class: 'range-row' }, h('span', { class: 'small muted' }, '0'), input, h('span', { class: 'small muted' }, '10'), out));
   });
-  const when = h('select', { id: uid('later'), 'data-testid': 'share-hold-when' }, LATER.map((c) => h('option', { value: c.id }, c.label)));
+  const later = laterSelect('Remind me', 'share-hold-when');
   const hold = button('Hold this and remind me later', { 'data-testid': 'share-hold', 'data-action': 'hold-share' });
   hold.addEventListener('click', async () => {
     error.clear();
     hold.disabled = true;
     try {
-      const choice = LATER.find((c) => c.id === when.value) || LATER[0];
-      await saveHeld(uuid(), { type: 'share', shareId, share, remindAt: remindAt(choice), heldAt: new Date().toISOString() });
+      const id = held ? held.id : uuid();
+      const heldAt = held && held.heldAt ? held.heldAt : new Date().toISOString();
+      await saveHeld(id, { type: 'share', shareId, share, heldAt }, held ? held.version : undefined);
+      await applyReminder(id, later.select.value);
       announce('Held for later, just for you. Nothing was sent.');
       onHeld();
     } catch (e) { error.show(e); } finally { hold.disabled = false; }
@@ -61,7 +53,8 @@ export function selfEnergyCheck({ shareId, share, onHeld }) {
     h('h3', { id: 'self-energy-title' }, 'A moment with yourself (optional)'),
     h('p', { class: 'hint' }, 'How calm, curious and compassionate do you feel right now? Only you see this.'),
     sliders, advice,
-    h('div', { class: 'field' }, h('label', { for: when.id }, 'Remind me'), when),
+    later.el,
+    h('p', { class: 'hint' }, 'Only the time of the reminder is kept where the server can read it. If your emails are on, one comes then, saying only that something you held is waiting.'),
     error.el,
     h('div', { class: 'button-row' }, hold));
 }

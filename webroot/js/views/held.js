@@ -6,6 +6,7 @@ import { session, partnerName } from '../store.js';
 import { onEvents } from '../realtime.js';
 import { navigate } from '../app.js';
 import { heldItems, deleteHeld } from '../holding.js';
+import { keepHolding } from '../heldremind.js';
 import { staticShareCard } from '../sharecard.js';
 import { pageHeader, privacyNote, loading, formError, button, announce } from '../ui.js';
 
@@ -34,14 +35,20 @@ export default {
       } catch (e) { error.show(e); replaceChildren(list); }
     };
     load();
-    const unsub = onEvents(['held.saved', 'held.deleted'], () => load());
+    const unsub = onEvents(['held.saved', 'held.deleted', 'held.reminder'], () => load());
     return () => { alive = false; unsub(); };
   },
 };
 
+/** The reminder in words: when it is (or was) due; the server's clock decides "due". */
+export function reminderText(reminder) {
+  if (!reminder) return 'No reminder.';
+  return reminder.due ? `Ready when you are. You asked to be reminded ${fmtDateTime(reminder.dueAt)}.` : `Reminder: ${fmtDateTime(reminder.dueAt)}`;
+}
+
 function heldShare(item, error, reload) {
   const me = session.state.user;
-  const due = item.remindAt && new Date(item.remindAt) <= new Date();
+  const due = Boolean(item.reminder && item.reminder.due);
   const send = button(`Send to ${partnerName()} now`, { kind: 'primary', 'data-testid': 'held-send' });
   send.addEventListener('click', async () => {
     error.clear();
@@ -55,9 +62,11 @@ function heldShare(item, error, reload) {
     } catch (e) { error.show(e); send.disabled = false; }
   });
   const drop = button('Let it go', { 'data-testid': 'held-delete', onClick: async () => { await deleteHeld(item.id); reload(); } });
-  return h('li', { class: 'stack held-item', 'data-testid': 'held-item', 'data-held-id': item.id, 'data-due': String(Boolean(due)) },
-    h('p', { class: 'muted small' }, due ? 'Ready when you are. ' : '', item.remindAt ? `Reminder: ${fmtDateTime(item.remindAt)}` : ''),
+  return h('li', { class: 'stack held-item', 'data-testid': 'held-item', 'data-held-id': item.id, 'data-due': String(due) },
+    h('p', { class: 'muted small', 'data-testid': 'held-reminder' }, reminderText(item.reminder)),
     item.share ? staticShareCard({ ...item.share, id: item.shareId, authorId: me && me.id, responses: [], counseling: false, createdAt: item.heldAt },
       { authorName: me && me.displayName, testid: 'held-card' }) : null,
-    h('div', { class: 'button-row' }, send, drop));
+    h('p', null, h('a', { href: `#/share/held/${encodeURIComponent(item.id)}`, 'data-testid': 'held-open' }, 'Open it in the composer')),
+    h('div', { class: 'button-row' }, send, drop),
+    keepHolding(item.id, { error, onDone: () => reload() }));
 }

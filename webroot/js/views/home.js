@@ -5,6 +5,7 @@ import { session, catalog, partnerName } from '../store.js';
 import { pageHeader, privacyNote, endingNotice } from '../ui.js';
 import { welcomeTour } from './welcome.js';
 import { dueOf, hrefOf } from '../followups.js';
+import { heldItems } from '../holding.js';
 
 export default {
   title: 'Home',
@@ -12,6 +13,7 @@ export default {
     const user = session.state.user;
     const drafts = h('div', { 'data-testid': 'home-drafts' });
     const revisit = h('div', { 'data-testid': 'home-revisit' });
+    const heldDue = h('div', { 'data-testid': 'home-held' });
     const together = h('div', { 'data-testid': 'home-together' });
 
     const renderTogether = () => {
@@ -46,6 +48,7 @@ export default {
           tile('#/parts', 'Your parts map', 'The inner parts you are getting to know.', 'home-parts'),
           tile('#/checkins', 'Check in', 'Name what you feel, and how strongly.', 'home-checkins'),
           tile('#/offers', 'Offers to yourself', 'What you offered yourself, and what to come back to.', 'home-offers')),
+        heldDue,
         revisit,
         drafts),
       h('section', { class: 'card' }, together)));
@@ -62,6 +65,20 @@ export default {
           h('a', { href: f.type === 'offer' ? '#/offers' : hrefOf(f), 'data-testid': 'home-due-link' },
             f.type === 'offer' ? `How did it go: “${f.text}”?` : `Come back to: ${f.text}`)))),
         due.length > 5 ? h('p', null, h('a', { href: '#/offers' }, 'See everything waiting for you')) : null);
+    }).catch(() => {});
+    // Held shares whose reminder is due (the server's clock decides): each opens in the composer.
+    api.get('/api/me/unread').then(async (unread) => {
+      const ids = unread && Array.isArray(unread.heldDue) ? unread.heldDue : [];
+      if (!ids.length || !alive) return;
+      const byId = new Map((await heldItems()).map((x) => [x.id, x]));
+      const due = ids.map((id) => byId.get(id)).filter((x) => x && x.type === 'share' && !x.sealedError);
+      if (!due.length || !alive) return;
+      replaceChildren(heldDue,
+        h('h3', null, 'Held for later, ready when you are'),
+        h('p', { class: 'hint' }, 'You asked to be reminded. Send it, keep holding it, or let it go: whatever feels right now.'),
+        h('ul', { class: 'link-list' }, due.map((x) => h('li', { 'data-testid': 'home-held-due', 'data-held-id': x.id },
+          h('a', { href: `#/share/held/${encodeURIComponent(x.id)}`, 'data-testid': 'home-held-link' },
+            `Come back to “${(x.share && x.share.title) || 'something you held'}”`)))));
     }).catch(() => {});
     Promise.all([api.reflections({ status: 'draft', limit: 3 }), catalog.load().catch(() => [])])
       .then(([data]) => {

@@ -8,16 +8,19 @@ import { staticShareCard, intentRadios } from '../sharecard.js';
 import { pageHeader, loading, formError, button, announce, field, notPairedPanel } from '../ui.js';
 import { speakForPanel } from '../speakfor-ui.js';
 import { selfEnergyCheck } from '../selfenergy.js';
+import { loadHeldShare, prefill, heldActions, sentFromHeld } from '../heldcompose.js';
 
 const MAX_EXCERPTS = 20;
 
 export default {
   title: 'Share with your partner',
-  render(root, [reflectionId]) {
-    const free = !reflectionId || reflectionId === 'free';
+  render(root, [reflectionId, heldId]) {
+    // #/share/held/<id>: the composer opened on a held draft (heldcompose.js).
+    const heldMode = reflectionId === 'held';
+    const free = heldMode || !reflectionId || reflectionId === 'free';
     const body = h('div', { class: 'stack' });
     root.appendChild(h('div', { class: 'stack' },
-      pageHeader(free ? 'Share something' : 'Share from your reflection',
+      pageHeader(heldMode ? 'Something you held' : free ? 'Share something' : 'Share from your reflection',
         'You choose exactly what your partner sees. Your reflection itself stays private, and later changes to it never reach them.'),
       body));
     let composer = null;
@@ -26,7 +29,7 @@ export default {
         composer = null;
         replaceChildren(body, notPairedPanel('what you choose to share'));
       } else if (!composer) {
-        composer = new Composer(body, free ? null : reflectionId);
+        composer = new Composer(body, free ? null : reflectionId, heldMode ? heldId : null);
       }
     };
     show();
@@ -36,9 +39,11 @@ export default {
 };
 
 class Composer {
-  constructor(container, reflectionId) {
+  constructor(container, reflectionId, heldId = null) {
     this.container = container;
     this.reflectionId = reflectionId;
+    this.heldId = heldId;
+    this.held = null;
     this.shareId = uuid(); // one id per composition, so a retried PUT never shares twice
     this.alive = true;
     replaceChildren(container, loading());
@@ -49,6 +54,11 @@ class Composer {
     try {
       let picks = [];
       let exercise = null;
+      if (this.heldId) {
+        this.held = await loadHeldShare(this.heldId);
+        this.shareId = this.held.shareId; // sending it later is the same share, never a second one
+        this.reflectionId = this.held.share.reflectionId || null;
+      }
       if (this.reflectionId) {
         const reflection = await api.reflection(this.reflectionId);
         if (reflection.sealedError) throw new Error('This reflection could not be opened on this device, so nothing from it can be shared.');
@@ -68,7 +78,8 @@ class Composer {
       if (!this.alive) return;
       const err = formError('share-load-error');
       err.show(e.status === 404 ? "We couldn't find that reflection." : e);
-      replaceChildren(this.container, err.el, h('p', null, h('a', { href: '#/reflections' }, 'Back to your reflections')));
+      replaceChildren(this.container, err.el, this.heldId ? h('p', null, h('a', { href: '#/held' }, 'Back to what you are holding'))
+        : h('p', null, h('a', { href: '#/reflections' }, 'Back to your reflections')));
     }
   }
 
@@ -151,13 +162,18 @@ class Composer {
     });
 
     replaceChildren(this.container, form, previewArea);
+    if (this.held) {
+      prefill(this.held.share, { rows, title, intents, note, own });
+      const share = collect();
+      if (!validate(share)) this.showPreview(share, form, previewArea);
+    }
   }
 
   showPreview(share, form, area) {
     const me = session.state.user;
     const error = formError('share-confirm-error');
     const heading = h('h2', { id: 'preview-title', tabindex: '-1' }, 'Preview');
-    const confirm = button('Share it', { kind: 'primary', 'data-action': 'confirm-share', 'data-testid': 'share-confirm' });
+    const confirm = button(this.held ? `Send to ${partnerName()} now` : 'Share it', { kind: 'primary', 'data-action': 'confirm-share', 'data-testid': 'share-confirm' });
     const back = button('Change something', {
       'data-action': 'back-to-edit',
       'data-testid': 'share-back',
@@ -169,6 +185,7 @@ class Composer {
       back.disabled = true;
       try {
         await api.saveShare(this.shareId, share);
+        if (this.held) await sentFromHeld(this.held);
         announce(`Shared with ${partnerName()}.`);
         navigate('#/joint');
       } catch (e) {
@@ -191,9 +208,10 @@ class Composer {
       heading,
       h('p', null, `This is exactly what ${partnerName()} will see.`),
       staticShareCard(preview, { authorName: me && me.displayName, testid: 'share-preview-card' }),
-      selfEnergyCheck({ shareId: this.shareId, share, onHeld: () => navigate('#/held') }),
+      selfEnergyCheck({ shareId: this.shareId, share, onHeld: () => navigate('#/held'), held: this.held }),
       error.el,
-      h('div', { class: 'button-row' }, confirm, back));
+      h('div', { class: 'button-row' }, confirm, back),
+      this.held ? heldActions(this.held, error) : null);
     form.hidden = true;
     area.hidden = false;
     heading.focus();

@@ -164,10 +164,10 @@ public final class Application {
     this.shares = new ShareService(mongo, coupleRepository, vault, events, clock, catalog, List.of(reviews, promptsListener()));
     // Answer apart, reveal together: a reveal becomes a pair share (docs/PROMPTS.md).
     this.prompts = new PromptService(mongo, promptCatalog, shares, vault, events, coupleRepository, clock);
-    this.held = new HeldService(mongo, vault, events, clock);
     this.kept = new KeptService(mongo, vault, events, clock);
     this.notifications = new NotificationService(vertx, mongo, config.notifications(), events, coupleRepository, shares, users, clock,
         masterKey);
+    this.held = new HeldService(mongo, vault, events, clock, notifications.heldReminders());
     this.couples = new CoupleService(coupleRepository, users, vault, events,
         accountThrottle, addressThrottle, clock, config.inviteTtl(), vertx.eventBus(),
         List.of(shares, reviews, counselors, prompts, notifications),
@@ -329,7 +329,7 @@ public final class Application {
     PromptRoutes promptRoutes = new PromptRoutes(vertx, prompts, couples, sessionAuth);
     features.add(new FeatureRoutes("/api/prompt-catalog", promptRoutes.catalogRouter()));
     features.add(new FeatureRoutes("/api/prompts", promptRoutes.router()));
-    features.add(new FeatureRoutes("/api/held", new HeldRoutes(vertx, held, sessionAuth).router()));
+    features.add(new FeatureRoutes("/api/held", new HeldRoutes(vertx, held, sessionAuth, clock).router()));
     features.add(new FeatureRoutes("/api/help", new HelpRoutes(vertx, help).router()));
     return features;
   }

@@ -61,25 +61,6 @@ public final class Throttle {
     }).map(count -> count <= limit ? 0L : Math.max(1L, (end - now + 999) / 1000));
   }
 
-  /**
-   * Check-then-count, for callers that learn only afterwards whether an attempt failed (counselor
-   * links): seconds to wait while the key's count in this window has reached the limit, else 0.
-   * Concurrent attempts may each pass this check; prefer {@link #attempt}.
-   */
-  public Future<Long> retryAfter(String rawKey) {
-    long now = clock.millis();
-    long index = now / window.toMillis();
-    long end = (index + 1) * window.toMillis();
-    return mongo.findOne(COLLECTION, new JsonObject().put("_id", bucketId(index, hashed(rawKey))), null)
-        .map(doc -> doc == null || doc.getLong("count", 0L) < limit ? 0L : Math.max(1L, (end - now + 999) / 1000));
-  }
-
-  /** Counts one failure for the key (with {@link #retryAfter}). */
-  public Future<Void> recordFailure(String rawKey) {
-    long index = clock.millis() / window.toMillis();
-    return increment(bucketId(index, hashed(rawKey)), (index + 1) * window.toMillis(), 1).mapEmpty();
-  }
-
   /** Gives one counted attempt back (it succeeded, or it was refused elsewhere and never checked). */
   public Future<Void> refund(String rawKey) {
     long index = clock.millis() / window.toMillis();

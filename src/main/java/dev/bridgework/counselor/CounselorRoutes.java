@@ -19,9 +19,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * the link's secret in {@code Authorization: Bearer <token>} (it reaches the page in the URL
  * fragment, which browsers never send, so it is in no server log and no Referer).
  *
- * <p>Chain: {@code throttle → token → handler}. A client address with too many wrong tokens gets
- * 429 first; an unknown, malformed, pending, revoked or expired token is the same 404
- * {@code not_found} and counts against the address. Every answer says {@code noindex} and is
+ * <p>Chain: {@code throttle → token → handler}. Each request is counted against its client
+ * address before its token is looked at, and refused with 429 in the same atomic step once the
+ * address is over the limit ({@code Throttle.attempt}); a request whose token opens a grant, or
+ * that fails for another reason than its token, is given back. An unknown, malformed, pending,
+ * revoked or expired token is the same 404 {@code not_found} and stays counted. Every answer says {@code noindex} and is
  * never cached.
  */
 public final class CounselorRoutes {
@@ -55,7 +57,7 @@ public final class CounselorRoutes {
   }
 
   private void throttle(RoutingContext ctx) {
-    counselors.retryAfter(ClientRequestInfo.clientAddress(ctx)).onSuccess(wait -> {
+    counselors.attempt(ClientRequestInfo.clientAddress(ctx)).onSuccess(wait -> {
       if (wait > 0) ctx.fail(ApiException.rateLimited(wait));
       else ctx.next();
     }).onFailure(ctx::fail);
@@ -64,12 +66,12 @@ public final class CounselorRoutes {
   private void token(RoutingContext ctx) {
     counselors.access(bearer(ctx)).onSuccess(access -> {
       ctx.put(ACCESS, access);
-      ctx.next();
+      counselors.giveBack(ClientRequestInfo.clientAddress(ctx)).onComplete(v -> ctx.next());
     }).onFailure(e -> {
       if (e instanceof ApiException api && api.status() == 404) {
         counselors.wrongToken(ClientRequestInfo.clientAddress(ctx)).onComplete(v -> ctx.fail(e));
       } else {
-        ctx.fail(e);
+        counselors.giveBack(ClientRequestInfo.clientAddress(ctx)).onComplete(v -> ctx.fail(e));
       }
     });
   }

@@ -236,19 +236,32 @@ public final class CounselorService implements JointSpaceListener {
     return "counselor:" + clientAddress;
   }
 
-  /** Seconds this client must wait before trying a token again, or 0. */
-  public Future<Long> retryAfter(String clientAddress) {
-    return wrongTokens.retryAfter(throttleKey(clientAddress));
+  /**
+   * Counts one request carrying a token against the client's address, before the token is looked
+   * at, and decides in the same database operation ({@link Throttle#attempt}): 0 when it may go on,
+   * else the seconds to wait. So 60 wrong tokens sent at once let at most the limit reach the check
+   * (issue #13); a request that was refused stays counted.
+   */
+  public Future<Long> attempt(String clientAddress) {
+    return wrongTokens.attempt(throttleKey(clientAddress));
   }
 
   /**
-   * Counts a wrong (or ended) token against the client's address and in the hourly audit; the
-   * token itself and the address are never stored or logged (the throttle keeps a hash).
+   * Gives a request's attempt back: its token opened an active grant (a counselor's own visits never
+   * count), or it failed for another reason than its token (the database, say).
+   */
+  public Future<Void> giveBack(String clientAddress) {
+    return wrongTokens.refund(throttleKey(clientAddress)).otherwiseEmpty();
+  }
+
+  /**
+   * A wrong (or ended) token: its attempt stays counted against the client's address; it is also
+   * counted in the hourly audit. The token itself and the address are never stored or logged (the
+   * throttle keeps a hash).
    */
   public Future<Void> wrongToken(String clientAddress) {
     String hour = HOUR.format(clock.instant());
-    return wrongTokens.recordFailure(throttleKey(clientAddress))
-        .compose(v -> repo.countWrongToken(hour))
+    return repo.countWrongToken(hour)
         .onSuccess(count -> {
           if (count == 1 || count % 100 == 0) LOG.info("Counselor links: {} wrong or ended token(s) this hour ({} UTC)", count, hour);
         })

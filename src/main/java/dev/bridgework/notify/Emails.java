@@ -38,6 +38,12 @@ final class Emails {
     return new Email("Something you chose to come back to is due", "Something you chose to come back to is due.");
   }
 
+  /** Never a word of what is held, not even its title: only that something is waiting. */
+  static Email held() {
+    return new Email("Something you held is waiting for you",
+        "You asked to be reminded about something you held. It is still just yours, and waiting whenever you are ready.");
+  }
+
   static Email checkin() {
     return new Email("A moment to check in with yourself", "This is the check-in rhythm you chose. Take a moment for yourself, if you'd like.");
   }

@@ -40,6 +40,8 @@ public final class NotificationService implements JointSpaceListener {
   private final Mailer mailer;
   private final Sender sender;
   private final NotifyConfig config;
+  private final HeldReminders heldReminders;
+  private final PersonEvents personEvents;
   private final Vertx vertx;
   private long timer = -1;
 
@@ -57,6 +59,8 @@ public final class NotificationService implements JointSpaceListener {
     this.announcer = new Announcer(store, outbox, couples, clock, config.instantDelay(), masterKey);
     this.mailer = new Mailer(vertx, config);
     this.sender = new Sender(outbox, store, mailer, tokens, users, couples, shares, clock);
+    this.personEvents = new PersonEvents(store, events, clock);
+    this.heldReminders = new HeldReminders(store, outbox, personEvents, clock);
     events.onAppend(announcer::appended);
   }
 
@@ -77,6 +81,11 @@ public final class NotificationService implements JointSpaceListener {
   public Future<Void> close() {
     if (timer >= 0) vertx.cancelTimer(timer);
     return sender.idle().eventually(mailer::close);
+  }
+
+  /** The reminders of held things (the held feature sets and removes them). */
+  public HeldReminders heldReminders() {
+    return heldReminders;
   }
 
   /** An unsubscribe token for the person (the sender puts it in every email). */
@@ -118,6 +127,8 @@ public final class NotificationService implements JointSpaceListener {
       JsonObject set = new JsonObject().put("settings", off.toJson());
       JsonObject reminders = person.getJsonObject("reminders", new JsonObject());
       for (String id : reminders.fieldNames()) set.put("reminders." + id + ".channel", "app");
+      JsonObject held = person.getJsonObject(HeldReminders.FIELD, new JsonObject());
+      for (String id : held.fieldNames()) set.put(HeldReminders.FIELD + "." + id + ".channel", "app");
       return store.updatePerson(userId, new JsonObject().put("$set", set))
           .compose(v -> outbox.cancel("checkin:" + userId))
           .compose(v -> outbox.cancel("digest:" + userId));
@@ -135,27 +146,25 @@ public final class NotificationService implements JointSpaceListener {
     String now = Times.format(clock.instant());
     Future<Void> receipts = opened.isEmpty() || couple == null ? Future.succeededFuture() : recordOpened(userId, couple, opened, now);
     Future<Long> head = couple == null ? Future.succeededFuture(0L) : events.head(Stream.couple(couple.id()));
-    return receipts.compose(v -> head).compose(h -> store.person(userId).compose(person -> {
+    String coupleId = couple == null ? null : couple.id();
+    // A retry of a request whose event failed finds nothing to move, so what it owes is completed first.
+    return receipts.compose(v -> head).compose(h -> personEvents.settled(userId).compose(person -> {
       JsonObject set = new JsonObject();
-      long current = Sender.seenSeq(person, couple == null ? null : couple.id());
+      long current = Sender.seenSeq(person, coupleId);
       // Never past the stream's head: a seq the stream has not reached yet would hide what comes next.
       Long upTo = seq == null ? null : Math.min(seq, h);
       boolean moved = couple != null && upTo != null && upTo > current;
-      if (moved) set.put("seen", new JsonObject().put("coupleId", couple.id()).put("seq", upTo));
+      if (moved) set.put("seen", new JsonObject().put("coupleId", coupleId).put("seq", upTo));
       if (checkin) set.put("checkinSeenAt", now);
       if (set.isEmpty()) return Future.succeededFuture(seenOf(person, couple));
-      JsonObject query = new JsonObject().put("$set", set);
-      return store.updatePerson(userId, query).compose(v -> store.person(userId)).compose(updated -> {
-        JsonObject seen = seenOf(updated, couple);
-        return events.append(Stream.self(userId), "seen.updated", seen).map(seen);
-      });
+      // Their other devices hear it as seen.updated.
+      return personEvents.update(userId, new JsonObject().put("$set", set), PersonEvents.SEEN, coupleId)
+          .compose(v -> store.person(userId)).map(updated -> seenOf(updated, couple));
     }));
   }
 
   private static JsonObject seenOf(JsonObject person, Couple couple) {
-    return new JsonObject().put("coupleId", couple == null ? null : couple.id())
-        .put("couple", Sender.seenSeq(person, couple == null ? null : couple.id()))
-        .put("checkinSeenAt", person.getString("checkinSeenAt"));
+    return PersonEvents.seenOf(person, couple == null ? null : couple.id());
   }
 
   private Future<Void> recordOpened(String userId, Couple couple, List<String> opened, String now) {
@@ -229,7 +238,9 @@ public final class NotificationService implements JointSpaceListener {
     Instant last = Schedule.lastCheckin(now, s);
     String seenAt = person.getString("checkinSeenAt");
     boolean checkinDue = last != null && (seenAt == null || Instant.parse(seenAt).isBefore(last));
-    return new JsonObject().put("remindersDue", due).put("checkinDue", checkinDue);
+    JsonArray heldDue = new JsonArray();
+    heldReminders.allOf(person).stream().filter(HeldReminders.Reminder::due).forEach(r -> heldDue.add(r.heldId()));
+    return new JsonObject().put("remindersDue", due).put("checkinDue", checkinDue).put("heldDue", heldDue);
   }
 
   // --- receipts ---

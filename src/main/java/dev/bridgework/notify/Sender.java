@@ -162,6 +162,8 @@ final class Sender {
         boolean still = r != null && "email".equals(r.getString("channel")) && r.getLong("dueAt").equals(entry.getLong("remindAt"));
         return Future.succeededFuture(still ? Emails.reminder() : null);
       }
+      case HeldReminders.TYPE:
+        return Future.succeededFuture(HeldReminders.stillWanted(person, entry, s) ? Emails.held() : null);
       case "checkin":
         return Future.succeededFuture("email".equals(s.checkin().channel()) && !"off".equals(s.checkin().every()) ? Emails.checkin() : null);
       default:

@@ -32,10 +32,19 @@ public final class PendingEvents {
   private final MongoClient mongo;
   private final Clock clock;
 
-  /** A change's owed event: which stream, which kind, and the op that keys its append. */
-  public record Mark(String op, String type, String key, String kind, long at) {
+  /**
+   * A change's owed event: which stream, which kind, and the op that keys its append; {@code ref}
+   * names the part of the document the change was about, when one document holds many (a held
+   * item's reminder in a person's record), or is null.
+   */
+  public record Mark(String op, String type, String key, String kind, long at, String ref) {
+    public Mark(String op, String type, String key, String kind, long at) {
+      this(op, type, key, kind, at, null);
+    }
+
     public JsonObject toJson() {
-      return new JsonObject().put("type", type).put("key", key).put("kind", kind).put("at", at);
+      JsonObject json = new JsonObject().put("type", type).put("key", key).put("kind", kind).put("at", at);
+      return ref == null ? json : json.put("ref", ref);
     }
 
     /** The dotted path of this marker on its document. */
@@ -49,7 +58,8 @@ public final class PendingEvents {
     }
 
     public static Mark fromJson(String op, JsonObject json) {
-      return new Mark(op, json.getString("type"), json.getString("key"), json.getString("kind"), json.getLong("at", 0L));
+      return new Mark(op, json.getString("type"), json.getString("key"), json.getString("kind"), json.getLong("at", 0L),
+          json.getString("ref"));
     }
   }
 
@@ -60,7 +70,12 @@ public final class PendingEvents {
 
   /** A new marker for a change of {@code kind} on the stream {@code (type, key)}. */
   public Mark mark(String type, String key, String kind) {
-    return new Mark(Ids.random(), type, key, kind, clock.millis());
+    return mark(type, key, kind, null);
+  }
+
+  /** A new marker for a change of {@code kind} to the part {@code ref} of its document. */
+  public Mark mark(String type, String key, String kind, String ref) {
+    return new Mark(Ids.random(), type, key, kind, clock.millis(), ref);
   }
 
   /** A new document carrying {@code mark}. */

@@ -530,6 +530,19 @@ class AuthorizationMatrixTest {
         PRIVATE_READ));
     rows.add(new Row("DELETE /api/held/:id", "own", aHeld, (c, t) -> c.delete("/api/held/" + t.id("held")),
         expect(204, 404, 404, 404, 401)));
+    // "Remind me later": only the owner sets, moves or removes the reminder of their held item.
+    JsonObject reminder = new JsonObject().put("dueAt", "2027-06-01T09:00:00Z").put("channel", "email");
+    rows.add(new Row("PUT /api/held/:id/reminder", "own", aHeld, (c, t) -> c.put("/api/held/" + t.id("held") + "/reminder", reminder),
+        expect(201, 404, 404, 404, 401)));
+    Function<World, Target> aReminded = w -> {
+      Target t = aHeld.apply(w);
+      assertEquals(201, w.owner.put("/api/held/" + t.id("held") + "/reminder", reminder).statusCode());
+      return t;
+    };
+    rows.add(new Row("PUT /api/held/:id/reminder", "reminded", aReminded, (c, t) -> c.put("/api/held/" + t.id("held") + "/reminder",
+        new JsonObject().put("dueAt", "2026-01-01T09:00:00Z")), expect(200, 404, 404, 404, 401)));
+    rows.add(new Row("DELETE /api/held/:id/reminder", "reminded", aReminded, (c, t) -> c.delete("/api/held/" + t.id("held") + "/reminder"),
+        expect(204, 404, 404, 404, 401)));
   }
 
   // ---- counselor access (docs/COUNSELOR.md) -----------------------------------------------------

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -91,6 +92,12 @@ class SocketMatrixTest {
       String secret = UUID.randomUUID().toString();
       assertEquals(201, owner.saveReflection(secret, "mirror-recent-moment",
           new JsonObject().put("what-happened", "socket-private"), "draft", null).statusCode());
+      // A held share and its reminder ("remind me later"): the owner's devices only; a time is not the partner's news either.
+      String heldId = UUID.randomUUID().toString();
+      assertEquals(201, owner.put("/api/held/" + heldId, new JsonObject().put("sealed", owner.keys().seal("held", heldId,
+          new JsonObject().put("type", "share")))).statusCode());
+      assertEquals(201, owner.put("/api/held/" + heldId + "/reminder", new JsonObject()
+          .put("dueAt", server.clock.instant().plusSeconds(3600).toString()).put("channel", "app")).statusCode());
       // A share: the couple only.
       String shared = "socket-shared-" + UUID.randomUUID();
       assertEquals(201, owner.put("/api/shares/" + UUID.randomUUID(), new JsonObject().put("title", shared).put("intent", "listen")
@@ -111,6 +118,12 @@ class SocketMatrixTest {
       assertTrue(!mentions(partnerSaw, secret) && !mentions(otherSaw, secret) && !mentions(strangerSaw, secret),
           "nobody else learns of it, not even that it happened");
       assertTrue(partnerSaw.stream().noneMatch(f -> "self".equals(f.getString("stream"))), "the partner gets no self events of the owner");
+      assertTrue(deviceSaw.stream().anyMatch(f -> "held.reminder".equals(f.getString("kind")) && f.encode().contains(heldId)),
+          "the owner's other device hears of the reminder");
+      assertTrue(!mentions(partnerSaw, heldId) && !mentions(otherSaw, heldId) && !mentions(strangerSaw, heldId),
+          "nobody else learns of a held item or its reminder");
+      assertTrue(Stream.of(partnerSaw, otherSaw, strangerSaw).flatMap(List::stream)
+          .noneMatch(f -> String.valueOf(f.getString("kind")).startsWith("held.")), "no held event reaches anyone else");
       assertTrue(mentions(ownSaw, shared) && mentions(deviceSaw, shared) && mentions(partnerSaw, shared), "the couple gets the share");
       assertTrue(!mentions(otherSaw, shared) && !mentions(strangerSaw, shared), "no one outside the couple does");
       assertTrue(partnerSaw.stream().anyMatch(f -> "focus".equals(f.getString("type")) && owner.id().equals(f.getString("userId"))));

@@ -100,7 +100,7 @@ class PromptsBrowserTest extends BrowserTestSupport {
   }
 
   @Test
-  void theComposerExplainsItsHintsAndAHeldShareStaysPrivateUntilSent() {
+  void theComposerExplainsItsHintsAndAHeldShareStaysPrivateIsRemindedWhenDueAndSentLater() {
     try (Person alex = Person.desktop(browser, server, "Ali").signUp();
          Person sam = Person.phone(browser, server, "Sol").signUp()) {
       pair(alex, sam);
@@ -138,25 +138,63 @@ class PromptsBrowserTest extends BrowserTestSupport {
       slide(alex, "self-energy-compassionate", 4);
       assertThat(alex.id("self-energy-low")).isVisible();
       axe(alex, "preview with the Self-energy check");
+      // Hold it, to be reminded this evening (19:00 in the browser's zone: at most a day ahead).
+      alex.id("share-hold-when").selectOption("evening");
       alex.id("share-hold").click();
       alex.expectTitle("Held for later");
       assertThat(alex.id("held-item")).hasCount(1);
+      assertThat(alex.id("held-item")).hasAttribute("data-due", "false");
+      assertThat(alex.id("held-reminder")).containsText("Reminder:");
       axe(alex, "held for later");
 
-      // Held: not in Sam's view, and sealed on the server.
+      // Held: not in Sam's view, and sealed on the server; only the reminder's time is in the clear.
       assertThat(sam.id("joint-empty")).isVisible();
       assertFalse(sam.page.content().contains("held-words"));
       String dump = server.dumpDatabase();
       assertFalse(dump.contains("held-words"));
       assertFalse(dump.contains("held-title"));
+      assertTrue(dump.contains("heldReminders"), "the reminder's time is kept");
 
-      // Later: sent, and it reaches Sam live.
-      alex.id("held-send").click();
+      // Not due yet: nothing waiting on Home.
+      alex.go("#/home");
+      assertThat(alex.id("home-exercises")).isVisible();
+      assertThat(alex.id("home-held-due")).hasCount(0);
+
+      // The server's clock moves past the evening, six hours at a time (both stay signed in: the
+      // idle timeout is 12 h, and each visit refreshes it).
+      for (int i = 0; i < 4; i++) {
+        server.clock.advance(java.time.Duration.ofHours(6));
+        alex.go("#/held");
+        assertThat(alex.id("held-item")).hasCount(1);
+        sam.go("#/joint");
+        assertThat(sam.id("joint-empty")).isVisible();
+      }
+      server.clock.advance(java.time.Duration.ofMinutes(1));
+      alex.go("#/held");
+      assertThat(alex.id("held-item")).hasAttribute("data-due", "true");
+      assertThat(alex.id("held-reminder")).containsText("Ready when you are");
+      alex.go("#/home");
+      assertThat(alex.id("home-held-due")).hasCount(1);
+      assertThat(alex.id("home-held-link")).containsText("Last night held-title");
+      axe(alex, "home with a held share due");
+      assertFalse(sam.page.content().contains("held-title"), "Sam's screen shows nothing of it");
+
+      // The reminder opens the held draft in the composer, exactly as Sam would see it; sent from there.
+      alex.id("home-held-link").click();
+      assertThat(alex.id("share-preview-card")).containsText(held);
+      assertThat(alex.id("held-actions")).isVisible();
+      axe(alex, "composer opened on a held share");
+      alex.id("share-confirm").click();
       alex.expectTitle("Your joint space");
       assertThat(sam.shareCard("Last night held-title")).isVisible();
       assertThat(sam.shareCard("Last night held-title")).containsText(held);
+      assertThat(sam.shareCard("Last night held-title")).hasCount(1);
       alex.go("#/held");
       assertThat(alex.id("held-none")).isVisible();
+      alex.go("#/home");
+      assertThat(alex.id("home-exercises")).isVisible();
+      assertThat(alex.id("home-held-due")).hasCount(0);
+      assertFalse(server.dumpDatabase().contains("heldReminders\":{\""), "the reminder went with the held share");
       alex.assertNoProblems();
       sam.assertNoProblems();
     }

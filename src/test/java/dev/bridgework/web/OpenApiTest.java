@@ -159,6 +159,17 @@ class OpenApiTest {
     check(alice.get("/api/held"), "GET", "/api/held");
     check(alice.get("/api/held/" + heldId), "GET", "/api/held/{id}");
     check(bob.get("/api/held/" + heldId), "GET", "/api/held/{id}");
+    String reminderPath = "/api/held/" + heldId + "/reminder";
+    JsonObject remindAt = new JsonObject().put("dueAt", server.clock.instant().plusSeconds(3600).toString()).put("channel", "email");
+    check(alice.put(reminderPath, remindAt), "PUT", "/api/held/{id}/reminder");
+    check(alice.put(reminderPath, remindAt.copy().put("dueAt", server.clock.instant().minusSeconds(60).toString())), "PUT", "/api/held/{id}/reminder");
+    check(alice.put(reminderPath, new JsonObject().put("dueAt", "this evening")), "PUT", "/api/held/{id}/reminder");
+    check(bob.put(reminderPath, remindAt), "PUT", "/api/held/{id}/reminder");
+    check(alice.get("/api/held/" + heldId), "GET", "/api/held/{id}");
+    check(alice.get("/api/held"), "GET", "/api/held");
+    check(alice.get("/api/me/unread"), "GET", "/api/me/unread");
+    check(alice.delete(reminderPath), "DELETE", "/api/held/{id}/reminder");
+    check(alice.delete(reminderPath), "DELETE", "/api/held/{id}/reminder");
     String followupId = UUID.randomUUID().toString();
     JsonObject followup = new JsonObject().put("type", "followup").put("text", "Look back").put("dueAt", "2026-02-01T09:00:00Z");
     check(alice.put("/api/followups/" + followupId, new JsonObject().put("sealed", alice.keys().seal("followup", followupId, followup))),
