@@ -5,13 +5,16 @@ import dev.bridgework.testing.ClientCrypto;
 import dev.bridgework.testing.ClientCrypto.Keys;
 import dev.bridgework.testing.TestServer;
 import dev.bridgework.testing.WsClient;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import org.junit.jupiter.api.AfterAll;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,17 +42,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * sessions; the session key lives only as long as the session.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
+@ExtendWith(VertxExtension.class)
 class E2eeAccountApiTest {
   static TestServer server;
 
   @BeforeAll
-  static void start() {
-    server = TestServer.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
+  static void start(Vertx vertx, VertxTestContext ctx) {
+    TestServer.start(vertx).onSuccess(started -> server = started).onComplete(ctx.succeedingThenComplete());
   }
 
   static String email(String name) {
@@ -126,24 +125,24 @@ class E2eeAccountApiTest {
   }
 
   @Test
-  void theMadeUpKdfSurvivesARestartWithTheSameMasterKey() throws Exception {
+  void theMadeUpKdfSurvivesARestartWithTheSameMasterKey(Vertx vertx) throws Exception {
     Path dataDir = Files.createTempDirectory("bw-prelogin");
     String nobody = email("nobody");
     String other = email("other");
     JsonObject first;
     JsonObject firstOther;
-    try (TestServer one = TestServer.start(Map.of("data.dir", dataDir.toString()))) {
+    try (TestServer one = TestServer.startOn(vertx, Map.of("data.dir", dataDir.toString()))) {
       first = kdfOf(one, nobody);
       firstOther = kdfOf(one, other);
     }
     assertTrue(Files.exists(dataDir.resolve("master.key")));
-    try (TestServer two = TestServer.start(Map.of("data.dir", dataDir.toString()))) {
+    try (TestServer two = TestServer.startOn(vertx, Map.of("data.dir", dataDir.toString()))) {
       assertEquals(first, kdfOf(two, nobody), "an unknown email gets the same made-up kdf after a restart");
       assertEquals(firstOther, kdfOf(two, other));
     }
     // Another installation (another master key) makes up other salts: nothing is a fixed constant.
     Path elsewhere = Files.createTempDirectory("bw-prelogin-other");
-    try (TestServer three = TestServer.start(Map.of("data.dir", elsewhere.toString()))) {
+    try (TestServer three = TestServer.startOn(vertx, Map.of("data.dir", elsewhere.toString()))) {
       assertNotEquals(first.getString("salt"), kdfOf(three, nobody).getString("salt"));
     }
   }

@@ -2,12 +2,15 @@ package dev.bridgework.auth;
 
 import dev.bridgework.testing.Api;
 import dev.bridgework.testing.TestServer;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -18,17 +21,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** GET /api/me with a couple, the export, and account deletion. */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
+@ExtendWith(VertxExtension.class)
 class MyDataTest {
   static TestServer server;
 
   @BeforeAll
-  static void start() {
-    server = TestServer.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
+  static void start(Vertx vertx, VertxTestContext ctx) {
+    TestServer.start(vertx).onSuccess(started -> server = started).onComplete(ctx.succeedingThenComplete());
   }
 
   static Api[] pair(String a, String b) {

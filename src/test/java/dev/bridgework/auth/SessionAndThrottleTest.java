@@ -2,11 +2,14 @@ package dev.bridgework.auth;
 
 import dev.bridgework.testing.Api;
 import dev.bridgework.testing.TestServer;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
 import java.util.Map;
@@ -17,17 +20,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Session timeouts and login throttling, on a server whose clock the test moves. */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
+@ExtendWith(VertxExtension.class)
 class SessionAndThrottleTest {
   static TestServer server;
 
   @BeforeAll
-  static void start() {
-    server = TestServer.start(Map.of("session.idleTimeout", "30m", "session.absoluteTimeout", "2h"));
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
+  static void start(Vertx vertx, VertxTestContext ctx) {
+    TestServer.start(vertx, Map.of("session.idleTimeout", "30m", "session.absoluteTimeout", "2h")).onSuccess(started -> server = started).onComplete(ctx.succeedingThenComplete());
   }
 
   @Test

@@ -5,12 +5,14 @@ import dev.bridgework.testing.Api;
 import dev.bridgework.couple.Pairing;
 import dev.bridgework.testing.TestServer;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -24,7 +26,9 @@ import java.util.UUID;
 public final class WithdrawalScale {
   public static void main(String[] args) {
     long[] sizes = args.length > 0 ? Arrays.stream(args).mapToLong(Long::parseLong).toArray() : new long[]{100, 10_000, 100_000};
-    try (TestServer server = TestServer.start()) {
+    // A program, not a test: it makes its own Vert.x, deploys the server on it and closes both.
+    Vertx vertx = Vertx.vertx();
+    try (TestServer server = TestServer.startOn(vertx, Map.of())) {
       Api alice = server.register("Alice");
       Api bob = server.register("Bob");
       String coupleId = Pairing.pair(alice, bob);
@@ -48,6 +52,8 @@ public final class WithdrawalScale {
         System.out.printf("%-12d %-10d %-10d %-10d%n", head, times.get(times.size() / 2), times.get(times.size() * 9 / 10),
             times.get(times.size() - 1));
       }
+    } finally {
+      vertx.close().await();
     }
     System.exit(0);
   }

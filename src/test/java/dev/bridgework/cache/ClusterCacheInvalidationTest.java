@@ -1,14 +1,12 @@
 package dev.bridgework.cache;
 
 import dev.bridgework.app.AppConfig;
-import dev.bridgework.app.Application;
 import dev.bridgework.app.Main;
 import dev.bridgework.auth.SessionStore;
 import dev.bridgework.couple.Pairing;
 import dev.bridgework.storage.Database;
 import dev.bridgework.storage.KeyDestroyedException;
 import dev.bridgework.testing.Api;
-import dev.bridgework.testing.TestClock;
 import dev.bridgework.testing.TestServer;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -21,6 +19,10 @@ import io.vertx.ext.web.client.WebClientOptions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import io.vertx.core.Vertx;
 import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
@@ -47,6 +49,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
  * reading the database every time.
  */
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
+@ExtendWith(VertxExtension.class)
 class ClusterCacheInvalidationTest {
   static Vertx clients;
   static Database database;
@@ -55,8 +58,8 @@ class ClusterCacheInvalidationTest {
   static WebClient toNode2;
 
   @BeforeAll
-  static void start() throws IOException {
-    clients = Vertx.vertx();
+  static void start(Vertx vertx) throws IOException {
+    clients = vertx;
     database = Database.start(clients, "", "bridgework", Path.of(Database.IN_MEMORY)).await();
     int port1 = freePort();
     int port2 = freePort();
@@ -85,9 +88,8 @@ class ClusterCacheInvalidationTest {
     // Long enough that nothing in this test is forgotten by age: only invalidations empty the caches.
     settings.put("cache.ttl", "1h");
     AppConfig config = AppConfig.fromMap(settings);
-    Vertx vertx = Main.clusteredVertx(config).await();
-    Application app = Application.start(vertx, config, new TestClock()).await();
-    return TestServer.of(vertx, app, new TestClock());
+    // Each node on a clustered Vert.x of its own, which closing the node closes (it leaves the cluster).
+    return TestServer.node(Main.clusteredVertx(config), config).await();
   }
 
   private static int freePort() throws IOException {
@@ -101,7 +103,7 @@ class ClusterCacheInvalidationTest {
     if (node1 != null) node1.close();
     if (node2 != null) node2.close();
     if (database != null) database.close().await();
-    if (clients != null) clients.close().await();
+    // The extension closes the injected Vert.x the clients run on.
   }
 
   /** A request to node 2 with the session cookie the client got from node 1. */

@@ -5,8 +5,10 @@ import dev.bridgework.testing.SealedWorkContract;
 import dev.bridgework.web.Times;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -30,6 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
  * clear for range queries. The shared rules are in {@link SealedWorkContract}.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
+@ExtendWith(VertxExtension.class)
 class CheckinApiTest extends SealedWorkContract {
   @Override
   protected String kind() {

@@ -8,8 +8,11 @@ import dev.bridgework.app.Application;
 import dev.bridgework.couple.Pairing;
 import dev.bridgework.realtime.Stream;
 import dev.bridgework.testing.Api;
+import dev.bridgework.testing.Inbox;
 import dev.bridgework.testing.TestServer;
 import io.vertx.core.MultiMap;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientResponse;
@@ -20,20 +23,21 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
 import org.apache.pdfbox.Loader;
 import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.text.PDFTextStripper;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -49,18 +53,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * unknown one. A fresh server per test, since the wrong-token throttle counts per client address.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
+@ExtendWith(VertxExtension.class)
 class CounselorApiTest {
   static final String FIREFOX_MAC = "Mozilla/5.0 (Macintosh; Intel Mac OS X 14.4; rv:125.0) Gecko/20100101 Firefox/125.0";
   TestServer server;
 
   @BeforeEach
-  void start() {
-    server = TestServer.start();
-  }
-
-  @AfterEach
-  void stop() {
-    server.close();
+  void start(Vertx vertx, VertxTestContext ctx) {
+    TestServer.start(vertx).onSuccess(started -> server = started).onComplete(ctx.succeedingThenComplete());
   }
 
   // ------------------------------------------------------------------ helpers
@@ -378,9 +378,10 @@ class CounselorApiTest {
     // The open page's live channel says "changed" (and nothing more) when the share is withdrawn.
     HttpClient http = server.vertx.createHttpClient();
     StringBuilder received = new StringBuilder();
-    CompletableFuture<Void> ready = new CompletableFuture<>();
-    CompletableFuture<Void> changed = new CompletableFuture<>();
-    CompletableFuture<Void> ended = new CompletableFuture<>();
+    // Each expected event completes a promise on the event loop; the test waits for it through a test context.
+    Promise<Void> ready = Promise.promise();
+    Promise<Void> changed = Promise.promise();
+    Promise<Void> ended = Promise.promise();
     // The handlers are set on the event loop as the answer arrives, so no chunk goes by unseen.
     HttpClientResponse stream = http.request(new RequestOptions().setHost("localhost").setPort(server.port())
             .setURI("/api/counselor/events").putHeader("Authorization", "Bearer " + token))
@@ -388,18 +389,18 @@ class CounselorApiTest {
           resp.handler(chunk -> {
             synchronized (received) {
               received.append(chunk.toString());
-              if (received.indexOf("event: ready") >= 0) ready.complete(null);
-              if (received.indexOf("event: changed") >= 0) changed.complete(null);
+              if (received.indexOf("event: ready") >= 0) ready.tryComplete();
+              if (received.indexOf("event: changed") >= 0) changed.tryComplete();
             }
           });
-          resp.endHandler(v -> ended.complete(null));
+          resp.endHandler(v -> ended.tryComplete());
           return resp;
         }).await();
     assertEquals(200, stream.statusCode());
     assertTrue(stream.getHeader("Content-Type").startsWith("text/event-stream"));
-    ready.get(10, TimeUnit.SECONDS);
+    Inbox.await(ready.future(), Duration.ofSeconds(10));
     assertEquals(204, c.alice().delete("/api/shares/" + gone).statusCode());
-    changed.get(10, TimeUnit.SECONDS);
+    Inbox.await(changed.future(), Duration.ofSeconds(10));
     JsonArray items = view(token).bodyAsJsonObject().getJsonArray("items");
     assertEquals(1, items.size());
     assertEquals("Mornings", items.getJsonObject(0).getString("title"));
@@ -409,7 +410,7 @@ class CounselorApiTest {
 
     // Revoking closes the channel with "ended".
     assertEquals(204, c.bob().delete("/api/counselor-grants/" + proposal.getJsonObject("grant").getString("id")).statusCode());
-    ended.get(10, TimeUnit.SECONDS);
+    Inbox.await(ended.future(), Duration.ofSeconds(10));
     synchronized (received) {
       assertTrue(received.toString().contains("event: ended"), received.toString());
     }

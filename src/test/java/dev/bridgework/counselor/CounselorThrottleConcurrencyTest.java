@@ -5,17 +5,20 @@ import dev.bridgework.couple.Pairing;
 import dev.bridgework.testing.Api;
 import dev.bridgework.testing.TestServer;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
-import org.junit.jupiter.api.AfterAll;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -36,22 +39,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * (404, and counted in the audit); every other one is refused with 429 and a Retry-After.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
+@ExtendWith(VertxExtension.class)
 class CounselorThrottleConcurrencyTest {
   static final int LIMIT = Application.COUNSELOR_WRONG_TOKENS;
   static TestServer server;
   static WebClient wide;
 
   @BeforeAll
-  static void start() {
-    server = TestServer.start();
-    wide = WebClient.create(server.vertx, new WebClientOptions().setDefaultHost("localhost")
-        .setDefaultPort(server.port()).setKeepAlive(false), new io.vertx.core.http.PoolOptions().setHttp1MaxSize(64));
-  }
-
-  @AfterAll
-  static void stop() {
-    wide.close();
-    server.close();
+  static void start(Vertx vertx, VertxTestContext ctx) {
+    TestServer.start(vertx).onSuccess(started -> {
+      server = started;
+      // Closed with the Vert.x it runs on, by the extension.
+      wide = WebClient.create(vertx, new WebClientOptions().setDefaultHost("localhost")
+          .setDefaultPort(started.port()).setKeepAlive(false), new io.vertx.core.http.PoolOptions().setHttp1MaxSize(64));
+    }).onComplete(ctx.succeedingThenComplete());
   }
 
   @BeforeEach

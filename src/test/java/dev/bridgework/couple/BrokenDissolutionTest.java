@@ -4,9 +4,12 @@ import dev.bridgework.testing.Api;
 import dev.bridgework.testing.TestServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import io.vertx.core.Vertx;
 import org.junit.jupiter.api.Timeout;
 
 import java.time.Duration;
@@ -23,18 +26,14 @@ import static org.junit.jupiter.api.Assertions.assertNull;
  * and that nobody retried is finished by the housekeeping once it is stale: the joint space's words
  * are erased without waiting for either partner to come back.
  */
+@ExtendWith(VertxExtension.class)
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class BrokenDissolutionTest {
   static TestServer server;
 
   @BeforeAll
-  static void start() {
-    server = TestServer.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
+  static void start(Vertx vertx, VertxTestContext ctx) {
+    TestServer.start(vertx).onSuccess(started -> server = started).onComplete(ctx.succeedingThenComplete());
   }
 
   static JsonObject find(String collection, String id) {

@@ -1,17 +1,21 @@
 package dev.bridgework.couple;
 
 import dev.bridgework.testing.Api;
+import dev.bridgework.testing.Inbox;
 import dev.bridgework.testing.TestServer;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import org.junit.jupiter.api.AfterAll;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -21,7 +25,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import static dev.bridgework.couple.Pairing.createCouple;
@@ -36,17 +39,13 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
+@ExtendWith(VertxExtension.class)
 class CoupleApiTest {
   static TestServer server;
 
   @BeforeAll
-  static void start() {
-    server = TestServer.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
+  static void start(Vertx vertx, VertxTestContext ctx) {
+    TestServer.start(vertx).onSuccess(started -> server = started).onComplete(ctx.succeedingThenComplete());
   }
 
   private static JsonObject membership(String userId) {
@@ -393,8 +392,8 @@ class CoupleApiTest {
   void joiningIsAnnouncedOnTheCoupleStreamAndToBothMembers() throws Exception {
     Api alice = server.register("Alice");
     Api bob = server.register("Bob");
-    LinkedBlockingQueue<JsonObject> toAlice = new LinkedBlockingQueue<>();
-    LinkedBlockingQueue<JsonObject> toBob = new LinkedBlockingQueue<>();
+    Inbox<JsonObject> toAlice = new Inbox<>();
+    Inbox<JsonObject> toBob = new Inbox<>();
     MessageConsumer<JsonObject> a = server.vertx.eventBus().consumer("bw.user." + alice.id(), m -> toAlice.add(m.body()));
     MessageConsumer<JsonObject> b = server.vertx.eventBus().consumer("bw.user." + bob.id(), m -> toBob.add(m.body()));
     a.completion().await();
@@ -402,11 +401,11 @@ class CoupleApiTest {
     try {
       JsonObject created = createCouple(alice);
       String coupleId = created.getJsonObject("couple").getString("id");
-      assertEquals(new JsonObject().put("type", "membership").put("coupleId", coupleId), toAlice.poll(10, TimeUnit.SECONDS));
+      assertEquals(new JsonObject().put("type", "membership").put("coupleId", coupleId), toAlice.next());
 
       JsonObject couple = join(bob, created.getJsonObject("invite").getString("code")).bodyAsJsonObject().getJsonObject("couple");
-      assertEquals(new JsonObject().put("type", "membership").put("coupleId", coupleId), toBob.poll(10, TimeUnit.SECONDS));
-      assertEquals(new JsonObject().put("type", "membership").put("coupleId", coupleId), toAlice.poll(10, TimeUnit.SECONDS));
+      assertEquals(new JsonObject().put("type", "membership").put("coupleId", coupleId), toBob.next());
+      assertEquals(new JsonObject().put("type", "membership").put("coupleId", coupleId), toAlice.next());
       var events = server.app.events().read(dev.bridgework.realtime.Stream.couple(coupleId), 1, 10).await();
       assertEquals(1, events.size());
       assertEquals("couple.joined", events.get(0).getString("kind"));
@@ -415,8 +414,8 @@ class CoupleApiTest {
 
       assertEquals(204, bob.delete("/api/couple").statusCode());
       JsonObject left = new JsonObject().put("type", "membership").putNull("coupleId");
-      assertEquals(left, toAlice.poll(10, TimeUnit.SECONDS));
-      assertEquals(left, toBob.poll(10, TimeUnit.SECONDS));
+      assertEquals(left, toAlice.next());
+      assertEquals(left, toBob.next());
     } finally {
       a.unregister().await();
       b.unregister().await();

@@ -2,12 +2,15 @@ package dev.bridgework.couple;
 
 import dev.bridgework.testing.Api;
 import dev.bridgework.testing.TestServer;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -28,17 +31,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * left and when. An account deletion keeps nothing of the deleted person.
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
+@ExtendWith(VertxExtension.class)
 class DissolutionKeepsOwnWordsTest {
   static TestServer server;
 
   @BeforeAll
-  static void start() {
-    server = TestServer.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
+  static void start(Vertx vertx, VertxTestContext ctx) {
+    TestServer.start(vertx).onSuccess(started -> server = started).onComplete(ctx.succeedingThenComplete());
   }
 
   private record Couple(Api alice, Api bob, String aliceShare, String bobShare) {}

@@ -2,11 +2,14 @@ package dev.bridgework.couple;
 
 import dev.bridgework.testing.Api;
 import dev.bridgework.testing.TestServer;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -38,6 +41,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * </ul>
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
+@ExtendWith(VertxExtension.class)
 class InviteCodeEntropyTest {
   static final int CODES = 10_000;
   static final double DOCUMENTED_BITS = 40;
@@ -48,13 +52,8 @@ class InviteCodeEntropyTest {
   static TestServer server;
 
   @BeforeAll
-  static void start() {
-    server = TestServer.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
+  static void start(Vertx vertx, VertxTestContext ctx) {
+    TestServer.start(vertx).onSuccess(started -> server = started).onComplete(ctx.succeedingThenComplete());
   }
 
   @Test

@@ -3,8 +3,10 @@ package dev.bridgework.followup;
 import dev.bridgework.testing.Api;
 import dev.bridgework.testing.SealedWorkContract;
 import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -19,6 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
  * The shared rules (owner only, sealed, versions, events, export, erasure) are in {@link SealedWorkContract}.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
+@ExtendWith(VertxExtension.class)
 class FollowupApiTest extends SealedWorkContract {
   @Override
   protected String kind() {

@@ -4,14 +4,17 @@ import dev.bridgework.couple.Pairing;
 import dev.bridgework.testing.Api;
 import dev.bridgework.testing.TestServer;
 import dev.bridgework.testing.WsClient;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import org.junit.jupiter.api.AfterAll;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -31,17 +34,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * held item), exactly once, gone when the item is sent or let go; the partner learns nothing.
  */
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
+@ExtendWith(VertxExtension.class)
 class HeldReminderApiTest {
   static TestServer server;
 
   @BeforeAll
-  static void start() {
-    server = TestServer.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
+  static void start(Vertx vertx, VertxTestContext ctx) {
+    TestServer.start(vertx).onSuccess(started -> server = started).onComplete(ctx.succeedingThenComplete());
   }
 
   static String id() {

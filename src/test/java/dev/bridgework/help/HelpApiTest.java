@@ -1,10 +1,15 @@
 package dev.bridgework.help;
 
 import dev.bridgework.testing.TestServer;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
@@ -19,29 +24,32 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code GET /api/help} and the checks on {@code config/help.yaml} (docs/SAFETY.md). */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
+@ExtendWith(VertxExtension.class)
 class HelpApiTest {
+  static TestServer server;
+
   @TempDir
   Path dir;
 
+  @BeforeAll
+  static void start(Vertx vertx, VertxTestContext ctx) {
+    TestServer.start(vertx).onSuccess(started -> server = started).onComplete(ctx.succeedingThenComplete());
+  }
+
   @Test
   void helpIsServedWithoutASessionAndAlwaysSaysCallYourLocalEmergencyNumber() {
-    TestServer server = TestServer.start();
-    try {
-      var r = server.client().get("/api/help");
-      assertEquals(200, r.statusCode(), r.bodyAsString());
-      JsonObject help = r.bodyAsJsonObject();
-      assertTrue(help.getString("emergency").contains("local emergency number"));
-      JsonArray regions = help.getJsonArray("regions");
-      assertTrue(regions.size() >= 4, "the shipped config/help.yaml lists a few countries");
-      JsonObject us = regions.getJsonObject(0);
-      assertEquals("us", us.getString("id"));
-      assertTrue(us.getJsonArray("resources").stream().map(o -> ((JsonObject) o).getString("kind"))
-          .anyMatch("domestic-violence"::equals));
-      // Signed in, the same answer.
-      assertEquals(help, server.register("Helpseeker").get("/api/help").bodyAsJsonObject());
-    } finally {
-      server.close();
-    }
+    var r = server.client().get("/api/help");
+    assertEquals(200, r.statusCode(), r.bodyAsString());
+    JsonObject help = r.bodyAsJsonObject();
+    assertTrue(help.getString("emergency").contains("local emergency number"));
+    JsonArray regions = help.getJsonArray("regions");
+    assertTrue(regions.size() >= 4, "the shipped config/help.yaml lists a few countries");
+    JsonObject us = regions.getJsonObject(0);
+    assertEquals("us", us.getString("id"));
+    assertTrue(us.getJsonArray("resources").stream().map(o -> ((JsonObject) o).getString("kind"))
+        .anyMatch("domestic-violence"::equals));
+    // Signed in, the same answer.
+    assertEquals(help, server.register("Helpseeker").get("/api/help").bodyAsJsonObject());
   }
 
   @Test
@@ -53,19 +61,17 @@ class HelpApiTest {
   }
 
   @Test
-  void theServerAnswersTheOperatorsFile() throws Exception {
+  void theServerAnswersTheOperatorsFile(Vertx vertx) throws Exception {
     Path file = dir.resolve("help.yaml");
     Files.writeString(file, "note: Our practice answers 9-5.\nregions:\n  - id: nl\n    name: Nederland\n    resources:\n"
         + "      - name: 113 Zelfmoordpreventie\n        kind: crisis\n        phone: 113\n        url: https://www.113.nl\n");
-    TestServer server = TestServer.start(Map.of("help.file", file.toString()));
-    try {
-      JsonObject help = server.client().get("/api/help").bodyAsJsonObject();
+    // A second server, with the operator's file, on the class's Vert.x; closed at the end of the test.
+    try (TestServer operators = TestServer.startOn(vertx, Map.of("help.file", file.toString()))) {
+      JsonObject help = operators.client().get("/api/help").bodyAsJsonObject();
       assertEquals("Our practice answers 9-5.", help.getString("note"));
       JsonObject resource = help.getJsonArray("regions").getJsonObject(0).getJsonArray("resources").getJsonObject(0);
       assertEquals("113", resource.getString("phone"), "a YAML number is still a phone number");
       assertEquals("https://www.113.nl", resource.getString("url"));
-    } finally {
-      server.close();
     }
   }
 

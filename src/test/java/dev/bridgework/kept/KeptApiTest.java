@@ -4,8 +4,10 @@ import dev.bridgework.testing.Api;
 import dev.bridgework.testing.SealedWorkContract;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -18,6 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * {@code kept/<id>}. The shared rules are in {@link SealedWorkContract}.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
+@ExtendWith(VertxExtension.class)
 class KeptApiTest extends SealedWorkContract {
   @Override
   protected String kind() {

@@ -8,10 +8,12 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
+import io.vertx.junit5.VertxExtension;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -37,6 +39,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * lost, and only then is her server-side key destroyed and the readable history cut to ids.
  */
 @Timeout(240)
+@ExtendWith(VertxExtension.class)
 class LegacyMigrationTest {
   private static final String ALICE = "alice@legacy.test";
   private static final String ALICE_PASSWORD = "alice legacy password";
@@ -53,8 +56,8 @@ class LegacyMigrationTest {
   private ServerProcess server;
 
   @BeforeEach
-  void copyLegacyDataDirectory() throws IOException {
-    vertx = Vertx.vertx();
+  void copyLegacyDataDirectory(Vertx vertx) throws IOException {
+    this.vertx = vertx;
     dataDir = Files.createTempDirectory("bw-legacy");
     for (String file : List.of("bridgework.mv.db", "master.key")) {
       try (InputStream in = getClass().getResourceAsStream("/legacy-data/" + file)) {
@@ -66,7 +69,6 @@ class LegacyMigrationTest {
   @AfterEach
   void stop() throws InterruptedException {
     if (server != null) server.kill();
-    vertx.close().await();
   }
 
   private Api start() throws IOException, InterruptedException {

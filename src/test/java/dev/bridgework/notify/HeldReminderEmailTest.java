@@ -5,13 +5,17 @@ import com.icegreen.greenmail.util.ServerSetup;
 import dev.bridgework.couple.Pairing;
 import dev.bridgework.testing.Api;
 import dev.bridgework.testing.TestServer;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
 import jakarta.mail.internet.MimeMessage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -33,23 +37,24 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * nothing once the item is sent or let go or email is turned off, and nothing to the partner.
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
+@ExtendWith(VertxExtension.class)
 class HeldReminderEmailTest {
   static final String SUBJECT = "Something you held is waiting for you";
   GreenMail smtp;
   TestServer server;
 
   @BeforeEach
-  void start() {
+  void start(Vertx vertx, VertxTestContext ctx) {
     smtp = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
     smtp.start();
-    server = TestServer.start(Map.of("mail.host", "127.0.0.1", "mail.port", String.valueOf(smtp.getSmtp().getPort()),
+    // The server sends to this SMTP server; the extension closes it (and its Vert.x) after the test.
+    TestServer.start(vertx, Map.of("mail.host", "127.0.0.1", "mail.port", String.valueOf(smtp.getSmtp().getPort()),
         "mail.tls", "none", "mail.from", "Bridgework <bridgework@example.test>", "app.baseUrl", "http://localhost:9",
-        "notify.scanInterval", "1d"));
+        "notify.scanInterval", "1d")).onSuccess(started -> server = started).onComplete(ctx.succeedingThenComplete());
   }
 
   @AfterEach
-  void stop() {
-    if (server != null) server.close();
+  void stopSmtp() {
     smtp.stop();
   }
 

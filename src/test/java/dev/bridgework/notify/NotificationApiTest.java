@@ -4,12 +4,15 @@ import dev.bridgework.couple.Pairing;
 import dev.bridgework.testing.Api;
 import dev.bridgework.testing.TestServer;
 import dev.bridgework.testing.WsClient;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
 import java.util.List;
@@ -22,17 +25,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Settings, seen and unread, receipts and reminders over the HTTP API and the self stream. */
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
+@ExtendWith(VertxExtension.class)
 class NotificationApiTest {
   static TestServer server;
 
   @BeforeAll
-  static void start() {
-    server = TestServer.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
+  static void start(Vertx vertx, VertxTestContext ctx) {
+    TestServer.start(vertx).onSuccess(started -> server = started).onComplete(ctx.succeedingThenComplete());
   }
 
   static String id() {

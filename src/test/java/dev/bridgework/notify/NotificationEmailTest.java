@@ -7,10 +7,13 @@ import dev.bridgework.couple.Pairing;
 import dev.bridgework.testing.Api;
 import dev.bridgework.testing.TestServer;
 import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
 import jakarta.mail.BodyPart;
 import jakarta.mail.Header;
 import jakarta.mail.Multipart;
@@ -19,6 +22,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -44,19 +48,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * one pass with {@code runDue()}, which completes once the SMTP server accepted what it sent.
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
+@ExtendWith(VertxExtension.class)
 class NotificationEmailTest {
   GreenMail smtp;
   TestServer server;
 
   @BeforeEach
-  void startSmtp() {
+  void start(Vertx vertx, VertxTestContext ctx) {
     smtp = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
     smtp.start();
+    // The server sends to this SMTP server; the extension closes it (and its Vert.x) after the test.
+    TestServer.start(vertx, mailSettings()).onSuccess(started -> server = started).onComplete(ctx.succeedingThenComplete());
   }
 
   @AfterEach
-  void stop() {
-    if (server != null) server.close();
+  void stopSmtp() {
     smtp.stop();
   }
 
@@ -70,11 +76,6 @@ class NotificationEmailTest {
     s.put("notify.scanInterval", "1d");
     s.put("notify.instantDelay", "2m");
     return s;
-  }
-
-  TestServer start() {
-    server = TestServer.start(mailSettings());
-    return server;
   }
 
   static String id() {
@@ -157,7 +158,6 @@ class NotificationEmailTest {
 
   @Test
   void theRightPeopleGetTheRightEmailsAndNoneCarriesAnythingAnyoneWrote() throws Exception {
-    start();
     Api sam = server.register("Sam");
     Api alex = server.register("Alex");
     Pairing.pair(sam, alex);
@@ -211,7 +211,6 @@ class NotificationEmailTest {
 
   @Test
   void aDigestComesOnceAtTheChosenTimeAndQuietHoursHoldInstantEmailsBack() throws Exception {
-    start();
     Api sam = server.register("Sam");
     Api alex = server.register("Alex");
     Pairing.pair(sam, alex);
@@ -248,7 +247,6 @@ class NotificationEmailTest {
 
   @Test
   void aWithdrawnShareCancelsItsPendingEmail() {
-    start();
     Api sam = server.register("Sam");
     Api alex = server.register("Alex");
     Pairing.pair(sam, alex);
@@ -264,7 +262,6 @@ class NotificationEmailTest {
 
   @Test
   void seenInTheAppBeforeItsTimeMeansNoEmail() {
-    start();
     Api sam = server.register("Sam");
     Api alex = server.register("Alex");
     Pairing.pair(sam, alex);
@@ -280,7 +277,6 @@ class NotificationEmailTest {
 
   @Test
   void oneClickUnsubscribeWorksWithoutASessionAndATamperedTokenChangesNothing() throws Exception {
-    start();
     Api sam = server.register("Sam");
     Api alex = server.register("Alex");
     Pairing.pair(sam, alex);
@@ -328,10 +324,12 @@ class NotificationEmailTest {
   }
 
   @Test
-  void aRestartMidQueueSendsEachEmailExactlyOnce(@TempDir Path dir) throws Exception {
+  void aRestartMidQueueSendsEachEmailExactlyOnce(Vertx vertx, @TempDir Path dir) throws Exception {
     Map<String, String> settings = mailSettings();
     settings.put("data.dir", dir.toString());
-    server = TestServer.start(settings);
+    // This test restarts on the same data directory: the in-memory server makes way for file-backed ones.
+    server.close();
+    server = TestServer.startOn(vertx, settings);
     Api sam = server.register("Sam");
     Api alex = server.register("Alex");
     Pairing.pair(sam, alex);
@@ -348,9 +346,8 @@ class NotificationEmailTest {
         new JsonObject().put("_id", "share:" + third + ":" + alex.id()),
         new JsonObject().put("$set", new JsonObject().put("leaseUntil", leaseUntil).put("leaseOwner", "dead-node"))).await().getDocModified());
     server.close();
-    server = null;
 
-    server = TestServer.start(settings);
+    server = TestServer.startOn(vertx, settings);
     // A new TestClock starts at the real time again: move it past the second's due time (the first clock was 3 min ahead).
     server.clock.advance(Duration.ofMinutes(6));
     runDue();

@@ -3,9 +3,12 @@ package dev.bridgework.ops;
 import dev.bridgework.app.AppConfig;
 import dev.bridgework.testing.Api;
 import dev.bridgework.testing.TestServer;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
@@ -31,7 +34,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * into an empty data directory: every write acknowledged before the backup started is in the restored store.
  */
 @Timeout(240)
+@ExtendWith(VertxExtension.class)
 class BackupTest {
+  // Servers here live on the test's Vert.x (the extension closes it after the test), and each is
+  // closed earlier by hand where the test needs it gone: a restart on restored data, an offline backup.
   @TempDir
   Path tmp;
 
@@ -55,7 +61,7 @@ class BackupTest {
   }
 
   @Test
-  void anOnlineBackupUnderWritesRestoresEveryWriteAcknowledgedBeforeIt() throws Exception {
+  void anOnlineBackupUnderWritesRestoresEveryWriteAcknowledgedBeforeIt(Vertx vertx) throws Exception {
     Path live = tmp.resolve("live");
     Path restored = tmp.resolve("restored");
     Path backup = tmp.resolve("bridgework-backup.zip");
@@ -64,7 +70,7 @@ class BackupTest {
     Set<String> beforeBackup;
     Output output = new Output();
     int exit;
-    try (TestServer server = TestServer.start(Map.of("data.dir", live.toString(), "management.port", "0"))) {
+    try (TestServer server = TestServer.startOn(vertx, Map.of("data.dir", live.toString(), "management.port", "0"))) {
       assertTrue(Files.exists(live.resolve(ManagementServer.TOKEN_FILE)));
       for (int i = 0; i < 3; i++) writers.add(server.register("Writer" + i));
       AtomicBoolean writing = new AtomicBoolean(true);
@@ -110,7 +116,7 @@ class BackupTest {
     // The operator puts the master key back, as the restore told them to.
     Files.copy(live.resolve("master.key"), restored.resolve("master.key"));
 
-    try (TestServer again = TestServer.start(Map.of("data.dir", restored.toString()))) {
+    try (TestServer again = TestServer.startOn(vertx, Map.of("data.dir", restored.toString()))) {
       Set<String> missing = new HashSet<>(beforeBackup);
       for (Api writer : writers) {
         Api device = TestServer.clientFor(again.vertx, again.port());
@@ -125,10 +131,10 @@ class BackupTest {
   }
 
   @Test
-  void restoreRefusesADataDirectoryThatIsNotEmpty() throws Exception {
+  void restoreRefusesADataDirectoryThatIsNotEmpty(Vertx vertx) throws Exception {
     Path live = tmp.resolve("live");
     Path backup = tmp.resolve("b.zip");
-    try (TestServer server = TestServer.start(Map.of("data.dir", live.toString(), "management.port", "0"))) {
+    try (TestServer server = TestServer.startOn(vertx, Map.of("data.dir", live.toString(), "management.port", "0"))) {
       server.register("Someone");
       Output output = new Output();
       assertEquals(0, BackupCommand.run(config(live), List.of("backup", "--to", backup.toString()), output.outStream, output.errStream),
@@ -146,9 +152,9 @@ class BackupTest {
   }
 
   @Test
-  void withNoServerRunningTheBackupReadsTheStoreItself() throws Exception {
+  void withNoServerRunningTheBackupReadsTheStoreItself(Vertx vertx) throws Exception {
     Path live = tmp.resolve("live");
-    try (TestServer server = TestServer.start(Map.of("data.dir", live.toString(), "management.port", "0"))) {
+    try (TestServer server = TestServer.startOn(vertx, Map.of("data.dir", live.toString(), "management.port", "0"))) {
       server.register("Someone");
     }
     Output output = new Output();

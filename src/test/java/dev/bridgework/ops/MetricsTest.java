@@ -4,13 +4,15 @@ import dev.bridgework.couple.Pairing;
 import dev.bridgework.testing.Api;
 import dev.bridgework.testing.TestServer;
 import dev.bridgework.testing.WsClient;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
-import org.junit.jupiter.api.AfterAll;
+import io.vertx.junit5.VertxExtension;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.List;
 import java.util.Map;
@@ -22,6 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Prometheus metrics on the management port: the series docs/OPERATIONS.md lists, and no id, email or text in a label. */
 @Timeout(60)
+@ExtendWith(VertxExtension.class)
 class MetricsTest {
   private static TestServer server;
   private static Api alice;
@@ -30,8 +33,9 @@ class MetricsTest {
   private static String scrape;
 
   @BeforeAll
-  static void drive() throws Exception {
-    server = TestServer.start(Map.of("management.port", "0"));
+  static void drive(Vertx vertx) throws Exception {
+    // Needed before this method returns (the traffic below is what the scrape shows), so deployed synchronously.
+    server = TestServer.startOn(vertx, Map.of("management.port", "0"));
     alice = server.register("Alice");
     bob = server.register("Bob");
     String coupleId = Pairing.pair(alice, bob);
@@ -47,11 +51,6 @@ class MetricsTest {
     assertEquals(200, alice.get("/api/shares/" + shareId).statusCode());
     scrape = scrape();
     assertFalse(coupleId.isEmpty());
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
   }
 
   private static String scrape() {
@@ -116,8 +115,8 @@ class MetricsTest {
   }
 
   @Test
-  void testServersHaveNoManagementPortUnlessAsked() {
-    try (TestServer plain = TestServer.start()) {
+  void testServersHaveNoManagementPortUnlessAsked(Vertx vertx) {
+    try (TestServer plain = TestServer.startOn(vertx, Map.of())) {
       assertEquals(-1, plain.managementPort());
     }
   }

@@ -10,8 +10,10 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientSession;
+import io.vertx.junit5.VertxExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -30,6 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
  * file of the embedded default. And hostile markup stored in every text field comes back verbatim.
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
+@ExtendWith(VertxExtension.class)
 class AtRestTest {
   static final String XSS = "<img src=x onerror=alert(1)><script>alert('x')</script>\"'&{{7*7}}${7*7}";
 
@@ -70,8 +73,8 @@ class AtRestTest {
   }
 
   @Test
-  void noCollectionHoldsPlaintext() {
-    try (TestServer server = TestServer.start()) {
+  void noCollectionHoldsPlaintext(Vertx vertx) {
+    try (TestServer server = TestServer.startOn(vertx, Map.of())) {
       Api alice = server.register("Alice");
       Api bob = server.register("Bob");
       Pairing.pair(alice, bob);
@@ -83,26 +86,21 @@ class AtRestTest {
   }
 
   @Test
-  void theRawEmbeddedDatabaseFileHoldsNoPlaintext() throws Exception {
+  void theRawEmbeddedDatabaseFileHoldsNoPlaintext(Vertx vertx) throws Exception {
     Path dataDir = Files.createTempDirectory("bw-at-rest");
-    Vertx vertx = Vertx.vertx();
     List<String> markers;
+    Application app = Application.start(vertx, AppConfig.fromMap(Map.of("http.port", "0", "http.host", "127.0.0.1",
+        "http.instances", "1", "data.dir", dataDir.toString(),
+        "crypto.minKdfIterations", String.valueOf(TestServer.TEST_MIN_KDF_ITERATIONS))), Clock.systemUTC()).await();
     try {
-      Application app = Application.start(vertx, AppConfig.fromMap(Map.of("http.port", "0", "http.host", "127.0.0.1",
-          "http.instances", "1", "data.dir", dataDir.toString(),
-          "crypto.minKdfIterations", String.valueOf(TestServer.TEST_MIN_KDF_ITERATIONS))), Clock.systemUTC()).await();
-      try {
-        Api alice = TestServer.clientFor(vertx, app.port());
-        Api bob = TestServer.clientFor(vertx, app.port());
-        TestServer.registerWith(alice, "Alice");
-        TestServer.registerWith(bob, "Bob");
-        Pairing.pair(alice, bob);
-        markers = writeEverywhere(alice, bob, "file-" + UUID.randomUUID());
-      } finally {
-        app.close().await();
-      }
+      Api alice = TestServer.clientFor(vertx, app.port());
+      Api bob = TestServer.clientFor(vertx, app.port());
+      TestServer.registerWith(alice, "Alice");
+      TestServer.registerWith(bob, "Bob");
+      Pairing.pair(alice, bob);
+      markers = writeEverywhere(alice, bob, "file-" + UUID.randomUUID());
     } finally {
-      vertx.close().await();
+      app.close().await();
     }
     byte[] raw = Files.readAllBytes(dataDir.resolve("bridgework.mv.db"));
     String latin1 = new String(raw, StandardCharsets.ISO_8859_1);

@@ -3,15 +3,17 @@ package dev.bridgework.privacy;
 import dev.bridgework.couple.Pairing;
 import dev.bridgework.testing.Api;
 import dev.bridgework.testing.TestServer;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import org.junit.jupiter.api.AfterAll;
+import io.vertx.junit5.VertxExtension;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -36,6 +38,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * changes nothing in the database. A route the table does not cover fails {@link #everyRouteIsInTheTable}.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
+@ExtendWith(VertxExtension.class)
 class AuthorizationMatrixTest {
   enum Role { OWNER, PARTNER, OTHER_COUPLE, STRANGER, ANONYMOUS }
 
@@ -90,14 +93,9 @@ class AuthorizationMatrixTest {
   static final String SECRET = "matrix-secret-" + UUID.randomUUID();
 
   @BeforeAll
-  static void start() {
-    server = TestServer.start();
+  static void start(Vertx vertx) {
+    server = TestServer.startOn(vertx, Map.of());
     world = new World(server);
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
   }
 
   // ---- resources -------------------------------------------------------------------------------

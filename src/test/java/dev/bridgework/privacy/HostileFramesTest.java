@@ -4,16 +4,19 @@ import dev.bridgework.couple.Pairing;
 import dev.bridgework.testing.Api;
 import dev.bridgework.testing.TestServer;
 import dev.bridgework.testing.WsClient;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
+import io.vertx.junit5.VertxExtension;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -27,22 +30,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * oversized values. Each gets an {@code error} frame, the socket stays open, and nothing is stored.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
+@ExtendWith(VertxExtension.class)
 class HostileFramesTest {
   static TestServer server;
   static Api alice;
   static Api bob;
 
   @BeforeAll
-  static void start() {
-    server = TestServer.start();
+  static void start(Vertx vertx) {
+    server = TestServer.startOn(vertx, Map.of());
     alice = server.register("Alice");
     bob = server.register("Bob");
     Pairing.pair(alice, bob);
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
   }
 
   static List<String> corpus() {

@@ -4,15 +4,17 @@ import dev.bridgework.couple.Pairing;
 import dev.bridgework.testing.Api;
 import dev.bridgework.testing.TestServer;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import org.junit.jupiter.api.AfterAll;
+import io.vertx.junit5.VertxExtension;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -35,6 +37,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * a 5xx, and the database is exactly as it was.
  */
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
+@ExtendWith(VertxExtension.class)
 class HostileInputTest {
   static TestServer server;
   static Api alice;
@@ -52,8 +55,8 @@ class HostileInputTest {
   record Template(HttpMethod method, String path, JsonObject body) {}
 
   @BeforeAll
-  static void start() {
-    server = TestServer.start();
+  static void start(Vertx vertx) {
+    server = TestServer.startOn(vertx, Map.of());
     alice = server.register("Alice");
     bob = server.register("Bob");
     Pairing.pair(alice, bob);
@@ -67,11 +70,6 @@ class HostileInputTest {
     assertEquals(201, alice.put("/api/checkins/" + checkinId, checkin(checkinId)).statusCode());
     keptId = UUID.randomUUID().toString();
     assertEquals(201, alice.put("/api/kept/" + keptId, kept(keptId)).statusCode());
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
   }
 
   static JsonObject share() {

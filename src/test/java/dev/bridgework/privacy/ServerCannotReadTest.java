@@ -14,8 +14,10 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.mongo.MongoClient;
+import io.vertx.junit5.VertxExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.slf4j.LoggerFactory;
 
 import javax.crypto.Cipher;
@@ -48,6 +50,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * envelopes to the planted texts (so they were really written).
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
+@ExtendWith(VertxExtension.class)
 class ServerCannotReadTest {
   /** The data key format of {@code storage.Vault}/{@code DataKey}: {@code e1:} + base64(iv || ct || tag), AAD = the key id. */
   private static final List<String> SEALED_PREFIXES = List.of("e1:", "e2:");
@@ -59,7 +62,7 @@ class ServerCannotReadTest {
   }
 
   @Test
-  void withTheMasterKeyAndTheWholeDataDirectoryThePrivateTextsAreNowhere() throws Exception {
+  void withTheMasterKeyAndTheWholeDataDirectoryThePrivateTextsAreNowhere(Vertx vertx) throws Exception {
     Path dataDir = Files.createTempDirectory("bw-cannot-read");
     String tag = UUID.randomUUID().toString();
     Planted planted = new Planted("PLANTED-REFLECTION-" + tag, "PLANTED-PART-" + tag, "PLANTED-CHECKIN-" + tag,
@@ -77,7 +80,7 @@ class ServerCannotReadTest {
     root.setLevel(Level.DEBUG);
     String export;
     Api alice;
-    try (TestServer server = TestServer.start(Map.of("data.dir", dataDir.toString()))) {
+    try (TestServer server = TestServer.startOn(vertx, Map.of("data.dir", dataDir.toString()))) {
       alice = server.register("Alice");
       Api bob = server.register("Bob");
       Pairing.pair(alice, bob);
@@ -131,7 +134,7 @@ class ServerCannotReadTest {
     // Now the operator: master.key and the data directory, the server stopped.
     byte[] master = Base64.getDecoder().decode(Files.readString(dataDir.resolve("master.key")).trim());
     assertEquals(32, master.length);
-    Map<String, List<JsonObject>> collections = readEverything(dataDir);
+    Map<String, List<JsonObject>> collections = readEverything(vertx, dataDir);
     assertTrue(collections.containsKey("reflections") && collections.containsKey("events") && collections.containsKey("keys"),
         "collections: " + collections.keySet());
 
@@ -204,20 +207,15 @@ class ServerCannotReadTest {
   }
 
   /** Every collection of the stopped server's data directory, opened the way the server opens it. */
-  static Map<String, List<JsonObject>> readEverything(Path dataDir) {
-    Vertx vertx = Vertx.vertx();
+  static Map<String, List<JsonObject>> readEverything(Vertx vertx, Path dataDir) {
+    Database db = Database.start(vertx, "", "bridgework", dataDir).await();
     try {
-      Database db = Database.start(vertx, "", "bridgework", dataDir).await();
-      try {
-        MongoClient mongo = db.client();
-        Map<String, List<JsonObject>> out = new LinkedHashMap<>();
-        for (String name : mongo.getCollections().await()) out.put(name, mongo.find(name, new JsonObject()).await());
-        return out;
-      } finally {
-        db.close().await();
-      }
+      MongoClient mongo = db.client();
+      Map<String, List<JsonObject>> out = new LinkedHashMap<>();
+      for (String name : mongo.getCollections().await()) out.put(name, mongo.find(name, new JsonObject()).await());
+      return out;
     } finally {
-      vertx.close().await();
+      db.close().await();
     }
   }
 

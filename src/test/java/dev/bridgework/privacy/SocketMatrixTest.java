@@ -4,13 +4,15 @@ import dev.bridgework.couple.Pairing;
 import dev.bridgework.testing.Api;
 import dev.bridgework.testing.TestServer;
 import dev.bridgework.testing.WsClient;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
+import io.vertx.junit5.VertxExtension;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -32,6 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * barrier: the server answers frames in order, so anything sent before the pong has arrived.
  */
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
+@ExtendWith(VertxExtension.class)
 class SocketMatrixTest {
   static TestServer server;
   static Api owner;
@@ -40,8 +43,8 @@ class SocketMatrixTest {
   static Api stranger;
 
   @BeforeAll
-  static void start() {
-    server = TestServer.start();
+  static void start(Vertx vertx) {
+    server = TestServer.startOn(vertx, Map.of());
     owner = server.register("Owner");
     partner = server.register("Partner");
     Pairing.pair(owner, partner);
@@ -50,20 +53,13 @@ class SocketMatrixTest {
     stranger = server.register("Stranger");
   }
 
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
-
   /** Everything the socket received up to a pong, without the pong. */
   static List<JsonObject> untilBarrier(WsClient ws) {
     ws.send(new JsonObject().put("type", "ping"));
-    List<JsonObject> seen = new ArrayList<>();
-    while (true) {
-      JsonObject f = ws.next(Duration.ofSeconds(10));
-      if ("pong".equals(f.getString("type"))) return seen;
-      if (!"presence".equals(f.getString("type"))) seen.add(f);
-    }
+    List<JsonObject> seen = new ArrayList<>(ws.until(f -> "pong".equals(f.getString("type")), Duration.ofSeconds(20)));
+    seen.remove(seen.size() - 1);
+    seen.removeIf(f -> "presence".equals(f.getString("type")));
+    return seen;
   }
 
   static boolean mentions(List<JsonObject> frames, String text) {

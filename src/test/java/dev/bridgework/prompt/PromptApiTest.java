@@ -6,15 +6,18 @@ import dev.bridgework.testing.Api;
 import dev.bridgework.testing.TestServer;
 import dev.bridgework.testing.WsClient;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import org.junit.jupiter.api.AfterAll;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -35,17 +38,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * share, and submissions, withdrawals and cancels racing each other reveal exactly once or not at all.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
+@ExtendWith(VertxExtension.class)
 class PromptApiTest {
   static TestServer server;
 
   @BeforeAll
-  static void start() {
-    server = TestServer.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
+  static void start(Vertx vertx, VertxTestContext ctx) {
+    TestServer.start(vertx).onSuccess(started -> server = started).onComplete(ctx.succeedingThenComplete());
   }
 
   record Couple(Api a, Api b, String id) {}

@@ -1,14 +1,12 @@
 package dev.bridgework.realtime;
 
 import dev.bridgework.app.AppConfig;
-import dev.bridgework.app.Application;
 import dev.bridgework.app.Main;
 import dev.bridgework.storage.DataKey;
 import dev.bridgework.storage.Database;
 import dev.bridgework.storage.KeyDestroyedException;
 import dev.bridgework.testing.Api;
 import dev.bridgework.testing.SelfSignedPem;
-import dev.bridgework.testing.TestClock;
 import dev.bridgework.testing.TestServer;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -24,10 +22,12 @@ import io.vertx.core.net.NetSocket;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
 import io.vertx.core.spi.cluster.NodeInfo;
+import io.vertx.junit5.VertxExtension;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -62,6 +62,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * accepted. And a key destroyed through node A is unusable on node B once node A has answered.
  */
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
+@ExtendWith(VertxExtension.class)
 class ClusterTlsTest {
   static final String PROBE = "test.cluster-tls.probe";
   static Vertx databaseVertx;
@@ -74,9 +75,10 @@ class ClusterTlsTest {
   static TestServer nodeB;
   static Vertx outsider;
 
+  /** {@code vertx} (the extension's, closed by it) holds the shared database and the probing clients. */
   @BeforeAll
-  static void start() throws Exception {
-    databaseVertx = Vertx.vertx();
+  static void start(Vertx vertx) throws Exception {
+    databaseVertx = vertx;
     database = Database.start(databaseVertx, "", "bridgework", Path.of(Database.IN_MEMORY)).await();
     Path dir = Files.createTempDirectory("bw-cluster-tls");
     clusterCert = dir.resolve("cluster.pem");
@@ -122,11 +124,9 @@ class ClusterTlsTest {
     return config;
   }
 
+  /** A node on a clustered Vert.x of its own; closing the node closes it (the node leaves the cluster). */
   private static TestServer node(AppConfig config) {
-    TestClock clock = new TestClock();
-    Vertx vertx = Main.clusteredVertx(config).await();
-    Application app = Application.start(vertx, config, clock).await();
-    return TestServer.of(vertx, app, clock);
+    return TestServer.node(Main.clusteredVertx(config), config).await();
   }
 
   private static int freePort() throws IOException {
@@ -141,7 +141,6 @@ class ClusterTlsTest {
     if (nodeA != null) nodeA.close();
     if (nodeB != null) nodeB.close();
     if (database != null) database.close().await();
-    if (databaseVertx != null) databaseVertx.close().await();
   }
 
   /** Frames received within {@code millis}, to show that something did not arrive. */

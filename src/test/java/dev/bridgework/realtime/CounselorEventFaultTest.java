@@ -13,11 +13,14 @@ import dev.bridgework.testing.Api;
 import dev.bridgework.testing.FaultyMongo;
 import dev.bridgework.testing.TestServer;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
 import java.util.List;
@@ -38,6 +41,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * through {@link FaultyMongo}.
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
+@ExtendWith(VertxExtension.class)
 class CounselorEventFaultTest {
   static TestServer server;
   static FaultyMongo faulty;
@@ -46,8 +50,13 @@ class CounselorEventFaultTest {
   static CounselorService counselors;
 
   @BeforeAll
-  static void start() {
-    server = TestServer.start();
+  static void start(Vertx vertx, VertxTestContext ctx) {
+    TestServer.start(vertx).onSuccess(CounselorEventFaultTest::wire).onComplete(ctx.succeedingThenComplete());
+  }
+
+  /** The services under test, on the real store reached through {@link FaultyMongo}. */
+  static void wire(TestServer started) {
+    server = started;
     faulty = new FaultyMongo(server.mongo());
     log = new EventLog(server.vertx, faulty.client, server.clock, server.app.vault());
     reviews = new ReviewService(new ReviewRepository(faulty.client, server.app.vault()), new JointSpace() {
@@ -63,11 +72,6 @@ class CounselorEventFaultTest {
     }, log, new BriefRenderer(), server.vertx, server.clock);
     counselors = new CounselorService(faulty.client, server.app.vault(), reviews, log,
         new Throttle(faulty.client, server.clock, 20, Duration.ofMinutes(15)), server.clock);
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
   }
 
   static List<JsonObject> gapless(Stream stream) {

@@ -20,11 +20,14 @@ import dev.bridgework.testing.Api;
 import dev.bridgework.testing.FaultyMongo;
 import dev.bridgework.testing.TestServer;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
 import java.util.List;
@@ -49,6 +52,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * armed (a dropped connection as the driver reports it).
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
+@ExtendWith(VertxExtension.class)
 class EventFaultTest {
   static TestServer server;
   static FaultyMongo faulty;
@@ -60,8 +64,13 @@ class EventFaultTest {
   static SelfEvents partEvents;
 
   @BeforeAll
-  static void start() {
-    server = TestServer.start();
+  static void start(Vertx vertx, VertxTestContext ctx) {
+    TestServer.start(vertx).onSuccess(EventFaultTest::wire).onComplete(ctx.succeedingThenComplete());
+  }
+
+  /** The services under test, on the real store reached through {@link FaultyMongo}. */
+  static void wire(TestServer started) {
+    server = started;
     faulty = new FaultyMongo(server.mongo());
     log = new EventLog(server.vertx, faulty.client, server.clock, server.app.vault());
     couples = new CoupleRepository(faulty.client);
@@ -80,11 +89,6 @@ class EventFaultTest {
     }, log, new BriefRenderer(), server.vertx, server.clock);
     parts = new OwnedCollection(faulty.client, server.app.vault(), server.clock, "parts", "part", List.of(), List.of("role"));
     partEvents = new SelfEvents(log, parts, "part.saved", "part.deleted");
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
   }
 
   static ShareDraft draft(String title, Long version) {

@@ -9,11 +9,14 @@ import dev.bridgework.testing.Api;
 import dev.bridgework.testing.FaultyMongo;
 import dev.bridgework.testing.TestServer;
 import dev.bridgework.web.ApiException;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
 import java.util.List;
@@ -36,6 +39,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * through {@link FaultyMongo}, whose writes into a chosen collection fail while armed.
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
+@ExtendWith(VertxExtension.class)
 class PromptEventFaultTest {
   static final String PROMPT = "mirror-small-moment";
   static TestServer server;
@@ -45,18 +49,21 @@ class PromptEventFaultTest {
   static PromptService prompts;
 
   @BeforeAll
-  static void start() {
-    server = TestServer.start();
+  static void start(Vertx vertx, VertxTestContext ctx) {
+    // Wired on a worker: the prompt catalog is read from the classpath, never on an event loop.
+    TestServer.start(vertx).compose(started -> vertx.executeBlocking(() -> wire(started)))
+        .onComplete(ctx.succeedingThenComplete());
+  }
+
+  /** The services under test, on the real store reached through {@link FaultyMongo}. */
+  static TestServer wire(TestServer started) {
+    server = started;
     faulty = new FaultyMongo(server.mongo());
     log = new EventLog(server.vertx, faulty.client, server.clock, server.app.vault());
     couples = new CoupleRepository(faulty.client);
     ShareService shares = new ShareService(faulty.client, couples, server.app.vault(), log, server.clock, server.app.catalog(), List.of());
     prompts = new PromptService(faulty.client, PromptCatalog.loadFromClasspath(), shares, server.app.vault(), log, couples, server.clock);
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
+    return started;
   }
 
   record Pair(Api alice, Api bob, Couple couple) {}

@@ -1,18 +1,18 @@
 package dev.bridgework.realtime;
 
 import dev.bridgework.app.AppConfig;
-import dev.bridgework.app.Application;
 import dev.bridgework.app.Main;
 import dev.bridgework.storage.Database;
 import dev.bridgework.testing.Api;
-import dev.bridgework.testing.TestClock;
 import dev.bridgework.testing.TestServer;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -37,15 +37,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * other live, and a client whose node is gone resumes on the other without loss.
  */
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
+@ExtendWith(VertxExtension.class)
 class RealtimeClusterTest {
   static Vertx databaseVertx;
   static Database database;
   static TestServer node1;
   static TestServer node2;
 
+  /** {@code vertx} (the extension's, closed by it) holds the shared database and the clients, and outlives node 1. */
   @BeforeAll
-  static void start() throws IOException {
-    databaseVertx = Vertx.vertx();
+  static void start(Vertx vertx) throws IOException {
+    databaseVertx = vertx;
     database = Database.start(databaseVertx, "", "bridgework", Path.of(Database.IN_MEMORY)).await();
     int port1 = freePort();
     int port2 = freePort();
@@ -72,10 +74,7 @@ class RealtimeClusterTest {
     settings.put("cluster.port", String.valueOf(clusterPort));
     settings.put("cluster.members", members);
     AppConfig config = AppConfig.fromMap(settings);
-    TestClock clock = new TestClock();
-    Vertx vertx = Main.clusteredVertx(config).await();
-    Application app = Application.start(vertx, config, clock).await();
-    return TestServer.of(vertx, app, clock);
+    return TestServer.node(Main.clusteredVertx(config), config).await();
   }
 
   private static int freePort() throws IOException {
@@ -89,7 +88,6 @@ class RealtimeClusterTest {
     if (node1 != null && !node1Closed) node1.close();
     if (node2 != null) node2.close();
     if (database != null) database.close().await();
-    if (databaseVertx != null) databaseVertx.close().await();
   }
 
   static boolean node1Closed;
@@ -170,6 +168,6 @@ class RealtimeClusterTest {
     }
     b.close();
     c.close();
-    assertFalse(a.closed.isCompletedExceptionally());
+    assertFalse(a.closed.future().failed());
   }
 }

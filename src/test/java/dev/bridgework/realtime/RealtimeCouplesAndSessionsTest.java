@@ -3,11 +3,14 @@ package dev.bridgework.realtime;
 import dev.bridgework.couple.Pairing;
 import dev.bridgework.testing.Api;
 import dev.bridgework.testing.TestServer;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -20,17 +23,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Sessions ending, couples forming and dissolving, presence and focus. */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
+@ExtendWith(VertxExtension.class)
 class RealtimeCouplesAndSessionsTest {
   static TestServer server;
 
   @BeforeAll
-  static void start() {
-    server = TestServer.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
+  static void start(Vertx vertx, VertxTestContext ctx) {
+    TestServer.start(vertx).onSuccess(started -> server = started).onComplete(ctx.succeedingThenComplete());
   }
 
   private static JsonObject append(Stream stream, String kind, JsonObject data) {

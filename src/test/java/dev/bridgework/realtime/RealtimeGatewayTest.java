@@ -3,14 +3,17 @@ package dev.bridgework.realtime;
 import dev.bridgework.testing.Api;
 import dev.bridgework.testing.TestServer;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.http.WebSocketFrame;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -30,17 +33,13 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
+@ExtendWith(VertxExtension.class)
 class RealtimeGatewayTest {
   static TestServer server;
 
   @BeforeAll
-  static void start() {
-    server = TestServer.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
+  static void start(Vertx vertx, VertxTestContext ctx) {
+    TestServer.start(vertx).onSuccess(started -> server = started).onComplete(ctx.succeedingThenComplete());
   }
 
   private static EventLog log() {
@@ -349,7 +348,7 @@ class RealtimeGatewayTest {
       a.send(new JsonObject().put("type", "focus").put("reviewId", "r1").put("shareId", "s1"));
       assertEquals("not_paired", a.next("error").getString("code"));
       a.assertQuiet();
-      assertFalse(a.closed.isDone());
+      assertFalse(a.closed.future().isComplete());
     }
   }
 
@@ -383,7 +382,7 @@ class RealtimeGatewayTest {
       String ping = new JsonObject().put("type", "ping").encode();
       for (int i = 0; i < 200; i++) a.socket.writeTextMessage(ping);
       assertEquals(1008, a.awaitClose());
-      List<JsonObject> frames = new ArrayList<>(a.frames);
+      List<JsonObject> frames = new ArrayList<>(a.received());
       long pongs = frames.stream().filter(f -> "pong".equals(f.getString("type"))).count();
       long limited = frames.stream().filter(f -> "rate_limited".equals(f.getString("code"))).count();
       assertTrue(pongs >= 30 && pongs < 100, "pongs: " + pongs);

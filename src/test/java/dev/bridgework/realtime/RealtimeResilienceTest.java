@@ -3,12 +3,15 @@ package dev.bridgework.realtime;
 import dev.bridgework.testing.Api;
 import dev.bridgework.testing.TestServer;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,17 +27,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * never, a client too slow to read, a session that expires while its socket is open.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
+@ExtendWith(VertxExtension.class)
 class RealtimeResilienceTest {
   static TestServer server;
 
   @BeforeAll
-  static void start() {
-    server = TestServer.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
+  static void start(Vertx vertx, VertxTestContext ctx) {
+    TestServer.start(vertx).onSuccess(started -> server = started).onComplete(ctx.succeedingThenComplete());
   }
 
   @AfterEach
@@ -130,7 +129,7 @@ class RealtimeResilienceTest {
       }
       a.socket.resume();
       assertEquals(1013, a.awaitClose());
-      List<Long> got = a.frames.stream().filter(f -> "event".equals(f.getString("type"))).map(f -> f.getLong("seq")).toList();
+      List<Long> got = a.received().stream().filter(f -> "event".equals(f.getString("type"))).map(f -> f.getLong("seq")).toList();
       assertTrue(got.size() < total, "closed before everything was sent: " + got.size());
       assertEquals(LongStream.rangeClosed(1, got.size()).boxed().toList(), got);
       long last = got.isEmpty() ? 0 : got.get(got.size() - 1);

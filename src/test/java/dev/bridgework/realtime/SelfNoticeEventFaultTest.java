@@ -9,11 +9,15 @@ import dev.bridgework.share.ShareService;
 import dev.bridgework.testing.Api;
 import dev.bridgework.testing.FaultyMongo;
 import dev.bridgework.testing.TestServer;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -33,6 +37,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
  * (which would otherwise find nothing left to change and stay silent) or by the sweep.
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
+@ExtendWith(VertxExtension.class)
 class SelfNoticeEventFaultTest {
   static TestServer server;
   static FaultyMongo faulty;
@@ -41,8 +46,13 @@ class SelfNoticeEventFaultTest {
   static NotificationService notifications;
 
   @BeforeAll
-  static void start() {
-    server = TestServer.start();
+  static void start(Vertx vertx, VertxTestContext ctx) {
+    TestServer.start(vertx).onSuccess(SelfNoticeEventFaultTest::wire).onComplete(ctx.succeedingThenComplete());
+  }
+
+  /** The services under test, on the real store reached through {@link FaultyMongo}. */
+  static void wire(TestServer started) {
+    server = started;
     faulty = new FaultyMongo(server.mongo());
     log = new EventLog(server.vertx, faulty.client, server.clock, server.app.vault());
     couples = new CoupleRepository(faulty.client);
@@ -51,10 +61,10 @@ class SelfNoticeEventFaultTest {
         shares, new UserRepository(faulty.client), server.clock, new byte[32]);
   }
 
+  /** The service this class made; the server itself is closed with the extension's Vert.x. */
   @AfterAll
   static void stop() {
-    notifications.close().await();
-    server.close();
+    if (notifications != null) notifications.close().await();
   }
 
   static List<JsonObject> gapless(Stream stream) {

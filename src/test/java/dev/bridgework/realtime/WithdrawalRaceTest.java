@@ -12,9 +12,12 @@ import dev.bridgework.testing.TestServer;
 import dev.bridgework.web.ApiException;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import io.vertx.core.Vertx;
 import org.junit.jupiter.api.Timeout;
 
 import java.util.List;
@@ -38,6 +41,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * request's listing of its deletion until the first request has run to its end.
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
+@ExtendWith(VertxExtension.class)
 class WithdrawalRaceTest {
   static TestServer server;
   static FaultyMongo faulty;
@@ -48,19 +52,20 @@ class WithdrawalRaceTest {
   static SelfEvents partEvents;
 
   @BeforeAll
-  static void start() {
-    server = TestServer.start();
+  static void start(Vertx vertx, VertxTestContext ctx) {
+    TestServer.start(vertx).map(WithdrawalRaceTest::wire).onComplete(ctx.succeedingThenComplete());
+  }
+
+  /** The services under test, on the real store reached through {@link FaultyMongo}. */
+  static TestServer wire(TestServer started) {
+    server = started;
     faulty = new FaultyMongo(server.mongo());
     log = new EventLog(server.vertx, faulty.client, server.clock, server.app.vault());
     couples = new CoupleRepository(faulty.client);
     shares = new ShareService(faulty.client, couples, server.app.vault(), log, server.clock, server.app.catalog(), List.of());
     parts = new OwnedCollection(faulty.client, server.app.vault(), server.clock, "parts", "part", List.of(), List.of("role"));
     partEvents = new SelfEvents(log, parts, "part.saved", "part.deleted");
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
+    return started;
   }
 
   /** The stream's events, checked gapless. */

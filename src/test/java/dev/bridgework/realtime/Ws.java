@@ -1,7 +1,9 @@
 package dev.bridgework.realtime;
 
 import dev.bridgework.testing.Api;
+import dev.bridgework.testing.Inbox;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ClientWebSocket;
@@ -13,28 +15,26 @@ import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.http.WebSocketFrame;
 import io.vertx.core.json.JsonObject;
 
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * A real WebSocket client for tests: frames land in a queue the test thread waits on (with a
- * timeout, never a sleep); the close code lands in a future.
+ * A real WebSocket client for tests: frames land in an {@link Inbox} whose waits are
+ * {@code VertxTestContext} checkpoints (with a timeout, never a sleep or a poll); the close code
+ * lands in a future, awaited the same way.
  */
 final class Ws implements AutoCloseable {
-  static final long WAIT_SECONDS = 20;
+  static final Duration WAIT = Inbox.WAIT;
 
   final WebSocket socket;
   final JsonObject welcome;
-  final LinkedBlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
-  final CompletableFuture<Short> closed = new CompletableFuture<>();
+  final Inbox<JsonObject> frames = new Inbox<>();
+  /** The close code, completed by the close handler on the event loop. */
+  final Promise<Short> closed = Promise.promise();
   private final WebSocketClient client;
 
   private Ws(WebSocketClient client, WebSocketConnectOptions options) {
@@ -43,7 +43,7 @@ final class Ws implements AutoCloseable {
     // and the welcome can arrive before a handler set on the connect future's completion runs.
     ClientWebSocket ws = client.webSocket();
     ws.textMessageHandler(text -> frames.add(new JsonObject(text)));
-    ws.closeHandler(v -> closed.complete(ws.closeStatusCode()));
+    ws.closeHandler(v -> closed.tryComplete(ws.closeStatusCode()));
     this.socket = ws.connect(options).await();
     this.welcome = next();
     assertEquals("welcome", welcome.getString("type"), welcome.encode());
@@ -134,28 +134,25 @@ final class Ws implements AutoCloseable {
   /** The next frame; fails the test if none arrives in time. */
   JsonObject next() {
     try {
-      JsonObject frame = frames.poll(WAIT_SECONDS, TimeUnit.SECONDS);
-      if (frame == null) fail("no frame within " + WAIT_SECONDS + " s" + (closed.isDone() ? " (closed " + closed.getNow(null) + ")" : ""));
-      return frame;
-    } catch (InterruptedException e) {
-      throw new AssertionError(e);
+      return frames.next(any -> {}, WAIT);
+    } catch (AssertionError e) {
+      throw closed.future().isComplete() ? new AssertionError(e.getMessage() + " (closed " + closed.future().result() + ")", e) : e;
     }
   }
 
+  /** The next frame, which must be of {@code type} (checked as it arrives). */
   JsonObject next(String type) {
-    JsonObject frame = next();
-    assertEquals(type, frame.getString("type"), frame.encode());
-    return frame;
+    return frames.next(frame -> assertEquals(type, frame.getString("type"), frame.encode()), WAIT);
   }
 
   /** Frames up to and including the first that matches. */
   List<JsonObject> until(Predicate<JsonObject> last) {
-    List<JsonObject> seen = new ArrayList<>();
-    while (true) {
-      JsonObject frame = next();
-      seen.add(frame);
-      if (last.test(frame)) return seen;
-    }
+    return frames.until(last, WAIT);
+  }
+
+  /** Frames that arrived and were not taken (after a close, say). */
+  List<JsonObject> received() {
+    return frames.kept();
   }
 
   /** A ping answered by a pong, with nothing else in between: nothing else was waiting for this socket. */
@@ -166,13 +163,9 @@ final class Ws implements AutoCloseable {
   }
 
   short awaitClose() {
-    try {
-      Short code = closed.get(WAIT_SECONDS, TimeUnit.SECONDS);
-      assertNotNull(code);
-      return code;
-    } catch (Exception e) {
-      throw new AssertionError("socket not closed within " + WAIT_SECONDS + " s", e);
-    }
+    Short code = Inbox.await(closed.future(), WAIT);
+    assertNotNull(code);
+    return code;
   }
 
   static boolean isEvent(JsonObject frame, String stream, long seq) {
@@ -182,7 +175,7 @@ final class Ws implements AutoCloseable {
 
   @Override
   public void close() {
-    if (!closed.isDone()) {
+    if (!closed.future().isComplete()) {
       Future<Void> f = socket.close();
       try {
         f.await();

@@ -4,8 +4,10 @@ import dev.bridgework.testing.Api;
 import dev.bridgework.testing.SealedWorkContract;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -22,6 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * exercise and the status in the clear and checks them. The shared rules are in {@link SealedWorkContract}.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
+@ExtendWith(VertxExtension.class)
 class ReflectionApiTest extends SealedWorkContract {
   /** mirror-recent-moment: what-happened (text), what-you-felt (emotions), how-strong (scale 0..10), ... */
   static final String MIRROR = "mirror-recent-moment";

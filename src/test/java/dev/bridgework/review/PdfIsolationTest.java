@@ -4,14 +4,17 @@ import dev.bridgework.couple.Pairing;
 import dev.bridgework.testing.Api;
 import dev.bridgework.testing.TestServer;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
+import io.vertx.junit5.VertxExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -31,11 +34,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * bounded pool and with a pool as wide as the old shared one (docs/PERFORMANCE.md).
  */
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
+@ExtendWith(VertxExtension.class)
 class PdfIsolationTest {
+  // Each server here has its own pool settings: deployed on the test's Vert.x and closed at the end of its block.
 
   @Test
-  void aBurstBeyondThePdfQueueIs503WithRetryAfterAndNothingElse() {
-    try (TestServer server = TestServer.start(Map.of("pdf.workers", "1", "pdf.queue", "2"))) {
+  void aBurstBeyondThePdfQueueIs503WithRetryAfterAndNothingElse(Vertx vertx) {
+    try (TestServer server = TestServer.startOn(vertx, Map.of("pdf.workers", "1", "pdf.queue", "2"))) {
       Fixture f = fixture(server);
       Map<Integer, Integer> statuses = new TreeMap<>();
       for (HttpResponse<Buffer> r : burst(server, f, 20)) {
@@ -57,12 +62,12 @@ class PdfIsolationTest {
   }
 
   @Test
-  void signInLatencyDuringABurstOfFiftyPdfRequests() {
+  void signInLatencyDuringABurstOfFiftyPdfRequests(Vertx vertx) {
     // The bounded pool (the defaults) against one as wide as Vert.x's shared worker pool (20), where
     // the PDFs used to run next to password hashing.
     for (Map<String, String> settings : List.of(Map.of("pdf.workers", "1", "pdf.queue", "8"),
         Map.of("pdf.workers", "20", "pdf.queue", "50"))) {
-      try (TestServer server = TestServer.start(settings)) {
+      try (TestServer server = TestServer.startOn(vertx, settings)) {
         Fixture f = fixture(server);
         Api carol = server.register("Carol");
         long[] idle = logins(server, carol, 10);

@@ -2,26 +2,28 @@ package dev.bridgework.review;
 
 import dev.bridgework.realtime.Stream;
 import dev.bridgework.testing.Api;
+import dev.bridgework.testing.Inbox;
 import dev.bridgework.testing.TestServer;
 import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
 import org.apache.pdfbox.Loader;
 import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.text.PDFTextStripper;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -32,19 +34,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The joint review over real HTTP, with real couples and shares, against the real embedded database. */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
+@ExtendWith(VertxExtension.class)
 class ReviewApiTest {
   static final String XSS = "<img src=x onerror=alert(1)>";
   static final String WORLD = "Ça va — 你好 — שלום";
   static TestServer server;
 
   @BeforeAll
-  static void start() {
-    server = TestServer.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
+  static void start(Vertx vertx, VertxTestContext ctx) {
+    TestServer.start(vertx).onSuccess(started -> server = started).onComplete(ctx.succeedingThenComplete());
   }
 
   // ------------------------------------------------------------------ helpers
@@ -203,16 +201,17 @@ class ReviewApiTest {
     String s = share(c.alice(), "Live item", "respond", null, "text");
     flag(c.alice(), s, true);
     // What the real-time gateway relays to both partners' sockets: the couple stream's live events.
-    BlockingQueue<JsonObject> live = new LinkedBlockingQueue<>();
+    Inbox<JsonObject> live = new Inbox<>();
     var consumer = server.vertx.eventBus().<JsonObject>consumer(Stream.couple(c.id()).address(), m -> live.add(m.body()));
     consumer.completion().await();
     try {
       String id = startReview(c.alice()).getString("id");
       JsonObject noted = ok(c.bob().put("/api/reviews/" + id + "/notes/" + s, new JsonObject().put("text", "heard live")));
       JsonObject closed = ok(c.alice().post("/api/reviews/" + id + "/close", new JsonObject()));
-      JsonObject started = live.poll(10, TimeUnit.SECONDS);
-      JsonObject updated = live.poll(10, TimeUnit.SECONDS);
-      JsonObject ended = live.poll(10, TimeUnit.SECONDS);
+      List<JsonObject> relayed = live.take(3, event -> true, event -> {}, Duration.ofSeconds(10));
+      JsonObject started = relayed.get(0);
+      JsonObject updated = relayed.get(1);
+      JsonObject ended = relayed.get(2);
       assertEquals("review.started", started.getString("kind"));
       assertEquals(id, started.getJsonObject("data").getString("id"));
       assertEquals("review.updated", updated.getString("kind"));

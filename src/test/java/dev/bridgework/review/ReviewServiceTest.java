@@ -4,12 +4,14 @@ import dev.bridgework.realtime.Stream;
 import dev.bridgework.testing.TestServer;
 import dev.bridgework.web.ApiException;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
+import io.vertx.junit5.VertxExtension;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -31,6 +33,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * share features stood in for by {@link Joint} (their real HTTP flow is in {@link ReviewApiTest}).
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
+@ExtendWith(VertxExtension.class)
 class ReviewServiceTest {
   static TestServer server;
   static Joint joint;
@@ -60,17 +63,12 @@ class ReviewServiceTest {
   record Pair(JointSpace.Couple couple, String alice, String bob) {}
 
   @BeforeAll
-  static void start() {
-    server = TestServer.start();
+  static void start(Vertx vertx) {
+    server = TestServer.startOn(vertx, Map.of());
     joint = new Joint();
     ReviewRepository repo = new ReviewRepository(server.mongo(), server.app.vault());
     repo.createIndexes().await();
     service = new ReviewService(repo, joint, server.app.events(), new BriefRenderer(), server.vertx, server.clock);
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
   }
 
   static Pair pair() {

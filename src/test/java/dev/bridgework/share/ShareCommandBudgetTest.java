@@ -9,9 +9,12 @@ import dev.bridgework.testing.Api;
 import dev.bridgework.testing.TestServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import io.vertx.core.Vertx;
 import org.junit.jupiter.api.Timeout;
 
 import java.util.ArrayList;
@@ -53,6 +56,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * round trips, 10 commits); what the rest would take is in docs/PERFORMANCE.md.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
+@ExtendWith(VertxExtension.class)
 class ShareCommandBudgetTest {
   static final int MAX_ROUND_TRIPS = 7;
   static final int MAX_COMMITS = 10;
@@ -124,16 +128,12 @@ class ShareCommandBudgetTest {
   static TestServer server;
 
   @BeforeAll
-  static void start() {
+  static void start(Vertx vertx, VertxTestContext ctx) {
     // No periodic scans during the measurement: only the request's own commands are recorded.
     // -Dbudget.cacheTtl=0 measures the same without the per-node caches (for docs/PERFORMANCE.md).
-    server = TestServer.start(Map.of("notify.scanInterval", "1h", "housekeeping.interval", "1h",
-        "cache.ttl", System.getProperty("budget.cacheTtl", "60s")), RECORDER);
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
+    TestServer.start(vertx, Map.of("notify.scanInterval", "1h", "housekeeping.interval", "1h",
+            "cache.ttl", System.getProperty("budget.cacheTtl", "60s")), RECORDER)
+        .onSuccess(started -> server = started).onComplete(ctx.succeedingThenComplete());
   }
 
   /** Round trips: the commands' spans merged where they overlap. */

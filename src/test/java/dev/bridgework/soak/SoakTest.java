@@ -7,6 +7,8 @@ import dev.bridgework.testing.ServerProcess;
 import dev.bridgework.testing.StallingProxy;
 import dev.bridgework.testing.TestServer;
 import io.vertx.core.Vertx;
+import io.vertx.junit5.VertxExtension;
+import org.junit.jupiter.api.extension.ExtendWith;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.WebSocketClient;
@@ -56,6 +58,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@code soak.stallMillis}, {@code soak.seed} too).
  */
 @Tag("soak")
+@ExtendWith(VertxExtension.class)
 @Timeout(value = 60, unit = TimeUnit.MINUTES)
 class SoakTest {
   private static final Logger LOG = LoggerFactory.getLogger(SoakTest.class);
@@ -77,13 +80,12 @@ class SoakTest {
   private volatile long stallAnswered = Long.MAX_VALUE;
 
   @Test
-  void nothingIsLostOrDuplicatedUnderRacingDevicesADatabaseStallAndAKill() throws Exception {
+  void nothingIsLostOrDuplicatedUnderRacingDevicesADatabaseStallAndAKill(Vertx vertx) throws Exception {
     Path dbDir = Files.createTempDirectory("bw-soak-db");
     Path serverDir = Files.createTempDirectory("bw-soak-server");
     int port = ServerProcess.freePort();
     int dbPort = ServerProcess.freePort();
     while (dbPort == port) dbPort = ServerProcess.freePort(); // two asks may get one port back
-    Vertx vertx = Vertx.vertx();
     WebClient plain = WebClient.create(vertx);
     // Vert.x limits a WebSocket client to 50 connections per server by default; the soak holds three per couple.
     WebSocketClient ws = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(8 * COUPLES + 16));
@@ -148,7 +150,7 @@ class SoakTest {
       server.kill();
       db.kill();
       proxy.close();
-      vertx.close().await();
+      // The extension closes the injected Vert.x, and the clients made on it.
     }
   }
 

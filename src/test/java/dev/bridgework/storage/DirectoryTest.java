@@ -4,10 +4,12 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.mongo.MongoClient;
+import io.vertx.junit5.VertxExtension;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -20,14 +22,16 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 /** Owners' directories on the real embedded database: what is listed, what is left out, and the one-time build. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
+@ExtendWith(VertxExtension.class)
 class DirectoryTest {
-  private final Vertx vertx = Vertx.vertx();
+  private Vertx vertx;
   private Database db;
   private MongoClient mongo;
   private Directory directory;
 
   @BeforeEach
-  void start() {
+  void start(Vertx vertx) {
+    this.vertx = vertx;
     db = Database.start(vertx, null, "bridgework", Path.of(Database.IN_MEMORY)).await();
     mongo = db.client();
     directory = new Directory(mongo, "things_lists");
@@ -36,7 +40,6 @@ class DirectoryTest {
   @AfterEach
   void stop() {
     db.close().await();
-    vertx.close().await();
   }
 
   private void thing(String id, String owner) {

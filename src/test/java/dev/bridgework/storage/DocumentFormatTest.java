@@ -11,11 +11,13 @@ import io.vertx.ext.mongo.FindOptions;
 import io.vertx.ext.mongo.IndexOptions;
 import io.vertx.ext.mongo.MongoClient;
 import io.vertx.ext.mongo.UpdateOptions;
+import io.vertx.junit5.VertxExtension;
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -34,13 +36,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
  * converted on open without losing a document.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
+@ExtendWith(VertxExtension.class)
 class DocumentFormatTest {
   private static final String DB = "bridgework";
-  private final Vertx vertx = Vertx.vertx();
+  private Vertx vertx;
 
-  @AfterEach
-  void close() {
-    vertx.close().await();
+  @BeforeEach
+  void injected(Vertx vertx) {
+    this.vertx = vertx;
   }
 
   /** A document with every kind of value, as the driver sends them. */

@@ -7,10 +7,12 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.mongo.FindOptions;
 import io.vertx.ext.mongo.MongoClient;
 import io.vertx.ext.mongo.UpdateOptions;
+import io.vertx.junit5.VertxExtension;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -24,13 +26,15 @@ import static org.junit.jupiter.api.Assertions.assertNull;
  * exactly what MongoDB would: the rest of the query still decides, for reads, updates and deletes.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
+@ExtendWith(VertxExtension.class)
 class IdLookupTest {
-  private final Vertx vertx = Vertx.vertx();
+  private Vertx vertx;
   private Database db;
   private MongoClient mongo;
 
   @BeforeEach
-  void start() {
+  void start(Vertx vertx) {
+    this.vertx = vertx;
     db = Database.start(vertx, null, "bridgework", Path.of(Database.IN_MEMORY)).await();
     mongo = db.client();
     for (String id : List.of("c", "a", "b")) {
@@ -42,7 +46,6 @@ class IdLookupTest {
   @AfterEach
   void stop() {
     db.close().await();
-    vertx.close().await();
   }
 
   private List<String> ids(JsonObject query) {

@@ -4,6 +4,8 @@ import dev.bridgework.app.AppConfig;
 import dev.bridgework.app.Application;
 import dev.bridgework.storage.Database;
 import dev.bridgework.ops.Telemetry;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
@@ -25,26 +27,46 @@ public final class TestServer implements AutoCloseable {
   /** {@code crypto.minKdfIterations} of test servers: real PBKDF2, cheap enough for hundreds of accounts. */
   public static final int TEST_MIN_KDF_ITERATIONS = 1000;
 
+  /** The Vert.x the application runs on (and clients of it use). */
   public final Vertx vertx;
+  /** The Vert.x the server's verticle is deployed on (the injected one, or a cluster node's). */
+  private final Vertx deployedOn;
   public final Application app;
   public final TestClock clock;
+  /** The {@link ServerVerticle} holding {@link #app} and its deployment; undeploying it closes the app. */
+  private final ServerVerticle verticle;
+  private final String deploymentId;
+  /** A cluster node's server owns its clustered Vert.x: closing the node leaves the cluster. */
+  private final boolean ownsVertx;
 
-  private TestServer(Vertx vertx, Application app, TestClock clock) {
-    this.vertx = vertx;
-    this.app = app;
+  private TestServer(Vertx vertx, ServerVerticle verticle, TestClock clock, String deploymentId, boolean ownsVertx) {
+    // The Vert.x the application runs on: the injected one, or the metered one of a management test.
+    this.vertx = verticle.app.vertx();
+    this.verticle = verticle;
+    this.deployedOn = vertx;
+    this.app = verticle.app;
     this.clock = clock;
+    this.deploymentId = deploymentId;
+    this.ownsVertx = ownsVertx;
   }
 
-  public static TestServer start() {
-    return start(Map.of());
+  /**
+   * Deploys the real application on {@code vertx} (the instance {@code VertxExtension} injected),
+   * on port 0 with an in-memory store unless {@code overrides} say otherwise. The application lives
+   * in a verticle, so closing that Vert.x (as the extension does after the class or the test)
+   * undeploys it and closes its store; {@link #close()} does the same earlier.
+   */
+  public static Future<TestServer> start(Vertx vertx, Map<String, String> overrides) {
+    return start(vertx, config(overrides));
   }
 
-  public static TestServer start(Map<String, String> overrides) {
-    return start(overrides, null);
+  /** As {@link #start(Vertx, Map)}, with a listener that hears every command the server sends its database. */
+  public static Future<TestServer> start(Vertx vertx, Map<String, String> overrides, com.mongodb.event.CommandListener commands) {
+    return start(vertx, config(overrides), false, commands);
   }
 
-  /** As {@link #start(Map)}, with a listener that hears every command the server sends its database. */
-  public static TestServer start(Map<String, String> overrides, com.mongodb.event.CommandListener commands) {
+  /** The test configuration: port 0, in-memory store, cheap KDF floor, no management port; then {@code overrides}. */
+  private static AppConfig config(Map<String, String> overrides) {
     Map<String, String> settings = new HashMap<>();
     settings.put("http.port", "0");
     settings.put("http.host", "127.0.0.1");
@@ -54,23 +76,98 @@ public final class TestServer implements AutoCloseable {
     // No management port and no metrics unless a test asks for them (management.port 0), so other tests pay nothing.
     settings.put("management.port", "-1");
     settings.putAll(overrides);
-    TestClock clock = new TestClock();
-    AppConfig config = AppConfig.fromMap(settings);
-    Telemetry telemetry = config.managementEnabled() ? Telemetry.prometheus() : Telemetry.off();
-    Vertx vertx = telemetry.vertx(new VertxOptions());
-    try {
-      Application app = Application.start(vertx, config, clock, telemetry, commands).await();
-      return new TestServer(vertx, app, clock);
-    } catch (Throwable e) {
-      // A test of a start-up failure must not leave this Vert.x instance running.
-      vertx.close().await();
-      throw e;
-    }
+    return AppConfig.fromMap(settings);
   }
 
-  /** Wraps an application started elsewhere (for example one node of a cluster test). */
-  public static TestServer of(Vertx vertx, Application app, TestClock clock) {
-    return new TestServer(vertx, app, clock);
+  /** Deploys the application with exactly this configuration. */
+  public static Future<TestServer> start(Vertx vertx, AppConfig config) {
+    return start(vertx, config, false);
+  }
+
+  /**
+   * A cluster node: the application on a (clustered) Vert.x of its own, which {@link #close()}
+   * closes too, so the node leaves the cluster as a real one going away does.
+   */
+  public static Future<TestServer> node(Future<Vertx> clustered, AppConfig config) {
+    // No management port: two nodes in one JVM would both want its default (9090), and a node's
+    // metrics would need a metered Vert.x rather than its clustered one.
+    return clustered.compose(vertx -> start(vertx, config.withManagementPort(-1), true)
+        .onFailure(e -> vertx.close()));
+  }
+
+  private static Future<TestServer> start(Vertx vertx, AppConfig config, boolean ownsVertx) {
+    return start(vertx, config, ownsVertx, null);
+  }
+
+  private static Future<TestServer> start(Vertx vertx, AppConfig config, boolean ownsVertx,
+                                          com.mongodb.event.CommandListener commands) {
+    TestClock clock = new TestClock();
+    ServerVerticle verticle = new ServerVerticle(config, clock, commands);
+    return vertx.deployVerticle(verticle).map(id -> new TestServer(vertx, verticle, clock, id, ownsVertx));
+  }
+
+  public static Future<TestServer> start(Vertx vertx) {
+    return start(vertx, Map.of());
+  }
+
+  /**
+   * For a server that is not the test class's own (browser tests' synchronous style, a cluster
+   * node on its own clustered Vert.x, a second server started inside a test): blocks the calling
+   * test thread, never an event loop, until the server listens.
+   */
+  public static TestServer startOn(Vertx vertx, Map<String, String> overrides) {
+    return start(vertx, overrides).await();
+  }
+
+  /**
+   * The application as a verticle: started by its deployment, closed by its undeployment.
+   *
+   * <p>No management port and no metrics unless the test asks ({@code management.port} 0): then
+   * Vert.x's own metrics need a Vert.x built to report them ({@link Telemetry#vertx}), so the
+   * application runs on such a metered Vert.x that this verticle owns — made when it is deployed
+   * and closed when it is undeployed, so the injected Vert.x closing still closes everything.
+   */
+  private static final class ServerVerticle extends VerticleBase {
+    private final AppConfig config;
+    private final TestClock clock;
+    private final com.mongodb.event.CommandListener commands;
+    private volatile Application app;
+    private volatile Vertx metered;
+    private Future<?> closed;
+
+    ServerVerticle(AppConfig config, TestClock clock, com.mongodb.event.CommandListener commands) {
+      this.config = config;
+      this.clock = clock;
+      this.commands = commands;
+    }
+
+    @Override
+    public Future<?> start() {
+      if (!config.managementEnabled()) {
+        return Application.start(vertx, config, clock, Telemetry.off(), commands).onSuccess(started -> app = started);
+      }
+      Telemetry telemetry = Telemetry.prometheus();
+      Vertx own = telemetry.vertx(new VertxOptions());
+      metered = own;
+      return Application.start(own, config, clock, telemetry, commands).onSuccess(started -> app = started)
+          // A test of a start-up failure must not leave this Vert.x instance running.
+          .recover(e -> own.close().transform(ignored -> Future.failedFuture(e)));
+    }
+
+    @Override
+    public Future<?> stop() {
+      return closeApp();
+    }
+
+    /** Once: by {@link TestServer#close()} or else by the undeployment when Vert.x closes. */
+    synchronized Future<?> closeApp() {
+      if (closed == null) {
+        Future<?> appClosed = app == null ? Future.succeededFuture() : app.close();
+        Vertx own = metered;
+        closed = own == null ? appClosed : appClosed.eventually(own::close);
+      }
+      return closed;
+    }
   }
 
   public int port() {
@@ -150,10 +247,16 @@ public final class TestServer implements AutoCloseable {
     return out.toString();
   }
 
+  /**
+   * Closes this server before its Vert.x is closed (a node going away, a restart on the same data).
+   * The application closes first, as in production (sockets hear 1001 "going away"), then its
+   * verticle is undeployed.
+   */
   @Override
   public void close() {
-    app.close().await();
-    vertx.close().await();
+    verticle.closeApp().await();
+    if (deployedOn.deploymentIDs().contains(deploymentId)) deployedOn.undeploy(deploymentId).await();
+    if (ownsVertx) deployedOn.close().await();
   }
 
   public static Clock systemClock() {

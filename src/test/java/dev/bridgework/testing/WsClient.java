@@ -11,18 +11,17 @@ import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
 
 import java.time.Duration;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /**
- * A real WebSocket client on /api/ws for tests: frames are queued as they arrive and the test
- * thread waits for the one it expects (never a sleep).
+ * A real WebSocket client on /api/ws for tests: frames land in an {@link Inbox} as they arrive and
+ * the test thread waits for the one it expects through a {@code VertxTestContext} checkpoint (never
+ * a sleep or a poll).
  */
 public final class WsClient implements AutoCloseable {
   private final WebSocketClient client;
   private final ClientWebSocket socket;
-  private final LinkedBlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
+  private final Inbox<JsonObject> frames = new Inbox<>();
   private final Promise<Short> closed = Promise.promise();
 
   /** Handlers are set before connecting: Vert.x drops frames that arrive before a handler is set. */
@@ -60,25 +59,17 @@ public final class WsClient implements AutoCloseable {
 
   /** The next frame, whatever it is. */
   public JsonObject next(Duration timeout) {
-    try {
-      JsonObject f = frames.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
-      if (f == null) throw new AssertionError("no frame within " + timeout);
-      return f;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
-    }
+    return frames.next(any -> {}, timeout);
   }
 
   /** Skips frames until one matches (presence and the like may interleave). */
   public JsonObject await(Predicate<JsonObject> match, Duration timeout) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (true) {
-      long left = deadline - System.nanoTime();
-      if (left <= 0) throw new AssertionError("no matching frame within " + timeout);
-      JsonObject f = next(Duration.ofNanos(left));
-      if (match.test(f)) return f;
-    }
+    return frames.await(match, timeout);
+  }
+
+  /** Frames up to and including the first that matches. */
+  public java.util.List<JsonObject> until(Predicate<JsonObject> last, Duration timeout) {
+    return frames.until(last, timeout);
   }
 
   public JsonObject awaitType(String type, Duration timeout) {
@@ -96,9 +87,7 @@ public final class WsClient implements AutoCloseable {
 
   /** Frames already received and not yet taken. */
   public java.util.List<JsonObject> drain() {
-    java.util.List<JsonObject> out = new java.util.ArrayList<>();
-    frames.drainTo(out);
-    return out;
+    return frames.drain();
   }
 
   public Future<Short> closed() {

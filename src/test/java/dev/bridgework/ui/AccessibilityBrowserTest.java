@@ -6,8 +6,10 @@ import dev.bridgework.testing.Api;
 import dev.bridgework.testing.TestServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -24,6 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * console error or CSP violation on the way (the server's CSP has no 'unsafe-inline').
  */
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
+@ExtendWith(VertxExtension.class)
 class AccessibilityBrowserTest extends BrowserTestSupport {
   private final List<String> failures = new ArrayList<>();
 

@@ -8,8 +8,10 @@ import dev.bridgework.couple.Pairing;
 import dev.bridgework.testing.Api;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,6 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * axe-core in both themes at desktop and phone width.
  */
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
+@ExtendWith(VertxExtension.class)
 class CareBrowserTest extends BrowserTestSupport {
   private static final Pattern AWAY = Pattern.compile(".*/away\\.html$");
 

@@ -5,8 +5,10 @@ import dev.bridgework.couple.Pairing;
 import dev.bridgework.testing.Api;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
 import java.util.List;
@@ -25,6 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * and the page says so.
  */
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
+@ExtendWith(VertxExtension.class)
 class CounselorBrowserTest extends BrowserTestSupport {
   private static String share(Api api, String title, String text) {
     server.clock.advance(Duration.ofMinutes(1));

@@ -8,10 +8,12 @@ import dev.bridgework.testing.ClientCrypto.Kdf;
 import dev.bridgework.testing.ClientCrypto.Keys;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -40,6 +42,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * here depends on the app or the account API.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
+@ExtendWith(VertxExtension.class)
 class CryptoInteropBrowserTest extends BrowserTestSupport {
   private static final JsonObject VECTORS = loadVectors();
   private static final String BLANK = "/crypto-interop-test.html";

@@ -4,8 +4,10 @@ import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import dev.bridgework.testing.ClientCrypto;
 import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.Map;
 import java.util.UUID;
@@ -23,6 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * open, and envelopes the web app sealed opening in Java.
  */
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
+@ExtendWith(VertxExtension.class)
 class E2eeBrowserTest extends BrowserTestSupport {
   private static final String FREE = "free-blank-page";
 

@@ -6,8 +6,10 @@ import com.microsoft.playwright.assertions.PlaywrightAssertions;
 import dev.bridgework.couple.Pairing;
 import dev.bridgework.testing.Api;
 import dev.bridgework.testing.TestServer;
+import io.vertx.junit5.VertxExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -27,6 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * and withdrawal, what never reaches the partner, hostile text, a dropped connection, leaving.
  */
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
+@ExtendWith(VertxExtension.class)
 class JointSpaceBrowserTest extends BrowserTestSupport {
   /** Answers a mirror exercise step by step in the runner, waiting for "Saved" after each text. */
   private static String doMirrorExercise(Person p, List<String> texts) {

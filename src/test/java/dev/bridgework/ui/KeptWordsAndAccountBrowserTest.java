@@ -7,8 +7,10 @@ import dev.bridgework.couple.Pairing;
 import dev.bridgework.testing.Api;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.List;
 import java.util.UUID;
@@ -27,6 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * ending the session of another device that is open at that moment.
  */
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
+@ExtendWith(VertxExtension.class)
 class KeptWordsAndAccountBrowserTest extends BrowserTestSupport {
   private static final Predicate<Response> FINISHED =
       r -> r.url().endsWith("/api/me/unsealed/finish") && r.status() == 204;

@@ -3,13 +3,15 @@ package dev.bridgework.ui;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.assertions.PlaywrightAssertions;
 import dev.bridgework.testing.TestServer;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -38,6 +40,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * work, and everything reads as before; an upgrade interrupted half-way finishes at the next sign-in.
  */
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
+@ExtendWith(VertxExtension.class)
 class LegacyUpgradeBrowserTest {
   private static final String ALICE = "alice@legacy.test";
   private static final String ALICE_PASSWORD = "alice legacy password";
@@ -66,7 +69,7 @@ class LegacyUpgradeBrowserTest {
 
   /** Each test upgrades Alice from scratch: its own copy of the old data directory, its own server. */
   @BeforeEach
-  void startOnACopyOfTheLegacyData() throws IOException {
+  void startOnACopyOfTheLegacyData(Vertx vertx) throws IOException {
     dataDir = Files.createTempDirectory("bw-legacy-ui");
     for (String file : List.of("bridgework.mv.db", "master.key")) {
       try (InputStream in = getClass().getResourceAsStream("/legacy-data/" + file)) {
@@ -74,13 +77,7 @@ class LegacyUpgradeBrowserTest {
         Files.copy(in, dataDir.resolve(file));
       }
     }
-    server = TestServer.start(Map.of("data.dir", dataDir.toString()));
-  }
-
-  @AfterEach
-  void stop() {
-    if (server != null) server.close();
-    server = null;
+    server = TestServer.startOn(vertx, Map.of("data.dir", dataDir.toString()));
   }
 
   private Person alice() {

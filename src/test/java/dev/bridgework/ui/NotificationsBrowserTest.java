@@ -5,8 +5,10 @@ import dev.bridgework.couple.Pairing;
 import dev.bridgework.testing.Api;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -24,6 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * devices of one person, opt-in seen receipts, and the notification settings on the account page.
  */
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
+@ExtendWith(VertxExtension.class)
 class NotificationsBrowserTest extends BrowserTestSupport {
 
   private static JsonObject put(Api api, String path, JsonObject body) {

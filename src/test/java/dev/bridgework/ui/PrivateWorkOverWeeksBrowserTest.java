@@ -3,8 +3,10 @@ package dev.bridgework.ui;
 import com.microsoft.playwright.Locator;
 import dev.bridgework.testing.Api;
 import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -27,6 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the browser. Every new screen is checked with axe-core at 1280 and 375 px.
  */
 @Timeout(value = 400, unit = TimeUnit.SECONDS)
+@ExtendWith(VertxExtension.class)
 class PrivateWorkOverWeeksBrowserTest extends BrowserTestSupport {
   private final List<String> axeFailures = new ArrayList<>();
 

@@ -1,8 +1,10 @@
 package dev.bridgework.ui;
 
 import com.microsoft.playwright.Locator;
+import io.vertx.junit5.VertxExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -18,6 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * with two partners in two browser profiles, and axe-core on the new screens at 1280 and 375 px.
  */
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
+@ExtendWith(VertxExtension.class)
 class PromptsBrowserTest extends BrowserTestSupport {
   private final List<String> failures = new ArrayList<>();
 

@@ -3,16 +3,18 @@ package dev.bridgework.web;
 import dev.bridgework.testing.TestServer;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.PemTrustOptions;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
-import org.junit.jupiter.api.AfterAll;
+import io.vertx.junit5.VertxExtension;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -30,6 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * a client that trusts only the test's self-signed certificate (host name verified) talks to it.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
+@ExtendWith(VertxExtension.class)
 class HttpsTest {
   @TempDir
   static Path dir;
@@ -39,20 +42,14 @@ class HttpsTest {
   static WebClient https;
 
   @BeforeAll
-  static void start() throws Exception {
+  static void start(Vertx vertx) throws Exception {
     certFile = dir.resolve("cert.pem");
     keyFile = dir.resolve("key.pem");
     writeSelfSigned(certFile, keyFile);
-    server = TestServer.start(Map.of("http.tls.certPath", certFile.toString(), "http.tls.keyPath", keyFile.toString()));
+    server = TestServer.startOn(vertx, Map.of("http.tls.certPath", certFile.toString(), "http.tls.keyPath", keyFile.toString()));
     https = WebClient.create(server.vertx, new WebClientOptions()
         .setSsl(true).setVerifyHost(true).setTrustOptions(new PemTrustOptions().addCertPath(certFile.toString()))
         .setDefaultHost("localhost").setDefaultPort(server.port()).setUserAgent("bridgework-test"));
-  }
-
-  @AfterAll
-  static void stop() {
-    if (https != null) https.close();
-    if (server != null) server.close();
   }
 
   /** A self-signed certificate for localhost and 127.0.0.1, and its key as PKCS#8, both PEM. */
@@ -119,26 +116,26 @@ class HttpsTest {
   }
 
   @Test
-  void certificateWithoutKeyOrKeyWithoutCertificateStopsStartUp() {
+  void certificateWithoutKeyOrKeyWithoutCertificateStopsStartUp(Vertx vertx) {
     for (Map<String, String> half : new Map[] {
         Map.of("http.tls.certPath", certFile.toString()), Map.of("http.tls.keyPath", keyFile.toString())}) {
-      Throwable failure = assertThrows(Throwable.class, () -> TestServer.start(half).close());
+      Throwable failure = assertThrows(Throwable.class, () -> TestServer.startOn(vertx, half).close());
       assertTrue(failure.getMessage().contains("http.tls.certPath") && failure.getMessage().contains("http.tls.keyPath"),
           failure.getMessage());
     }
   }
 
   @Test
-  void unreadablePemFileStopsStartUpNamingItsKey() {
-    Throwable failure = assertThrows(Throwable.class, () -> TestServer.start(Map.of(
+  void unreadablePemFileStopsStartUpNamingItsKey(Vertx vertx) {
+    Throwable failure = assertThrows(Throwable.class, () -> TestServer.startOn(vertx, Map.of(
         "http.tls.certPath", dir.resolve("missing.pem").toString(), "http.tls.keyPath", keyFile.toString())).close());
     assertTrue(failure.getMessage().contains("http.tls.certPath"), failure.getMessage());
     assertFalse(failure.getMessage().contains("http.tls.keyPath"), failure.getMessage());
   }
 
   @Test
-  void plainServerSendsNoHsts() {
-    try (TestServer plain = TestServer.start()) {
+  void plainServerSendsNoHsts(Vertx vertx) {
+    try (TestServer plain = TestServer.startOn(vertx, Map.of())) {
       WebClient client = WebClient.create(plain.vertx);
       try {
         HttpResponse<Buffer> health = client.get(plain.port(), "localhost", "/health").send().await();

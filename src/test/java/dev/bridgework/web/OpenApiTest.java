@@ -3,6 +3,7 @@ package dev.bridgework.web;
 import dev.bridgework.couple.Pairing;
 import dev.bridgework.testing.Api;
 import dev.bridgework.testing.TestServer;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.Json;
@@ -15,10 +16,11 @@ import io.vertx.json.schema.JsonSchemaOptions;
 import io.vertx.json.schema.OutputFormat;
 import io.vertx.json.schema.OutputUnit;
 import io.vertx.json.schema.Validator;
-import org.junit.jupiter.api.AfterAll;
+import io.vertx.junit5.VertxExtension;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -36,6 +38,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the server's real answers in a realistic session fit the document's schema for their status.
  */
 @Timeout(120)
+@ExtendWith(VertxExtension.class)
 class OpenApiTest {
   private static final Set<String> METHODS = Set.of("get", "put", "post", "delete", "patch");
   private static TestServer server;
@@ -44,17 +47,13 @@ class OpenApiTest {
   private static final List<String> failures = new ArrayList<>();
 
   @BeforeAll
-  static void start() {
-    server = TestServer.start();
+  static void start(Vertx vertx) {
+    // The document is read before this method returns, so the server is deployed synchronously.
+    server = TestServer.startOn(vertx, Map.of());
     var r = server.client().get("/api/openapi.json");
     assertEquals(200, r.statusCode());
     assertTrue(r.getHeader("Content-Type").startsWith("application/json"));
     doc = r.bodyAsJsonObject();
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
   }
 
   @Test

@@ -2,6 +2,7 @@ package dev.bridgework.web;
 
 import dev.bridgework.app.AppConfig;
 import dev.bridgework.testing.TestServer;
+import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -10,10 +11,12 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
-import org.junit.jupiter.api.AfterAll;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.List;
 import java.util.Map;
@@ -30,6 +33,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * 127.0.0.1, so it plays the proxy when that address is trusted, and a stranger when only 10.9.9.9 is.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
+@ExtendWith(VertxExtension.class)
 class TrustedProxyTest {
   static final MultiMap SPOOFED = MultiMap.caseInsensitiveMultiMap()
       .add("X-Forwarded-Proto", "https").add("X-Forwarded-Host", "bridge.example").add("X-Forwarded-For", "203.0.113.7");
@@ -40,19 +44,13 @@ class TrustedProxyTest {
   static WebClient client;
 
   @BeforeAll
-  static void start() {
-    behindProxy = TestServer.start(Map.of("http.trustedProxies", "127.0.0.1/32"));
-    direct = TestServer.start(Map.of("http.trustedProxies", "10.9.9.9"));
-    vertx = Vertx.vertx();
+  static void start(Vertx injected, VertxTestContext ctx) {
+    vertx = injected;
     client = WebClient.create(vertx);
-  }
-
-  @AfterAll
-  static void stop() {
-    client.close();
-    vertx.close().await();
-    behindProxy.close();
-    direct.close();
+    Future.all(
+            TestServer.start(vertx, Map.of("http.trustedProxies", "127.0.0.1/32")).onSuccess(started -> behindProxy = started),
+            TestServer.start(vertx, Map.of("http.trustedProxies", "10.9.9.9")).onSuccess(started -> direct = started))
+        .onComplete(ctx.succeedingThenComplete());
   }
 
   private static HttpResponse<Buffer> health(TestServer server, MultiMap headers) {
