@@ -33,7 +33,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.LongStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -97,16 +96,11 @@ class EventFaultTest {
 
   /** The whole stream, checked gapless; answers its events. */
   static List<JsonObject> gapless(Stream stream) {
-    long head = server.app.events().head(stream).await();
-    List<JsonObject> events = server.app.events().read(stream, 1, head).await();
-    assertEquals(LongStream.rangeClosed(1, head).boxed().toList(), events.stream().map(e -> e.getLong("seq")).toList(),
-        "every taken number is filled, once");
-    return events;
+    return StoredStream.gapless(server.app.events(), stream);
   }
 
   static long count(Stream stream, String kind, String id) {
-    return gapless(stream).stream().filter(e -> kind.equals(e.getString("kind"))
-        && id.equals(e.getJsonObject("data").getString("id"))).count();
+    return StoredStream.count(server.app.events(), stream, kind, id);
   }
 
   static long pendingEntries() {

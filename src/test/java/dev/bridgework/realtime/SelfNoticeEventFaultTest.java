@@ -24,7 +24,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.LongStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -68,15 +67,11 @@ class SelfNoticeEventFaultTest {
   }
 
   static List<JsonObject> gapless(Stream stream) {
-    long head = server.app.events().head(stream).await();
-    List<JsonObject> events = server.app.events().read(stream, 1, head).await();
-    assertEquals(LongStream.rangeClosed(1, head).boxed().toList(), events.stream().map(e -> e.getLong("seq")).toList(),
-        "every taken number is filled, once");
-    return events;
+    return StoredStream.gapless(server.app.events(), stream);
   }
 
   static long count(Stream stream, String kind) {
-    return gapless(stream).stream().filter(e -> kind.equals(e.getString("kind"))).count();
+    return StoredStream.count(server.app.events(), stream, kind, null);
   }
 
   @Test
