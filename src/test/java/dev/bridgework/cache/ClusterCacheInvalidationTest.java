@@ -7,6 +7,8 @@ import dev.bridgework.couple.Pairing;
 import dev.bridgework.storage.Database;
 import dev.bridgework.storage.KeyDestroyedException;
 import dev.bridgework.testing.Api;
+import dev.bridgework.testing.ClusterNodes;
+import dev.bridgework.testing.ServerProcess;
 import dev.bridgework.testing.TestServer;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -26,12 +28,7 @@ import io.vertx.core.Vertx;
 import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
-import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
-import java.util.Base64;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -61,30 +58,17 @@ class ClusterCacheInvalidationTest {
   static void start(Vertx vertx) throws IOException {
     clients = vertx;
     database = Database.start(clients, "", "bridgework", Path.of(Database.IN_MEMORY)).await();
-    int port1 = freePort();
-    int port2 = freePort();
+    int port1 = ServerProcess.freePort();
+    int port2 = ServerProcess.freePort();
     String members = "127.0.0.1:" + port1 + ",127.0.0.1:" + port2;
-    byte[] key = new byte[32];
-    new SecureRandom().nextBytes(key);
-    String masterKey = Base64.getEncoder().encodeToString(key);
+    String masterKey = ClusterNodes.masterKey();
     node1 = node(port1, members, masterKey);
     node2 = node(port2, members, masterKey);
     toNode2 = WebClient.create(clients, new WebClientOptions().setDefaultHost("localhost").setDefaultPort(node2.port()));
   }
 
   private static TestServer node(int clusterPort, String members, String masterKey) throws IOException {
-    Map<String, String> settings = new HashMap<>();
-    settings.put("data.dir", Files.createTempDirectory("bw-node").toString());
-    settings.put("crypto.masterKey", masterKey);
-    settings.put("crypto.minKdfIterations", String.valueOf(TestServer.TEST_MIN_KDF_ITERATIONS));
-    settings.put("http.port", "0");
-    settings.put("http.host", "127.0.0.1");
-    settings.put("http.instances", "1");
-    settings.put("mongo.uri", database.connectionString());
-    settings.put("cluster.enabled", "true");
-    settings.put("cluster.host", "127.0.0.1");
-    settings.put("cluster.port", String.valueOf(clusterPort));
-    settings.put("cluster.members", members);
+    Map<String, String> settings = ClusterNodes.settings(clusterPort, members, masterKey, database.connectionString());
     // Long enough that nothing in this test is forgotten by age: only invalidations empty the caches.
     settings.put("cache.ttl", "1h");
     AppConfig config = AppConfig.fromMap(settings);
@@ -92,11 +76,6 @@ class ClusterCacheInvalidationTest {
     return TestServer.node(Main.clusteredVertx(config), config).await();
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
-  }
 
   @AfterAll
   static void stop() {

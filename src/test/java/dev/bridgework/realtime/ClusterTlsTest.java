@@ -7,6 +7,8 @@ import dev.bridgework.storage.Database;
 import dev.bridgework.storage.KeyDestroyedException;
 import dev.bridgework.testing.Api;
 import dev.bridgework.testing.SelfSignedPem;
+import dev.bridgework.testing.ClusterNodes;
+import dev.bridgework.testing.ServerProcess;
 import dev.bridgework.testing.TestServer;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -30,12 +32,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
-import java.util.Base64;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -88,13 +86,11 @@ class ClusterTlsTest {
     outsiderKey = dir.resolve("outsider.key");
     SelfSignedPem.write(outsiderCert, outsiderKey);
 
-    int portA = freePort();
-    int portB = freePort();
-    int portOutsider = freePort();
+    int portA = ServerProcess.freePort();
+    int portB = ServerProcess.freePort();
+    int portOutsider = ServerProcess.freePort();
     String members = "127.0.0.1:" + portA + ",127.0.0.1:" + portB + ",127.0.0.1:" + portOutsider;
-    byte[] key = new byte[32];
-    new SecureRandom().nextBytes(key);
-    String masterKey = Base64.getEncoder().encodeToString(key);
+    String masterKey = ClusterNodes.masterKey();
     // Both nodes present the cluster's certificate and trust only it.
     nodeA = node(config(portA, members, masterKey, clusterCert, clusterKey, clusterCert));
     nodeB = node(config(portB, members, masterKey, clusterCert, clusterKey, clusterCert));
@@ -104,18 +100,7 @@ class ClusterTlsTest {
 
   private static AppConfig config(int clusterPort, String members, String masterKey, Path cert, Path key, Path trust)
       throws IOException {
-    Map<String, String> settings = new HashMap<>();
-    settings.put("data.dir", Files.createTempDirectory("bw-node").toString());
-    settings.put("crypto.masterKey", masterKey);
-    settings.put("crypto.minKdfIterations", String.valueOf(TestServer.TEST_MIN_KDF_ITERATIONS));
-    settings.put("http.port", "0");
-    settings.put("http.host", "127.0.0.1");
-    settings.put("http.instances", "1");
-    settings.put("mongo.uri", database.connectionString());
-    settings.put("cluster.enabled", "true");
-    settings.put("cluster.host", "127.0.0.1");
-    settings.put("cluster.port", String.valueOf(clusterPort));
-    settings.put("cluster.members", members);
+    Map<String, String> settings = ClusterNodes.settings(clusterPort, members, masterKey, database.connectionString());
     settings.put("cluster.tls.certPath", cert.toString());
     settings.put("cluster.tls.keyPath", key.toString());
     settings.put("cluster.tls.trustPath", trust.toString());
@@ -129,11 +114,6 @@ class ClusterTlsTest {
     return TestServer.node(Main.clusteredVertx(config), config).await();
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
-  }
 
   @AfterAll
   static void stop() {
