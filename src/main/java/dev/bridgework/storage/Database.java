@@ -79,6 +79,17 @@ public final class Database {
       LOG.debug("Connecting to MongoDB (database '{}')", dbName);
       return Future.succeededFuture(new Database(vertx, connect(vertx, uri, dbName, timeout, commands), null, null, uri));
     }
+    return startEmbedded(vertx, dbName, dataDir, timeout, meters, embeddedPort, commands, Compaction.Policy.DEFAULT);
+  }
+
+  /** The embedded database with a compaction policy of its own (tests: one that never compacts, as a control). */
+  static Future<Database> startEmbedded(Vertx vertx, String dbName, Path dataDir, Compaction.Policy compaction) {
+    return startEmbedded(vertx, dbName, dataDir, Duration.ofSeconds(30), null, 0, null, compaction);
+  }
+
+  private static Future<Database> startEmbedded(Vertx vertx, String dbName, Path dataDir, Duration timeout,
+                                                MeterRegistry meters, int embeddedPort, CommandListener commands,
+                                                Compaction.Policy compaction) {
     return vertx.executeBlocking(() -> {
       boolean memory = IN_MEMORY.equals(dataDir.toString());
       DurableH2Backend backend;
@@ -86,7 +97,7 @@ public final class Database {
         backend = DurableH2Backend.openInMemory();
       } else {
         Files.createDirectories(dataDir);
-        backend = DurableH2Backend.open(dataDir.resolve("bridgework.mv.db").toString());
+        backend = DurableH2Backend.open(dataDir.resolve("bridgework.mv.db").toString(), compaction);
       }
       if (meters != null) backend.instrument(meters);
       MongoServer server = new MongoServer(backend);
@@ -170,6 +181,11 @@ public final class Database {
       }
       return null;
     });
+  }
+
+  /** The embedded store's background compaction (null with MongoDB or in memory). */
+  Compaction compaction() {
+    return backend == null ? null : backend.compaction();
   }
 
   /** For the health check: a ping that answers within two seconds or counts as down. */

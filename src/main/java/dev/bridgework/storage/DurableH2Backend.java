@@ -38,6 +38,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * closed the store for good (found by the soak under concurrent writes). Commands share
  * {@link #quiet}; a commit takes it alone, for the milliseconds it lasts.
  *
+ * <p>Auto-commit being off, H2 never compacts the file by itself; {@link Compaction} does, in short
+ * steps on its own thread, each holding the store alone as a commit does.
+ *
  * <p>Documents and index keys are stored in compact formats rather than with Java serialization
  * ({@link StoreFormat}); a store written before that is converted, once, when it is opened.
  */
@@ -53,6 +56,8 @@ final class DurableH2Backend extends H2Backend {
   private final java.util.concurrent.locks.ReentrantReadWriteLock quiet = new java.util.concurrent.locks.ReentrantReadWriteLock(true);
   /** The highest write number known to be in the file; guarded by {@link #commitLock}. */
   private long committedWrites;
+  /** Keeps the file near the size of its live data; null in memory. */
+  private volatile Compaction compaction;
 
   /** Commands timed under their own name; anything else is "other" (a label never holds free text). */
   private static final Set<String> TIMED = Set.of(
@@ -80,10 +85,22 @@ final class DurableH2Backend extends H2Backend {
   }
 
   static DurableH2Backend open(String fileName) {
+    return open(fileName, Compaction.Policy.DEFAULT);
+  }
+
+  /** {@code compaction} null: no background compaction at all (an offline tool compacting by itself). */
+  static DurableH2Backend open(String fileName, Compaction.Policy compaction) {
     // Auto-commit is off: we commit ourselves after every write, and once more on close.
     MVStore store = new MVStore.Builder().fileName(fileName).autoCommitDisabled().open();
     StoreFormat.prepare(store);
-    return new DurableH2Backend(store);
+    DurableH2Backend backend = new DurableH2Backend(store);
+    if (compaction != null) backend.compaction = Compaction.start(store, backend::alone, compaction);
+    return backend;
+  }
+
+  /** The file's background compaction (null in memory or when opened without it). */
+  Compaction compaction() {
+    return compaction;
   }
 
   static DurableH2Backend openInMemory() {
@@ -179,6 +196,21 @@ final class DurableH2Backend extends H2Backend {
     return reply;
   }
 
+  /**
+   * Runs {@code work} with no command and no commit beside it (a compaction step rewrites pages and
+   * commits): after any commit under way, as a commit would, and never during a backup's copy.
+   */
+  private boolean alone(java.util.function.BooleanSupplier work) {
+    synchronized (commitLock) {
+      quiet.writeLock().lock();
+      try {
+        return work.getAsBoolean();
+      } finally {
+        quiet.writeLock().unlock();
+      }
+    }
+  }
+
   /** Commits while no command runs (see the class comment). */
   private void commitAlone() {
     quiet.writeLock().lock();
@@ -191,6 +223,7 @@ final class DurableH2Backend extends H2Backend {
 
   @Override
   public void close() {
+    if (compaction != null) compaction.close();
     quiet.writeLock().lock();
     try {
       super.close();

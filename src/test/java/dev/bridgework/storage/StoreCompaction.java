@@ -16,7 +16,7 @@ public final class StoreCompaction {
 
   /** Compacts {@code <dataDir>/bridgework.mv.db} for at most {@code maxMillis}; answers the fill rate before and after (%). */
   public static int[] compact(Path dataDir, int maxMillis) {
-    DurableH2Backend backend = DurableH2Backend.open(dataDir.resolve("bridgework.mv.db").toString());
+    DurableH2Backend backend = DurableH2Backend.open(dataDir.resolve("bridgework.mv.db").toString(), null);
     MVStore store = backend.getMvStore();
     int before = store.getFillRate();
     store.compactFile(maxMillis);

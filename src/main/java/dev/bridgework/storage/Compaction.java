@@ -1,0 +1,123 @@
+package dev.bridgework.storage;
+
+import org.h2.mvstore.FileStore;
+import org.h2.mvstore.MVStore;
+import org.h2.mvstore.RandomAccessStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Keeps the embedded store's file near the size of its live data. The store commits itself (auto-commit
+ * is off, see {@link DurableH2Backend}), so H2's background housekeeping never runs: every commit
+ * writes a new chunk, a chunk's space is reused only once nothing in it is live (and, by H2's
+ * default, 45 s after it was written), and a chunk holding one cold page among superseded ones
+ * stays for good. The file grew without bound (2.5 GB in three minutes of the soak).
+ *
+ * <p>Two things keep it bounded. A chunk's space is reused as soon as nothing refers to it (H2's
+ * retention time set to 0, as H2 does itself to compact and to close). And on its own thread, every
+ * {@link Policy#intervalMillis}, when the file is larger than {@link Policy#minFileBytes} and less
+ * than {@link Policy#targetFillRate} percent of it is live, this runs short compaction steps: the
+ * live pages of the emptiest chunks are rewritten and committed (their old chunks become free), and
+ * when the file has holes, chunks near its end are moved into them so it can be truncated. Each
+ * step holds the store alone (no command, no commit beside it: it rewrites pages) and rewrites or
+ * moves at most {@link Policy#stepBytes}, so writers wait for one step, not for the whole compaction.
+ * A file left large by an older version shrinks the same way, in steps, while the server serves.
+ */
+final class Compaction implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Compaction.class);
+
+  /**
+   * {@code intervalMillis}: how often the fill rate is looked at; {@code minFileBytes}: smaller files
+   * are left alone; {@code targetFillRate}: compact while less than this percentage of the file is
+   * live data; {@code stepBytes}: at most this much rewritten or moved by one step; {@code
+   * stepsPerRun}: steps per look at most; {@code managed} false: neither compaction nor immediate
+   * reuse, the store as it ran before (tests compare against it).
+   */
+  record Policy(long intervalMillis, long minFileBytes, int targetFillRate, int stepBytes, int stepsPerRun, boolean managed) {
+    static final Policy DEFAULT = new Policy(250, 8L << 20, 50, 2 << 20, 8, true);
+
+    Policy unmanaged() {
+      return new Policy(intervalMillis, minFileBytes, targetFillRate, stepBytes, stepsPerRun, false);
+    }
+  }
+
+  /** Runs work while no command and no commit runs ({@link DurableH2Backend#alone}). */
+  interface Exclusive {
+    boolean alone(BooleanSupplier work);
+  }
+
+  private final MVStore store;
+  private final Exclusive exclusive;
+  private final Policy policy;
+  private final ScheduledExecutorService thread;
+  private long steps;
+
+  private Compaction(MVStore store, Exclusive exclusive, Policy policy) {
+    this.store = store;
+    this.exclusive = exclusive;
+    this.policy = policy;
+    this.thread = Executors.newSingleThreadScheduledExecutor(run -> {
+      Thread t = new Thread(run, "bridgework-store-compaction");
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  /** Starts compacting a file-backed store in the background; null for an in-memory one. */
+  static Compaction start(MVStore store, Exclusive exclusive, Policy policy) {
+    if (store.getFileStore() == null || !policy.managed()) return null;
+    // H2 keeps a superseded chunk for 45 s by default before reusing its space: at the soak's rate
+    // that alone is hundreds of megabytes. H2 itself sets 0 to compact and to close.
+    store.setRetentionTime(0);
+    Compaction compaction = new Compaction(store, exclusive, policy);
+    compaction.thread.scheduleWithFixedDelay(compaction::run, policy.intervalMillis(), policy.intervalMillis(), TimeUnit.MILLISECONDS);
+    return compaction;
+  }
+
+  /** Compaction steps run so far (tests look at it). */
+  synchronized long steps() {
+    return steps;
+  }
+
+  private synchronized void run() {
+    try {
+      for (int i = 0; i < policy.stepsPerRun() && !store.isClosed() && exclusive.alone(this::stepIfNeeded); i++) {
+        steps++;
+      }
+    } catch (RuntimeException e) {
+      if (!store.isClosed()) LOG.warn("Compacting the embedded store failed; trying again in {} ms", policy.intervalMillis(), e);
+    }
+  }
+
+  /** One bounded step, if the file is worth it; false when there was nothing (more) to do. */
+  private boolean stepIfNeeded() {
+    if (store.isClosed()) return false;
+    FileStore<?> file = store.getFileStore();
+    int chunksFill = file.getChunksFillRate();
+    int fileFill = file.getFillRate();
+    if (file.size() < policy.minFileBytes() || chunksFill * fileFill / 100 >= policy.targetFillRate()) return false;
+    boolean rewritten = chunksFill < policy.targetFillRate() && store.compact(policy.targetFillRate(), policy.stepBytes());
+    if (rewritten) store.commit();
+    long before = file.size();
+    if (fileFill < policy.targetFillRate() && file instanceof RandomAccessStore movable) {
+      movable.compactMoveChunks(policy.targetFillRate(), policy.stepBytes(), store);
+    }
+    return rewritten || file.size() < before;
+  }
+
+  /** Stops the thread, waiting for a step under way. */
+  @Override
+  public void close() {
+    thread.shutdown();
+    try {
+      if (!thread.awaitTermination(30, TimeUnit.SECONDS)) LOG.warn("A compaction step did not finish within 30 s of closing");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,112 @@
+package dev.bridgework.storage;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.mongo.FindOptions;
+import io.vertx.junit5.VertxExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The embedded store's file stays near the size of its live data under a load that rewrites the
+ * same documents over and over while new ones keep arriving (the soak's shape: events appended,
+ * sessions and counters rewritten). Each commit writes a new chunk; the appended documents leave a
+ * live page in many of them, so without compaction those chunks are never freed and the file grows
+ * with everything ever written. The same load on a store that never compacts is the control: its
+ * file must pass the bound the compacted one stays under, or this test proves nothing.
+ */
+@ExtendWith(VertxExtension.class)
+@Timeout(value = 300, unit = TimeUnit.SECONDS)
+class CompactionTest {
+  static final int HOT = 24;
+  static final int ROUNDS = 1_200;
+  static final int UPDATES_PER_ROUND = 4;
+  /** Rounds sent at once: 20 updates in flight touch 20 different documents, so each one's last update is known. */
+  static final int ROUNDS_AT_ONCE = 5;
+  static final String HOT_TEXT = "h".repeat(4_000);
+  static final String EVENT_TEXT = "e".repeat(3_000);
+
+  @Test
+  void theFileStaysNearItsLiveDataAndKeepsEveryWrite(Vertx vertx) throws Exception {
+    Load compacted = run(vertx, Compaction.Policy.DEFAULT);
+    Load control = run(vertx, Compaction.Policy.DEFAULT.unmanaged());
+    System.out.printf("managed: live %,d B, largest file %,d B, closed %,d B, %d compaction steps; as before: largest file %,d B, closed %,d B%n",
+        compacted.liveBytes, compacted.largestFile, compacted.closedFile, compacted.steps, control.largestFile, control.closedFile);
+
+    // Live data three times over, plus a fixed margin: the smallest file compaction bothers with and
+    // a few megabytes of chunks written between two looks.
+    long bound = 3 * compacted.liveBytes + Compaction.Policy.DEFAULT.minFileBytes() + (4 << 20);
+    assertTrue(control.largestFile > bound, "the store as it ran before outgrows the bound (else this test proves nothing): "
+        + control.largestFile + " <= " + bound);
+    assertTrue(compacted.steps > 0, "compaction ran");
+    assertTrue(compacted.largestFile <= bound, "the file stays within " + bound + " bytes: " + compacted.largestFile);
+    assertTrue(compacted.closedFile <= bound, "the closed file is within " + bound + " bytes: " + compacted.closedFile);
+  }
+
+  record Load(long liveBytes, long largestFile, long closedFile, long steps) {}
+
+  /** Runs the load on a fresh file store with this policy, then checks every write after a reopen. */
+  private Load run(Vertx vertx, Compaction.Policy policy) throws Exception {
+    Path dir = Files.createTempDirectory("bw-compaction");
+    Path file = dir.resolve("bridgework.mv.db");
+    Database db = Database.startEmbedded(vertx, "bw", dir, policy).await();
+    var mongo = db.client();
+    for (int h = 0; h < HOT; h++) {
+      mongo.insert("hot", new JsonObject().put("_id", "hot" + h).put("n", 0).put("text", HOT_TEXT)).await();
+    }
+    long largest = 0;
+    int[] lastUpdate = new int[HOT];
+    List<Future<?>> inFlight = new ArrayList<>();
+    for (int round = 0; round < ROUNDS; round++) {
+      inFlight.add(mongo.insert("events", new JsonObject().put("_id", String.format("ev%06d", round)).put("round", round).put("text", EVENT_TEXT)));
+      for (int u = 0; u < UPDATES_PER_ROUND; u++) {
+        int h = (round * UPDATES_PER_ROUND + u) % HOT;
+        int n = round * UPDATES_PER_ROUND + u + 1;
+        lastUpdate[h] = n;
+        // A different text each time: the whole document changes, as a re-encrypted record does.
+        String text = HOT_TEXT.substring(0, HOT_TEXT.length() - 8) + String.format("%08d", n);
+        inFlight.add(mongo.updateCollection("hot", new JsonObject().put("_id", "hot" + h),
+            new JsonObject().put("$set", new JsonObject().put("n", n).put("text", text))));
+      }
+      if ((round + 1) % ROUNDS_AT_ONCE == 0) {
+        Future.all(inFlight).await();
+        inFlight.clear();
+        largest = Math.max(largest, Files.size(file));
+      }
+    }
+    Future.all(inFlight).await();
+    largest = Math.max(largest, Files.size(file));
+    long steps = db.compaction() == null ? 0 : db.compaction().steps();
+    db.close().await();
+    long closed = Files.size(file);
+
+    Database reopened = Database.startEmbedded(vertx, "bw", dir, policy).await();
+    List<JsonObject> events = reopened.client().findWithOptions("events", new JsonObject(), new FindOptions().setSort(new JsonObject().put("_id", 1))).await();
+    assertEquals(ROUNDS, events.size(), "every appended document is there after a reopen");
+    for (int round = 0; round < ROUNDS; round++) {
+      assertEquals(round, events.get(round).getInteger("round"));
+      assertEquals(EVENT_TEXT, events.get(round).getString("text"));
+    }
+    long live = 0;
+    for (int h = 0; h < HOT; h++) {
+      JsonObject doc = reopened.client().findOne("hot", new JsonObject().put("_id", "hot" + h), null).await();
+      assertEquals(lastUpdate[h], doc.getInteger("n"), "the last update of each rewritten document is there");
+      assertEquals(String.format("%08d", lastUpdate[h]), doc.getString("text").substring(HOT_TEXT.length() - 8));
+      live += doc.encode().length();
+    }
+    for (JsonObject event : events) live += event.encode().length();
+    reopened.close().await();
+    return new Load(live, largest, closed, steps);
+  }
+}
