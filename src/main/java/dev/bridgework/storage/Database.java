@@ -82,7 +82,10 @@ public final class Database {
     return startEmbedded(vertx, dbName, dataDir, timeout, meters, embeddedPort, commands, Compaction.Policy.DEFAULT);
   }
 
-  /** The embedded database with a compaction policy of its own (tests: one that never compacts, as a control). */
+  /**
+   * The embedded database on a file with a compaction policy of its own (tests compare against
+   * {@link Compaction.Policy#unmanaged()}, the store as it ran before compaction).
+   */
   static Future<Database> startEmbedded(Vertx vertx, String dbName, Path dataDir, Compaction.Policy compaction) {
     return startEmbedded(vertx, dbName, dataDir, Duration.ofSeconds(30), null, 0, null, compaction);
   }

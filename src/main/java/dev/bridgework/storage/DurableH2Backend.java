@@ -38,8 +38,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * closed the store for good (found by the soak under concurrent writes). Commands share
  * {@link #quiet}; a commit takes it alone, for the milliseconds it lasts.
  *
- * <p>Auto-commit being off, H2 never compacts the file by itself; {@link Compaction} does, in short
- * steps on its own thread, each holding the store alone as a commit does.
+ * <p>Auto-commit being off, H2 never compacts the file by itself; {@link Compaction} does (and has
+ * the space of superseded chunks reused at once), in short steps on its own thread, each holding the
+ * store alone as a commit does.
  *
  * <p>Documents and index keys are stored in compact formats rather than with Java serialization
  * ({@link StoreFormat}); a store written before that is converted, once, when it is opened.
@@ -56,7 +57,7 @@ final class DurableH2Backend extends H2Backend {
   private final java.util.concurrent.locks.ReentrantReadWriteLock quiet = new java.util.concurrent.locks.ReentrantReadWriteLock(true);
   /** The highest write number known to be in the file; guarded by {@link #commitLock}. */
   private long committedWrites;
-  /** Keeps the file near the size of its live data; null in memory. */
+  /** Keeps the file near the size of its live data; null in memory or unmanaged. */
   private volatile Compaction compaction;
 
   /** Commands timed under their own name; anything else is "other" (a label never holds free text). */
@@ -88,7 +89,10 @@ final class DurableH2Backend extends H2Backend {
     return open(fileName, Compaction.Policy.DEFAULT);
   }
 
-  /** {@code compaction} null: no background compaction at all (an offline tool compacting by itself). */
+  /**
+   * {@code compaction} null: no background compaction and H2's own retention (an offline tool that
+   * compacts by itself, {@code StoreCompaction}); {@link Compaction.Policy#unmanaged()} is the same.
+   */
   static DurableH2Backend open(String fileName, Compaction.Policy compaction) {
     // Auto-commit is off: we commit ourselves after every write, and once more on close.
     MVStore store = new MVStore.Builder().fileName(fileName).autoCommitDisabled().open();
@@ -98,7 +102,7 @@ final class DurableH2Backend extends H2Backend {
     return backend;
   }
 
-  /** The file's background compaction (null in memory or when opened without it). */
+  /** The file's background compaction (null in memory or unmanaged). */
   Compaction compaction() {
     return compaction;
   }

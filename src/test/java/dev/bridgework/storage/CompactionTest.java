@@ -107,6 +107,14 @@ class CompactionTest {
     }
     for (JsonObject event : events) live += event.encode().length();
     reopened.close().await();
+    deleteRecursively(dir);
     return new Load(live, largest, closed, steps);
+  }
+
+  /** The store as it ran before leaves hundreds of megabytes behind. */
+  private static void deleteRecursively(Path dir) throws java.io.IOException {
+    try (var paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(p);
+    }
   }
 }

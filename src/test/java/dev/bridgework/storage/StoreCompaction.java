@@ -6,10 +6,10 @@ import java.nio.file.Path;
 
 /**
  * Compacts an embedded store file offline, opened exactly as the app opens it
- * ({@link DurableH2Backend#open}: our document and index formats), for the benchmark's data
- * generator: bulk inserts leave the file mostly old chunks (the app commits before every reply and
- * runs no background compaction), which H2's own compaction rewrites into a file about the size of
- * the live data.
+ * ({@link DurableH2Backend#open}: our document and index formats) but without the app's background
+ * {@link Compaction} (H2's {@code compactFile} takes the store for itself), for the benchmark's data
+ * generator: after its bulk inserts this rewrites the file into one about the size of the live data
+ * before the set is copied for a run.
  */
 public final class StoreCompaction {
   private StoreCompaction() {}
