@@ -6,6 +6,8 @@ import org.h2.mvstore.RandomAccessStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -56,6 +58,10 @@ final class Compaction implements AutoCloseable {
   private final Policy policy;
   private final ScheduledExecutorService thread;
   private long steps;
+  /** Whether the last look found the file worth compacting. */
+  private boolean needed;
+  /** Completed by the first look that finds the file within the policy (tests wait for it). */
+  private final CompletableFuture<Void> settled = new CompletableFuture<>();
 
   private Compaction(MVStore store, Exclusive exclusive, Policy policy) {
     this.store = store;
@@ -84,11 +90,17 @@ final class Compaction implements AutoCloseable {
     return steps;
   }
 
+  /** Completes once a look finds the file within the policy (at once when it already is). */
+  CompletionStage<Void> settled() {
+    return settled;
+  }
+
   private synchronized void run() {
     try {
       for (int i = 0; i < policy.stepsPerRun() && !store.isClosed() && exclusive.alone(this::stepIfNeeded); i++) {
         steps++;
       }
+      if (!needed) settled.complete(null);
     } catch (RuntimeException e) {
       if (!store.isClosed()) LOG.warn("Compacting the embedded store failed; trying again in {} ms", policy.intervalMillis(), e);
     }
@@ -100,7 +112,8 @@ final class Compaction implements AutoCloseable {
     FileStore<?> file = store.getFileStore();
     int chunksFill = file.getChunksFillRate();
     int fileFill = file.getFillRate();
-    if (file.size() < policy.minFileBytes() || chunksFill * fileFill / 100 >= policy.targetFillRate()) return false;
+    needed = file.size() >= policy.minFileBytes() && chunksFill * fileFill / 100 < policy.targetFillRate();
+    if (!needed) return false;
     boolean rewritten = chunksFill < policy.targetFillRate() && store.compact(policy.targetFillRate(), policy.stepBytes());
     if (rewritten) store.commit();
     long before = file.size();

@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.mongo.FindOptions;
+import io.vertx.ext.mongo.MongoClient;
 import io.vertx.junit5.VertxExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -54,6 +55,42 @@ class CompactionTest {
     assertTrue(compacted.closedFile <= bound, "the closed file is within " + bound + " bytes: " + compacted.closedFile);
   }
 
+  /**
+   * A file left large by a version that did not compact shrinks once the store is opened with
+   * compaction, in its background steps, while writes go on (a trickle here: dead chunks are freed
+   * by commits), and keeps every write.
+   */
+  @Test
+  void aFileLeftLargeByAnOlderVersionShrinksAfterOpening(Vertx vertx) throws Exception {
+    Path dir = Files.createTempDirectory("bw-compaction");
+    Path file = dir.resolve("bridgework.mv.db");
+    Database before = Database.startEmbedded(vertx, "bw", dir, Compaction.Policy.DEFAULT.unmanaged()).await();
+    int[] lastUpdate = write(before.client(), 400);
+    before.close().await();
+    long large = Files.size(file);
+
+    Database after = Database.startEmbedded(vertx, "bw", dir, Compaction.Policy.DEFAULT).await();
+    var settled = after.compaction().settled().toCompletableFuture();
+    int trickle = 0;
+    for (; trickle < 5_000 && !settled.isDone(); trickle++) {
+      after.client().updateCollection("hot", new JsonObject().put("_id", "hot0"), new JsonObject().put("$inc", new JsonObject().put("trickle", 1))).await();
+    }
+    assertTrue(settled.isDone(), "compaction settled within 5,000 writes");
+    long shrunk = Files.size(file);
+    after.close().await();
+    System.out.printf("left by an older version: %,d B; after opening with compaction and %d writes: %,d B%n", large, trickle, shrunk);
+
+    Database reopened = Database.startEmbedded(vertx, "bw", dir, Compaction.Policy.DEFAULT).await();
+    long live = verify(reopened.client(), 400, lastUpdate);
+    JsonObject hot0 = reopened.client().findOne("hot", new JsonObject().put("_id", "hot0"), null).await();
+    assertEquals(trickle, hot0.getInteger("trickle", 0), "every write during the compaction is there");
+    reopened.close().await();
+    deleteRecursively(dir);
+    long bound = 3 * live + Compaction.Policy.DEFAULT.minFileBytes() + (4 << 20);
+    assertTrue(large > bound, "the older version left a large file (else this proves nothing): " + large);
+    assertTrue(shrunk <= bound, "the file shrank to within " + bound + " bytes: " + shrunk);
+  }
+
   record Load(long liveBytes, long largestFile, long closedFile, long steps) {}
 
   /** Runs the load on a fresh file store with this policy, then checks every write after a reopen. */
@@ -61,14 +98,35 @@ class CompactionTest {
     Path dir = Files.createTempDirectory("bw-compaction");
     Path file = dir.resolve("bridgework.mv.db");
     Database db = Database.startEmbedded(vertx, "bw", dir, policy).await();
-    var mongo = db.client();
+    long[] largest = {0};
+    int[] lastUpdate = write(db.client(), ROUNDS, () -> largest[0] = Math.max(largest[0], Files.size(file)));
+    long steps = db.compaction() == null ? 0 : db.compaction().steps();
+    db.close().await();
+    long closed = Files.size(file);
+
+    Database reopened = Database.startEmbedded(vertx, "bw", dir, policy).await();
+    long live = verify(reopened.client(), ROUNDS, lastUpdate);
+    reopened.close().await();
+    deleteRecursively(dir);
+    return new Load(live, largest[0], closed, steps);
+  }
+
+  interface Sample {
+    void after() throws java.io.IOException;
+  }
+
+  private static int[] write(MongoClient mongo, int rounds) throws Exception {
+    return write(mongo, rounds, () -> {});
+  }
+
+  /** Appends {@code rounds} events, rewriting four hot documents per event; answers each hot document's last update. */
+  private static int[] write(MongoClient mongo, int rounds, Sample sample) throws Exception {
     for (int h = 0; h < HOT; h++) {
       mongo.insert("hot", new JsonObject().put("_id", "hot" + h).put("n", 0).put("text", HOT_TEXT)).await();
     }
-    long largest = 0;
     int[] lastUpdate = new int[HOT];
     List<Future<?>> inFlight = new ArrayList<>();
-    for (int round = 0; round < ROUNDS; round++) {
+    for (int round = 0; round < rounds; round++) {
       inFlight.add(mongo.insert("events", new JsonObject().put("_id", String.format("ev%06d", round)).put("round", round).put("text", EVENT_TEXT)));
       for (int u = 0; u < UPDATES_PER_ROUND; u++) {
         int h = (round * UPDATES_PER_ROUND + u) % HOT;
@@ -79,36 +137,32 @@ class CompactionTest {
         inFlight.add(mongo.updateCollection("hot", new JsonObject().put("_id", "hot" + h),
             new JsonObject().put("$set", new JsonObject().put("n", n).put("text", text))));
       }
-      if ((round + 1) % ROUNDS_AT_ONCE == 0) {
+      if ((round + 1) % ROUNDS_AT_ONCE == 0 || round == rounds - 1) {
         Future.all(inFlight).await();
         inFlight.clear();
-        largest = Math.max(largest, Files.size(file));
+        sample.after();
       }
     }
-    Future.all(inFlight).await();
-    largest = Math.max(largest, Files.size(file));
-    long steps = db.compaction() == null ? 0 : db.compaction().steps();
-    db.close().await();
-    long closed = Files.size(file);
+    return lastUpdate;
+  }
 
-    Database reopened = Database.startEmbedded(vertx, "bw", dir, policy).await();
-    List<JsonObject> events = reopened.client().findWithOptions("events", new JsonObject(), new FindOptions().setSort(new JsonObject().put("_id", 1))).await();
-    assertEquals(ROUNDS, events.size(), "every appended document is there after a reopen");
-    for (int round = 0; round < ROUNDS; round++) {
+  /** Every appended document and each hot document's last update are there; answers the live data's size. */
+  private static long verify(MongoClient mongo, int rounds, int[] lastUpdate) {
+    List<JsonObject> events = mongo.findWithOptions("events", new JsonObject(), new FindOptions().setSort(new JsonObject().put("_id", 1))).await();
+    assertEquals(rounds, events.size(), "every appended document is there after a reopen");
+    for (int round = 0; round < rounds; round++) {
       assertEquals(round, events.get(round).getInteger("round"));
       assertEquals(EVENT_TEXT, events.get(round).getString("text"));
     }
     long live = 0;
     for (int h = 0; h < HOT; h++) {
-      JsonObject doc = reopened.client().findOne("hot", new JsonObject().put("_id", "hot" + h), null).await();
+      JsonObject doc = mongo.findOne("hot", new JsonObject().put("_id", "hot" + h), null).await();
       assertEquals(lastUpdate[h], doc.getInteger("n"), "the last update of each rewritten document is there");
       assertEquals(String.format("%08d", lastUpdate[h]), doc.getString("text").substring(HOT_TEXT.length() - 8));
       live += doc.encode().length();
     }
     for (JsonObject event : events) live += event.encode().length();
-    reopened.close().await();
-    deleteRecursively(dir);
-    return new Load(live, largest, closed, steps);
+    return live;
   }
 
   /** The store as it ran before leaves hundreds of megabytes behind. */
