@@ -155,7 +155,7 @@ public final class Application {
         config.minKdfIterations(), AuthService.preloginSecret(masterKey));
     this.sessionAuth = new SessionAuth(sessions);
     this.vault = new Vault(mongo, masterKey, caches);
-    this.events = new EventLog(vertx, mongo, clock, vault, realtimeMeters);
+    this.events = new EventLog(vertx, mongo, database.deferredWrites(), clock, vault, realtimeMeters);
     this.coupleRepository = new CoupleRepository(mongo, caches);
     this.reviewRepository = new ReviewRepository(mongo, vault);
     this.reviews = new ReviewService(reviewRepository, jointSpace(), events, new BriefRenderer(),

@@ -65,16 +65,18 @@ public final class Outbox {
   }
 
   private final MongoClient mongo;
+  private final MongoClient deferred;
   private final EventLog events;
   private final PendingEvents pending;
   private final Clock clock;
   private final Map<String, Source> sources = new ConcurrentHashMap<>();
 
-  Outbox(MongoClient mongo, EventLog events, Clock clock) {
+  Outbox(MongoClient mongo, MongoClient deferred, EventLog events, Clock clock) {
     this.mongo = mongo;
+    this.deferred = deferred;
     this.events = events;
     this.clock = clock;
-    this.pending = new PendingEvents(mongo, clock);
+    this.pending = new PendingEvents(mongo, deferred, clock);
   }
 
   public PendingEvents pending() {
@@ -133,6 +135,33 @@ public final class Outbox {
                 mongo.updateCollection(collection, byId, new JsonObject().put("$unset", new JsonObject().put(mark.path(), ""))),
                 pending.unlist(mark.op())).mapEmpty())
         .compose(v -> events.settled(stream, mark.op()));
+  }
+
+  /**
+   * Completes the change the caller has just written, its writes so far sent deferred
+   * ({@link EventLog#deferredWrites}): {@code known} is the event's data and tags from the document
+   * as the caller wrote it, {@code counterBeforeMark} the stream's counter as read before the mark
+   * was written. The event is stored (durably: with it everything the request wrote before) and
+   * published through {@link EventLog#appendFresh}; this answers then. The mark is cleared, the op
+   * forgotten and the change unlisted after that, in this order and deferred, off the answer's path:
+   * a failure or a crash before the next commit leaves a prefix of them undone, which the retry of a
+   * request on the document or the {@link #sweep} completes (the op bound: the number is reused and
+   * the event found stored; the mark cleared: the entry is dropped). When the counter moved
+   * meanwhile, the change is completed the ordinary way ({@link #complete}), before answering.
+   */
+  public Future<Void> completeFresh(String collection, String docId, Mark mark, EventLog.Counter counterBeforeMark,
+                                    EventLog.Rendered known) {
+    Stream stream = streamOf(mark);
+    return events.appendFresh(stream, mark.kind(), known, mark.op(), counterBeforeMark).compose(event -> {
+      if (event == null) return complete(collection, docId, mark);
+      JsonObject byId = new JsonObject().put("_id", docId);
+      deferred.updateCollection(collection, byId, new JsonObject().put("$unset", new JsonObject().put(mark.path(), "")))
+          .compose(v -> events.settled(deferred, stream, mark.op()))
+          .compose(v -> pending.unlistDeferred(mark.op()))
+          .onFailure(e -> LOG.warn("Clean-up after the {} event of a {} document left to the sweep: {}", mark.kind(), collection,
+              e.getClass().getSimpleName()));
+      return Future.succeededFuture();
+    });
   }
 
   /** The event's data from the document as stored now; tags known in advance are recorded meanwhile. */

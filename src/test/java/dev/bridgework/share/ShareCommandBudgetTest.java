@@ -61,6 +61,8 @@ class ShareCommandBudgetTest {
   static final int MAX_ROUND_TRIPS = 7;
   static final int MAX_COMMITS = 10;
   private static final long HOLD_REPLY_MS = 25;
+  /** How long the clean-up after an answer is given to finish (a few held replies, on a slow shared machine). */
+  private static final long AFTER_ANSWER_MS = 1000;
   private static final Set<String> WRITES = Set.of("insert", "update", "delete", "findAndModify", "findandmodify");
 
   record Command(String name, String collection, boolean durableWrite, long startedNanos, long endedNanos) {}
@@ -148,13 +150,24 @@ class ShareCommandBudgetTest {
   }
 
   static String describe(List<Command> commands) {
+    return describe(commands, commands.isEmpty() ? 0 : commands.get(0).startedNanos());
+  }
+
+  static String describe(List<Command> commands, long t0) {
     StringBuilder out = new StringBuilder();
-    long t0 = commands.isEmpty() ? 0 : commands.get(0).startedNanos();
     for (Command c : commands) {
       out.append(String.format("%n  %7.2f-%7.2f ms  %s %s%s", (c.startedNanos() - t0) / 1e6, (c.endedNanos() - t0) / 1e6,
           c.name(), c.collection(), c.durableWrite() ? "  (commit)" : ""));
     }
     return out.toString();
+  }
+
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private static JsonObject share(String title) {
@@ -177,13 +190,21 @@ class ShareCommandBudgetTest {
       RECORDER.take();
       RECORDER.recording = true;
       var created = alice.put("/api/shares/" + id, share("measured " + i));
+      long answered = System.nanoTime();
+      // What the server does after answering (the clean-up behind the event) is recorded too, until it is done.
+      sleep(AFTER_ANSWER_MS);
       RECORDER.recording = false;
+      sleep(AFTER_ANSWER_MS);
       assertEquals(201, created.statusCode(), created.bodyAsString());
       assertEquals(id, created.bodyAsJsonObject().getString("id"));
-      List<Command> commands = RECORDER.take();
+      List<Command> all = RECORDER.take();
+      List<Command> commands = all.stream().filter(c -> c.endedNanos() <= answered).toList();
+      List<Command> after = all.stream().filter(c -> c.endedNanos() > answered).toList();
       int trips = roundTrips(commands);
-      int commits = (int) commands.stream().filter(Command::durableWrite).count();
-      String report = commands.size() + " commands, " + trips + " round trips, " + commits + " commits:" + describe(commands);
+      int commits = (int) all.stream().filter(Command::durableWrite).count();
+      String report = commands.size() + " commands, " + trips + " round trips, " + commits + " commits:" + describe(commands)
+          + (after.isEmpty() ? "" : String.format("%n  after the answer: %d commands:", after.size())
+              + describe(after, all.get(0).startedNanos()));
       System.out.println("Share create: " + report);
       if (trips > worstTrips || commits > worstCommits) worst = report;
       worstTrips = Math.max(worstTrips, trips);
