@@ -58,8 +58,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 @ExtendWith(VertxExtension.class)
 class ShareCommandBudgetTest {
-  static final int MAX_ROUND_TRIPS = 7;
-  static final int MAX_COMMITS = 10;
+  static final int MAX_ROUND_TRIPS = 4;
+  static final int MAX_COMMITS = 2;
   private static final long HOLD_REPLY_MS = 25;
   /** How long the clean-up after an answer is given to finish (a few held replies, on a slow shared machine). */
   private static final long AFTER_ANSWER_MS = 1000;
@@ -181,6 +181,7 @@ class ShareCommandBudgetTest {
     Api bob = server.register("Bob");
     Pairing.pair(alice, bob);
     for (int i = 0; i < 3; i++) assertEquals(201, alice.put("/api/shares/" + UUID.randomUUID(), share("warm-up " + i)).statusCode());
+    sleep(AFTER_ANSWER_MS); // the last warm-up's clean-up is not the measured request's work
 
     int worstTrips = 0;
     int worstCommits = 0;

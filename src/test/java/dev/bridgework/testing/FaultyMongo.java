@@ -22,6 +22,7 @@ public final class FaultyMongo {
 
   private final MongoClient real;
   private final AtomicInteger failures = new AtomicInteger();
+  private final java.util.concurrent.atomic.AtomicReference<String[]> failingCall = new java.util.concurrent.atomic.AtomicReference<>();
   private volatile Set<String> collections = Set.of();
   private final java.util.concurrent.atomic.AtomicReference<Interleaving> interleaving = new java.util.concurrent.atomic.AtomicReference<>();
   public final MongoClient client;
@@ -33,8 +34,11 @@ public final class FaultyMongo {
     this.real = real;
     this.client = (MongoClient) Proxy.newProxyInstance(MongoClient.class.getClassLoader(), new Class<?>[]{MongoClient.class},
         (proxy, method, args) -> {
-          if (WRITES.contains(method.getName()) && args != null && args.length > 0 && collections.contains(args[0])
-              && failures.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0) {
+          String[] call = failingCall.get();
+          if ((call != null && args != null && args.length > 0 && call[0].equals(method.getName()) && call[1].equals(args[0])
+              && failingCall.compareAndSet(call, null))
+              || (WRITES.contains(method.getName()) && args != null && args.length > 0 && collections.contains(args[0])
+              && failures.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0)) {
             return Future.failedFuture(new MongoSocketWriteException("connection dropped (injected)", new ServerAddress(),
                 new IOException("broken pipe")));
           }
@@ -72,7 +76,18 @@ public final class FaultyMongo {
     interleaving.set(new Interleaving(method, collection, first));
   }
 
+  /** The next call of {@code method} (say {@code updateCollection}) on {@code collection} fails, once. */
+  public void failNextCall(String method, String collection) {
+    failingCall.set(new String[]{method, collection});
+  }
+
+  /** True while a {@link #failNextCall} has not happened yet. */
+  public boolean callFailurePending() {
+    return failingCall.get() != null;
+  }
+
   public void heal() {
     failures.set(0);
+    failingCall.set(null);
   }
 }
