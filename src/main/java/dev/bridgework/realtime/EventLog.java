@@ -185,30 +185,20 @@ public final class EventLog {
    */
   public Future<JsonObject> appendOnce(Stream stream, String kind, java.util.function.Function<Long, Future<Rendered>> render,
                                        String op, java.util.function.Supplier<Future<Boolean>> stillPending) {
-    return appendOnce(stream, kind, render, op, stillPending, null, event -> Future.succeededFuture());
+    return appendOnce(stream, kind, render, op, stillPending, event -> Future.succeededFuture());
   }
 
   /**
-   * As above, with two shortcuts for a caller that knows more (docs/PERFORMANCE.md "The share path's
-   * database work"):
-   * <ul>
-   *   <li>{@code counterBeforeMark}: the stream's counter document ({@link #counter}), read before
-   *       the change's mark was written (the value inside may be null: no counter yet). The first
-   *       claim uses it instead of reading the counter again, and does not ask {@code stillPending}:
-   *       no other caller can have completed and forgotten an op whose mark did not exist when the
-   *       counter was read, and one that did so since has bumped {@code gen}, so the compare-and-set
-   *       fails and the claim is retried the ordinary way (reading, asking {@code stillPending}).</li>
-   *   <li>{@code whenStored}: runs as soon as the event is stored (or found stored, or not wanted),
-   *       side by side with the append listeners; the answer waits for both. The outbox clears the
-   *       change's mark there.</li>
-   * </ul>
+   * As above, with {@code whenStored}: it runs as soon as the event is stored (or found stored, or
+   * not wanted), side by side with the append listeners; the answer waits for both. The outbox
+   * clears the change's mark there. (The request that has just written a change takes the shorter
+   * way of {@link #appendFresh}.)
    */
   public Future<JsonObject> appendOnce(Stream stream, String kind, java.util.function.Function<Long, Future<Rendered>> render,
                                        String op, java.util.function.Supplier<Future<Boolean>> stillPending,
-                                       Counter counterBeforeMark, java.util.function.Function<JsonObject, Future<Void>> whenStored) {
+                                       java.util.function.Function<JsonObject, Future<Void>> whenStored) {
     Future<DataKey> sealing = isSelf(stream) ? Future.succeededFuture(null) : keyOf(stream);
-    Future<Long> claimed = sealing.compose(key -> counterBeforeMark == null ? claimSeq(stream, op, stillPending, CLAIM_ATTEMPTS)
-        : claimFrom(stream, op, counterBeforeMark.doc(), () -> Future.succeededFuture(true), stillPending, CLAIM_ATTEMPTS));
+    Future<Long> claimed = sealing.compose(key -> claimSeq(stream, op, stillPending, CLAIM_ATTEMPTS));
     return claimed.compose(seq -> {
       DataKey key = sealing.result();
       if (seq < 0) return whenStored.apply(null).map((JsonObject) null);
@@ -292,7 +282,7 @@ public final class EventLog {
   /** A stream's counter document as read at one moment; {@code doc} is null when the stream had none. */
   public record Counter(JsonObject doc) {}
 
-  /** The stream's counter as stored now, for {@link #appendOnce}'s {@code counterBeforeMark}. */
+  /** The stream's counter as stored now, for {@link #appendFresh}'s {@code counterBeforeMark}. */
   public Future<Counter> counter(Stream stream) {
     return mongo.findOne(STREAMS, new JsonObject().put("_id", stream.id()), null).map(Counter::new);
   }
@@ -318,16 +308,16 @@ public final class EventLog {
    */
   private Future<Long> claimSeq(Stream stream, String op, java.util.function.Supplier<Future<Boolean>> stillPending, int attempts) {
     return mongo.findOne(STREAMS, new JsonObject().put("_id", stream.id()), null)
-        .compose(counter -> claimFrom(stream, op, counter, stillPending, stillPending, attempts));
+        .compose(counter -> claimFrom(stream, op, counter, stillPending, attempts));
   }
 
-  /** The claim on a counter read already; {@code pendingNow} is asked this time, {@code stillPending} on any retry. */
-  private Future<Long> claimFrom(Stream stream, String op, JsonObject counter, java.util.function.Supplier<Future<Boolean>> pendingNow,
-                                 java.util.function.Supplier<Future<Boolean>> stillPending, int attempts) {
+  /** The claim on a counter read already. */
+  private Future<Long> claimFrom(Stream stream, String op, JsonObject counter, java.util.function.Supplier<Future<Boolean>> stillPending,
+                                 int attempts) {
     JsonObject byId = new JsonObject().put("_id", stream.id());
     JsonObject ops = counter == null ? null : counter.getJsonObject("ops");
     if (ops != null && ops.getValue(op) != null) return Future.succeededFuture(ops.getLong(op));
-    return pendingNow.get().compose(pending -> {
+    return stillPending.get().compose(pending -> {
       if (!pending) return Future.succeededFuture(-1L);
       if (counter == null) {
         JsonObject first = byId.copy().put("seq", 1L).put("gen", 0L).put("ops", new JsonObject().put(op, 1L));

@@ -108,15 +108,6 @@ public final class Outbox {
 
   /** Completes one marked change (it may have completed already: then only the leftovers are cleaned up). */
   public Future<Void> complete(String collection, String docId, Mark mark) {
-    return complete(collection, docId, mark, null);
-  }
-
-  /**
-   * As above, for the request that just wrote the change: {@code counterBeforeMark} is the stream's
-   * counter as read before the mark was written ({@link EventLog#appendOnce}), which saves reading
-   * it again and asking whether the change is still pending.
-   */
-  public Future<Void> complete(String collection, String docId, Mark mark, EventLog.Counter counterBeforeMark) {
     Source source = source(collection);
     JsonObject byId = new JsonObject().put("_id", docId);
     Stream stream = streamOf(mark);
@@ -128,7 +119,6 @@ public final class Outbox {
               }
               return source.wanted(doc, mark);
             }),
-            counterBeforeMark,
             // Cleared only after the event is stored (side by side with the append listeners), and unlisted with it: an
             // entry whose mark is cleared is done. The stream forgets the op only after that (EventLog#claimSeq).
             event -> Future.all(
@@ -154,14 +144,21 @@ public final class Outbox {
     Stream stream = streamOf(mark);
     return events.appendFresh(stream, mark.kind(), known, mark.op(), counterBeforeMark).compose(event -> {
       if (event == null) return complete(collection, docId, mark);
-      JsonObject byId = new JsonObject().put("_id", docId);
-      deferred.updateCollection(collection, byId, new JsonObject().put("$unset", new JsonObject().put(mark.path(), "")))
-          .compose(v -> events.settled(deferred, stream, mark.op()))
-          .compose(v -> pending.unlistDeferred(mark.op()))
-          .onFailure(e -> LOG.warn("Clean-up after the {} event of a {} document left to the sweep: {}", mark.kind(), collection,
-              e.getClass().getSimpleName()));
+      // On the next turn of the event loop: the caller's answer, written on this one, goes out first.
+      io.vertx.core.Context context = Vertx.currentContext();
+      if (context != null) context.runOnContext(v -> cleanUp(collection, docId, mark, stream));
+      else cleanUp(collection, docId, mark, stream);
       return Future.succeededFuture();
     });
+  }
+
+  /** What a fresh append leaves for after the answer: mark cleared, op forgotten, entry unlisted, in this order, deferred. */
+  private void cleanUp(String collection, String docId, Mark mark, Stream stream) {
+    deferred.updateCollection(collection, new JsonObject().put("_id", docId), new JsonObject().put("$unset", new JsonObject().put(mark.path(), "")))
+        .compose(v -> events.settled(deferred, stream, mark.op()))
+        .compose(v -> pending.unlistDeferred(mark.op()))
+        .onFailure(e -> LOG.warn("Clean-up after the {} event of a {} document left to the sweep: {}", mark.kind(), collection,
+            e.getClass().getSimpleName()));
   }
 
   /** The event's data from the document as stored now; tags known in advance are recorded meanwhile. */
