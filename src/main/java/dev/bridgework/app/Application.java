@@ -137,7 +137,8 @@ public final class Application {
   final dev.bridgework.cache.NodeCaches caches;
 
   private Application(Vertx vertx, AppConfig config, Clock clock, Database database, byte[] masterKey,
-                      ExerciseCatalog catalog, PromptCatalog promptCatalog, Telemetry telemetry, HelpDirectory help) {
+                      ExerciseCatalog catalog, PromptCatalog promptCatalog, Telemetry telemetry, HelpDirectory help,
+                      PasswordHasher.Cost hashCost) {
     this.vertx = vertx;
     this.config = config;
     this.clock = clock;
@@ -151,11 +152,11 @@ public final class Application {
     this.sessions = new SessionStore(mongo, clock, config.sessionIdleTimeout(), config.sessionAbsoluteTimeout(), caches);
     this.accountThrottle = new Throttle(mongo, clock, 10, THROTTLE_WINDOW);
     this.addressThrottle = new Throttle(mongo, clock, 100, THROTTLE_WINDOW);
-    this.auth = new AuthService(users, sessions, new PasswordHasher(vertx), accountThrottle, addressThrottle, clock, vertx.eventBus(),
+    this.auth = new AuthService(users, sessions, new PasswordHasher(vertx, hashCost), accountThrottle, addressThrottle, clock, vertx.eventBus(),
         config.minKdfIterations(), AuthService.preloginSecret(masterKey));
     this.sessionAuth = new SessionAuth(sessions);
     this.vault = new Vault(mongo, masterKey, caches);
-    this.events = new EventLog(vertx, mongo, clock, vault, realtimeMeters);
+    this.events = new EventLog(vertx, mongo, database.deferredWrites(), clock, vault, realtimeMeters);
     this.coupleRepository = new CoupleRepository(mongo, caches);
     this.reviewRepository = new ReviewRepository(mongo, vault);
     this.reviews = new ReviewService(reviewRepository, jointSpace(), events, new BriefRenderer(),
@@ -248,12 +249,12 @@ public final class Application {
    * the registry {@code vertx} was built to report into ({@link Telemetry#vertx}), or {@link Telemetry#off()}.
    */
   public static Future<Application> start(Vertx vertx, AppConfig config, Clock clock, Telemetry telemetry) {
-    return start(vertx, config, clock, telemetry, null);
+    return start(vertx, config, clock, telemetry, Embedding.SERVER);
   }
 
-  /** As above; {@code commands} hears every database command (tests count a request's round trips), or null. */
-  public static Future<Application> start(Vertx vertx, AppConfig config, Clock clock, Telemetry telemetry,
-                                          com.mongodb.event.CommandListener commands) {
+  /** As above, embedded as {@code embedding} says. */
+  public static Future<Application> start(Vertx vertx, AppConfig config, Clock clock, Telemetry telemetry, Embedding embedding) {
+    com.mongodb.event.CommandListener commands = embedding.commands();
     boolean inMemory = Database.IN_MEMORY.equals(config.dataDir().toString());
     return vertx.executeBlocking(() -> {
           requireReadableTls(config);
@@ -266,7 +267,8 @@ public final class Application {
             .compose(promptCatalog -> vertx.executeBlocking(() -> HelpDirectory.load(config.helpFile()))
             .compose(help -> Database.start(vertx, config.mongoUri(), config.mongoDb(), config.dataDir(),
                     config.mongoTimeout(), telemetry.enabled() ? telemetry.registry() : null, config.embeddedDbPort(), commands)
-                .map(db -> new Application(vertx, config, clock, db, masterKey, catalog, promptCatalog, telemetry, help))))))
+                .map(db -> new Application(vertx, config, clock, db, masterKey, catalog, promptCatalog, telemetry, help,
+                    embedding.hashCost()))))))
         // Invalidations reach this node (cluster-wide) before anything here fills its caches.
         .compose(app -> app.caches.start().compose(v -> app.createIndexes()).compose(v -> app.sweepEvents()).compose(v -> app.realtime.start())
             .compose(v -> app.deployHttp()).compose(v -> app.deployManagement()).map(v -> app.startSweeps()));

@@ -65,10 +65,9 @@ final class Connection implements Feed.Sink {
   private boolean resumed;
   private boolean synced;
   private boolean closed;
-  private boolean draining;
   private boolean pumping;
   private boolean pumpAgain;
-  private long stallTimer = -1;
+  private final SocketWriter out;
   /** The partner's presence as last told to the client (null: not told yet). */
   private Boolean partnerOnline;
   private final List<JsonObject> heldBeforeWelcome = new ArrayList<>();
@@ -88,6 +87,8 @@ final class Connection implements Feed.Sink {
     this.messages = new TokenBucket(limits.burst(), limits.messagesPerSecond());
     this.strikes = new TokenBucket(limits.strikes(), 1);
     this.self = new Feed(Stream.self(userId), vertx, log, this, limits);
+    this.out = new SocketWriter(ws, vertx, limits.stallTimeout(), this::pump,
+        () -> close(TRY_AGAIN_LATER, "Too slow; resume from your last seq"));
   }
 
   // ---------------------------------------------------------------- opening
@@ -214,7 +215,7 @@ final class Connection implements Feed.Sink {
       if (couple != null) {
         begin(couple, coupleSeen, heads.<Long>resultAt(1));
       } else if (coupleSeen > 0) {
-        send(new JsonObject().put("type", "reset").put("stream", Stream.COUPLE).put("head", 0L));
+        out.reset(Stream.COUPLE, 0L);
       }
       pump();
       return null;
@@ -228,7 +229,7 @@ final class Connection implements Feed.Sink {
   /** Where a stream's replay starts: right after what the client saw, or a reset if that is past the head. */
   private void begin(Feed feed, long seen, long head) {
     if (seen > head) {
-      send(new JsonObject().put("type", "reset").put("stream", feed.stream.type()).put("head", head));
+      out.reset(feed.stream.type(), head);
       seen = head;
     }
     feed.start(seen, head);
@@ -352,7 +353,7 @@ final class Connection implements Feed.Sink {
   private Future<Void> leaveCouple(boolean tellClient) {
     Feed old = couple;
     if (tellClient && old != null && old.started() && welcomed) {
-      send(new JsonObject().put("type", "reset").put("stream", Stream.COUPLE).put("head", 0L));
+      out.reset(Stream.COUPLE, 0L);
     }
     MessageConsumer<JsonObject> channel = coupleChannel;
     couple = null;
@@ -422,31 +423,18 @@ final class Connection implements Feed.Sink {
 
   @Override
   public boolean writeQueueFull() {
-    return ws.writeQueueFull();
+    return out.queueFull();
   }
 
-  /** A full write queue pauses delivery; if it stays full, the socket is closed (1013, resume later). */
   @Override
   public void awaitDrain() {
-    if (draining || closed) return;
-    draining = true;
-    ws.drainHandler(v -> {
-      draining = false;
-      if (stallTimer != -1) vertx.cancelTimer(stallTimer);
-      stallTimer = -1;
-      pump();
-    });
-    stallTimer = vertx.setTimer(limits.stallTimeout().toMillis(), id -> {
-      stallTimer = -1;
-      if (draining && !closed) close(TRY_AGAIN_LATER, "Too slow; resume from your last seq");
-    });
+    if (!closed) out.awaitDrain();
   }
 
   @Override
   public void deliver(Feed feed, JsonObject event) {
     if (!closed) gateway.meters.delivered(feed.stream.type(), feed.isLive(event.getValue("seq")) ? event.getValue("at") : null);
-    send(new JsonObject().put("type", "event").put("stream", feed.stream.type()).put("seq", event.getValue("seq"))
-        .put("kind", event.getValue("kind")).put("data", event.getValue("data")).put("at", event.getValue("at")));
+    out.event(feed.stream.type(), event.getValue("seq"), event.getValue("kind"), event.getValue("data"), event.getValue("at"));
     if (feed == couple && "couple.dissolved".equals(event.getValue("kind"))) {
       // The dissolution is the couple stream's last event: nothing of that couple follows it.
       leaveCouple(false);
@@ -455,19 +443,16 @@ final class Connection implements Feed.Sink {
 
   @Override
   public void reset(Feed feed, long head) {
-    send(new JsonObject().put("type", "reset").put("stream", feed.stream.type()).put("head", head));
+    out.reset(feed.stream.type(), head);
   }
 
   private void error(String code, String message) {
-    send(new JsonObject().put("type", "error").put("code", code).put("message", message));
+    out.error(code, message);
   }
 
+  /** Writes nothing once closed ({@link #cleanUp} stops the writer). */
   private void send(JsonObject frame) {
-    if (closed) return;
-    ws.writeTextMessage(frame.encode());
-    // Presence, focus and error frames are small, but a client that never reads must not pile
-    // them up either: a full queue starts the same stall clock as events do.
-    if (ws.writeQueueFull()) awaitDrain();
+    out.send(frame);
   }
 
   // ---------------------------------------------------------------- closing
@@ -486,7 +471,7 @@ final class Connection implements Feed.Sink {
   private void cleanUp() {
     if (closed) return;
     closed = true;
-    if (stallTimer != -1) vertx.cancelTimer(stallTimer);
+    out.stop();
     self.stop();
     if (couple != null) couple.stop();
     if (coupleChannel != null) coupleChannel.unregister();

@@ -48,6 +48,7 @@ public final class EventLog {
 
   private final Vertx vertx;
   private final MongoClient mongo;
+  private final MongoClient deferred;
   private final Clock clock;
   private final Vault vault;
   private final Outbox outbox;
@@ -58,12 +59,26 @@ public final class EventLog {
   }
 
   public EventLog(Vertx vertx, MongoClient mongo, Clock clock, Vault vault, RealtimeMeters meters) {
+    this(vertx, mongo, mongo, clock, vault, meters);
+  }
+
+  /**
+   * {@code deferred}: the client for writes that a later durable write of the same request makes
+   * durable ({@code Database#deferredWrites}); {@code mongo} itself where there is no such client.
+   */
+  public EventLog(Vertx vertx, MongoClient mongo, MongoClient deferred, Clock clock, Vault vault, RealtimeMeters meters) {
     this.vertx = vertx;
     this.mongo = mongo;
+    this.deferred = deferred;
     this.clock = clock;
     this.vault = vault;
     this.meters = meters;
-    this.outbox = new Outbox(mongo, this, clock);
+    this.outbox = new Outbox(mongo, deferred, this, clock);
+  }
+
+  /** Writes sent with this client are durable only once a later durable write is acknowledged. */
+  public MongoClient deferredWrites() {
+    return deferred;
   }
 
   /** Where changes that owe an event are completed (docs/REALTIME.md "Exactly one event per change"). */
@@ -170,30 +185,20 @@ public final class EventLog {
    */
   public Future<JsonObject> appendOnce(Stream stream, String kind, java.util.function.Function<Long, Future<Rendered>> render,
                                        String op, java.util.function.Supplier<Future<Boolean>> stillPending) {
-    return appendOnce(stream, kind, render, op, stillPending, null, event -> Future.succeededFuture());
+    return appendOnce(stream, kind, render, op, stillPending, event -> Future.succeededFuture());
   }
 
   /**
-   * As above, with two shortcuts for a caller that knows more (docs/PERFORMANCE.md "The share path's
-   * database work"):
-   * <ul>
-   *   <li>{@code counterBeforeMark}: the stream's counter document ({@link #counter}), read before
-   *       the change's mark was written (the value inside may be null: no counter yet). The first
-   *       claim uses it instead of reading the counter again, and does not ask {@code stillPending}:
-   *       no other caller can have completed and forgotten an op whose mark did not exist when the
-   *       counter was read, and one that did so since has bumped {@code gen}, so the compare-and-set
-   *       fails and the claim is retried the ordinary way (reading, asking {@code stillPending}).</li>
-   *   <li>{@code whenStored}: runs as soon as the event is stored (or found stored, or not wanted),
-   *       side by side with the append listeners; the answer waits for both. The outbox clears the
-   *       change's mark there.</li>
-   * </ul>
+   * As above, with {@code whenStored}: it runs as soon as the event is stored (or found stored, or
+   * not wanted), side by side with the append listeners; the answer waits for both. The outbox
+   * clears the change's mark there. (The request that has just written a change takes the shorter
+   * way of {@link #appendFresh}.)
    */
   public Future<JsonObject> appendOnce(Stream stream, String kind, java.util.function.Function<Long, Future<Rendered>> render,
                                        String op, java.util.function.Supplier<Future<Boolean>> stillPending,
-                                       Counter counterBeforeMark, java.util.function.Function<JsonObject, Future<Void>> whenStored) {
+                                       java.util.function.Function<JsonObject, Future<Void>> whenStored) {
     Future<DataKey> sealing = isSelf(stream) ? Future.succeededFuture(null) : keyOf(stream);
-    Future<Long> claimed = sealing.compose(key -> counterBeforeMark == null ? claimSeq(stream, op, stillPending, CLAIM_ATTEMPTS)
-        : claimFrom(stream, op, counterBeforeMark.doc(), () -> Future.succeededFuture(true), stillPending, CLAIM_ATTEMPTS));
+    Future<Long> claimed = sealing.compose(key -> claimSeq(stream, op, stillPending, CLAIM_ATTEMPTS));
     return claimed.compose(seq -> {
       DataKey key = sealing.result();
       if (seq < 0) return whenStored.apply(null).map((JsonObject) null);
@@ -218,17 +223,78 @@ public final class EventLog {
     });
   }
 
+  /**
+   * The append of the request that has just written the change, when it knows the event's data and
+   * tags (the document as it wrote it) and read the stream's counter before writing the mark
+   * (docs/PERFORMANCE.md "The share path's database work"). One compare-and-set on that counter
+   * binds the op to the next number, sent deferred like the writes before it; if it holds, this
+   * call took the number, and the event is stored (the durable write that makes every deferred one
+   * before it durable) side by side with its tags (deferred: the caller clears the mark only after
+   * this answers, so the tags are in the store before any state without the mark) and the append
+   * listeners; the event is published once stored. Answers null, having written nothing, when the
+   * compare-and-set does not hold (the counter moved meanwhile): the caller then completes the change
+   * the ordinary way ({@link #appendOnce}). The caller clears the mark after this answers, then
+   * calls {@link #settled}.
+   */
+  public Future<JsonObject> appendFresh(Stream stream, String kind, Rendered known, String op, Counter counterBeforeMark) {
+    Future<DataKey> sealing = isSelf(stream) ? Future.succeededFuture(null) : keyOf(stream);
+    return sealing.compose(key -> claimOnce(stream, op, counterBeforeMark.doc()).compose(seq -> {
+      if (seq < 0) return Future.succeededFuture((JsonObject) null);
+      JsonObject event = new JsonObject().put("type", "event").put("stream", stream.type()).put("seq", seq)
+          .put("kind", kind).put("data", known.data()).put("at", Times.format(clock.instant()));
+      JsonObject doc = new JsonObject().put("_id", stream.eventId(seq)).put("stream", stream.type())
+          .put("key", stream.key()).put("seq", seq).put("kind", kind).put("at", event.getString("at")).put("op", op);
+      if (key == null) doc.put("data", known.data());
+      else doc.put("sealed", seal(key, doc.getString("_id"), known.data()));
+      Future<Boolean> stored = insert(doc, INSERT_ATTEMPTS);
+      Future<Void> tagged = tag(deferred, stream, seq, known.tags());
+      // Told beside the insert rather than after it: they record by seq into sets, so the rare second telling (another
+      // completer stored the event first and told them too) changes nothing a reader sees.
+      Future<Void> told = tellListeners(stream, event);
+      return Future.join(stored, tagged, told).transform(done -> {
+        if (stored.succeeded() && stored.result()) {
+          meters.appended(stream.type(), kind);
+          vertx.eventBus().publish(stream.address(), event);
+        }
+        // A failed tag fails the request although the event may be out: the mark stays, and the retry or the sweep tags it.
+        return done.succeeded() ? Future.succeededFuture(event) : Future.failedFuture(done.cause());
+      });
+    }));
+  }
+
+  /** One compare-and-set on the counter as read: the number it bound, or -1 when the counter moved meanwhile. */
+  private Future<Long> claimOnce(Stream stream, String op, JsonObject counter) {
+    JsonObject byId = new JsonObject().put("_id", stream.id());
+    if (counter == null) {
+      JsonObject first = byId.copy().put("seq", 1L).put("gen", 0L).put("ops", new JsonObject().put(op, 1L));
+      return deferred.insert(STREAMS, first).map(1L).recover(e -> isDuplicate(e) ? Future.succeededFuture(-1L) : Future.failedFuture(e));
+    }
+    // Guarded by the head alone, not the gen: every number taken moves the head, so a head unchanged since the counter
+    // was read, before the mark existed, means nobody has taken one for this op (nobody could see it pending before),
+    // while ops forgotten meanwhile (an earlier request's clean-up, which bumps the gen) do not make it fail.
+    long head = counter.getLong("seq", 0L);
+    JsonObject query = byId.copy().put("seq", head).put("ops." + op, new JsonObject().put("$exists", false));
+    JsonObject update = new JsonObject().put("$set", new JsonObject().put("seq", head + 1).put("ops." + op, head + 1));
+    return deferred.findOneAndUpdateWithOptions(STREAMS, query, update, new FindOptions(), new UpdateOptions())
+        .map(before -> before != null ? head + 1 : -1L);
+  }
+
   /** A stream's counter document as read at one moment; {@code doc} is null when the stream had none. */
   public record Counter(JsonObject doc) {}
 
-  /** The stream's counter as stored now, for {@link #appendOnce}'s {@code counterBeforeMark}. */
+  /** The stream's counter as stored now, for {@link #appendFresh}'s {@code counterBeforeMark}. */
   public Future<Counter> counter(Stream stream) {
     return mongo.findOne(STREAMS, new JsonObject().put("_id", stream.id()), null).map(Counter::new);
   }
 
   /** Forgets the op's number once its marker is cleared (a later call of the op then finds no marker). */
   public Future<Void> settled(Stream stream, String op) {
-    return mongo.updateCollection(STREAMS, new JsonObject().put("_id", stream.id()),
+    return settled(mongo, stream, op);
+  }
+
+  /** As above, with the given client (the outbox forgets a fresh append's op deferred, after the answer). */
+  Future<Void> settled(MongoClient via, Stream stream, String op) {
+    return via.updateCollection(STREAMS, new JsonObject().put("_id", stream.id()),
         new JsonObject().put("$unset", new JsonObject().put("ops." + op, "")).put("$inc", new JsonObject().put("gen", 1L)))
         .mapEmpty();
   }
@@ -242,16 +308,16 @@ public final class EventLog {
    */
   private Future<Long> claimSeq(Stream stream, String op, java.util.function.Supplier<Future<Boolean>> stillPending, int attempts) {
     return mongo.findOne(STREAMS, new JsonObject().put("_id", stream.id()), null)
-        .compose(counter -> claimFrom(stream, op, counter, stillPending, stillPending, attempts));
+        .compose(counter -> claimFrom(stream, op, counter, stillPending, attempts));
   }
 
-  /** The claim on a counter read already; {@code pendingNow} is asked this time, {@code stillPending} on any retry. */
-  private Future<Long> claimFrom(Stream stream, String op, JsonObject counter, java.util.function.Supplier<Future<Boolean>> pendingNow,
-                                 java.util.function.Supplier<Future<Boolean>> stillPending, int attempts) {
+  /** The claim on a counter read already. */
+  private Future<Long> claimFrom(Stream stream, String op, JsonObject counter, java.util.function.Supplier<Future<Boolean>> stillPending,
+                                 int attempts) {
     JsonObject byId = new JsonObject().put("_id", stream.id());
     JsonObject ops = counter == null ? null : counter.getJsonObject("ops");
     if (ops != null && ops.getValue(op) != null) return Future.succeededFuture(ops.getLong(op));
-    return pendingNow.get().compose(pending -> {
+    return stillPending.get().compose(pending -> {
       if (!pending) return Future.succeededFuture(-1L);
       if (counter == null) {
         JsonObject first = byId.copy().put("seq", 1L).put("gen", 0L).put("ops", new JsonObject().put(op, 1L));
@@ -304,12 +370,16 @@ public final class EventLog {
 
   /** Records that event {@code seq} carries {@code tags}; before the event is stored (the outbox may do it while rendering). */
   Future<Void> tag(Stream stream, long seq, List<String> tags) {
+    return tag(mongo, stream, seq, tags);
+  }
+
+  private Future<Void> tag(MongoClient via, Stream stream, long seq, List<String> tags) {
     List<Future<?>> writes = new ArrayList<>();
     for (String tag : tags) {
-      writes.add(mongo.updateCollectionWithOptions(TAGS, tagId(stream, tag),
+      writes.add(via.updateCollectionWithOptions(TAGS, tagId(stream, tag),
           new JsonObject().put("$addToSet", new JsonObject().put("events", stream.eventId(seq))), new UpdateOptions().setUpsert(true))
           // Two first events of one tag at once: the losing upsert retries as an update.
-          .recover(e -> mongo.updateCollection(TAGS, tagId(stream, tag),
+          .recover(e -> via.updateCollection(TAGS, tagId(stream, tag),
               new JsonObject().put("$addToSet", new JsonObject().put("events", stream.eventId(seq))))));
     }
     return Future.all(writes).mapEmpty();

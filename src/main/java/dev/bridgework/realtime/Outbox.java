@@ -65,16 +65,18 @@ public final class Outbox {
   }
 
   private final MongoClient mongo;
+  private final MongoClient deferred;
   private final EventLog events;
   private final PendingEvents pending;
   private final Clock clock;
   private final Map<String, Source> sources = new ConcurrentHashMap<>();
 
-  Outbox(MongoClient mongo, EventLog events, Clock clock) {
+  Outbox(MongoClient mongo, MongoClient deferred, EventLog events, Clock clock) {
     this.mongo = mongo;
+    this.deferred = deferred;
     this.events = events;
     this.clock = clock;
-    this.pending = new PendingEvents(mongo, clock);
+    this.pending = new PendingEvents(mongo, deferred, clock);
   }
 
   public PendingEvents pending() {
@@ -106,15 +108,6 @@ public final class Outbox {
 
   /** Completes one marked change (it may have completed already: then only the leftovers are cleaned up). */
   public Future<Void> complete(String collection, String docId, Mark mark) {
-    return complete(collection, docId, mark, null);
-  }
-
-  /**
-   * As above, for the request that just wrote the change: {@code counterBeforeMark} is the stream's
-   * counter as read before the mark was written ({@link EventLog#appendOnce}), which saves reading
-   * it again and asking whether the change is still pending.
-   */
-  public Future<Void> complete(String collection, String docId, Mark mark, EventLog.Counter counterBeforeMark) {
     Source source = source(collection);
     JsonObject byId = new JsonObject().put("_id", docId);
     Stream stream = streamOf(mark);
@@ -126,13 +119,46 @@ public final class Outbox {
               }
               return source.wanted(doc, mark);
             }),
-            counterBeforeMark,
             // Cleared only after the event is stored (side by side with the append listeners), and unlisted with it: an
             // entry whose mark is cleared is done. The stream forgets the op only after that (EventLog#claimSeq).
             event -> Future.all(
                 mongo.updateCollection(collection, byId, new JsonObject().put("$unset", new JsonObject().put(mark.path(), ""))),
                 pending.unlist(mark.op())).mapEmpty())
         .compose(v -> events.settled(stream, mark.op()));
+  }
+
+  /**
+   * Completes the change the caller has just written, its writes so far sent deferred
+   * ({@link EventLog#deferredWrites}): {@code known} is the event's data and tags from the document
+   * as the caller wrote it, {@code counterBeforeMark} the stream's counter as read before the mark
+   * was written. The event is stored (durably: with it everything the request wrote before) and
+   * published through {@link EventLog#appendFresh}; this answers then. The mark is cleared, the op
+   * forgotten and the change unlisted after that, in this order and deferred, off the answer's path:
+   * a failure or a crash before the next commit leaves a prefix of them undone, which the retry of a
+   * request on the document or the {@link #sweep} completes (the op bound: the number is reused and
+   * the event found stored; the mark cleared: the entry is dropped). When the counter moved
+   * meanwhile, the change is completed the ordinary way ({@link #complete}), before answering.
+   */
+  public Future<Void> completeFresh(String collection, String docId, Mark mark, EventLog.Counter counterBeforeMark,
+                                    EventLog.Rendered known) {
+    Stream stream = streamOf(mark);
+    return events.appendFresh(stream, mark.kind(), known, mark.op(), counterBeforeMark).compose(event -> {
+      if (event == null) return complete(collection, docId, mark);
+      // On the next turn of the event loop: the caller's answer, written on this one, goes out first.
+      io.vertx.core.Context context = Vertx.currentContext();
+      if (context != null) context.runOnContext(v -> cleanUp(collection, docId, mark, stream));
+      else cleanUp(collection, docId, mark, stream);
+      return Future.succeededFuture();
+    });
+  }
+
+  /** What a fresh append leaves for after the answer: mark cleared, op forgotten, entry unlisted, in this order, deferred. */
+  private void cleanUp(String collection, String docId, Mark mark, Stream stream) {
+    deferred.updateCollection(collection, new JsonObject().put("_id", docId), new JsonObject().put("$unset", new JsonObject().put(mark.path(), "")))
+        .compose(v -> events.settled(deferred, stream, mark.op()))
+        .compose(v -> pending.unlistDeferred(mark.op()))
+        .onFailure(e -> LOG.warn("Clean-up after the {} event of a {} document left to the sweep: {}", mark.kind(), collection,
+            e.getClass().getSimpleName()));
   }
 
   /** The event's data from the document as stored now; tags known in advance are recorded meanwhile. */

@@ -28,10 +28,19 @@ final class ShareRepository {
 
   private final MongoClient mongo;
   private final Directory lists;
+  /** Writes a later durable write of the same request makes durable (a create's, before its event). */
+  private final MongoClient deferred;
+  private final Directory deferredLists;
 
   ShareRepository(MongoClient mongo) {
+    this(mongo, mongo);
+  }
+
+  ShareRepository(MongoClient mongo, MongoClient deferred) {
     this.mongo = mongo;
+    this.deferred = deferred;
     this.lists = new Directory(mongo, LISTS);
+    this.deferredLists = new Directory(deferred, LISTS);
   }
 
   Future<Void> createIndexes() {
@@ -67,6 +76,16 @@ final class ShareRepository {
   /** Fails with the duplicate-key error (11000) when the id exists. */
   Future<Void> insert(JsonObject doc) {
     return mongo.insert(SHARES, doc).mapEmpty();
+  }
+
+  /** {@link #list}, deferred: durable once the create's event is stored. */
+  Future<Void> listDeferred(String coupleId, String shareId) {
+    return deferredLists.add(coupleId, shareId);
+  }
+
+  /** {@link #insert}, deferred: durable once the create's event is stored. */
+  Future<Void> insertDeferred(JsonObject doc) {
+    return deferred.insert(SHARES, doc).mapEmpty();
   }
 
   /** The author's edit, applied only if the version is still the one they saw; null otherwise. */

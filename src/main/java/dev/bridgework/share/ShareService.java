@@ -53,7 +53,7 @@ public final class ShareService implements JointSpaceListener {
 
   public ShareService(MongoClient mongo, CoupleRepository couples, Vault vault, EventLog events, Clock clock,
                       ExerciseCatalog catalog, List<JointSpaceListener> listeners) {
-    this.repo = new ShareRepository(mongo);
+    this.repo = new ShareRepository(mongo, events.deferredWrites());
     this.sources = new ExcerptSources(repo, catalog);
     this.couples = couples;
     this.vault = vault;
@@ -183,7 +183,9 @@ public final class ShareService implements JointSpaceListener {
    * Stores a new share and its {@code share.created} event (docs/PERFORMANCE.md "The share path's
    * database work"): the change is listed for the sweep, the id in the couple's list and the stream's
    * counter read, side by side; then the share is inserted with its mark, and the event completed
-   * from the counter read before the mark existed. Fails with the duplicate-key error when the id exists.
+   * from the counter read before the mark existed and the share as inserted ({@link Outbox#completeFresh}).
+   * The writes before the event are deferred: the event's durable insert makes them durable, before
+   * the event is published or the answer sent. Fails with the duplicate-key error when the id exists.
    */
   private Future<Saved> create(Couple couple, String userId, String shareId, ShareDraft draft) {
     return sources.exerciseOf(draft, userId, null).compose(exerciseId -> vault.coupleKey(couple.id()).compose(key -> {
@@ -192,10 +194,14 @@ public final class ShareService implements JointSpaceListener {
           draft.note(), draft.intent(), false, List.of(), now, now, 1);
       Mark mark = mark(couple.id(), "share.created");
       Future<EventLog.Counter> counter = events.counter(Stream.couple(couple.id()));
-      return Future.all(outbox.pending().register(ShareRepository.SHARES, shareId, mark), repo.list(couple.id(), shareId), counter)
-          .compose(v -> repo.insert(PendingEvents.onInsert(share.toDocument(key), mark)))
+      JsonObject doc = PendingEvents.onInsert(share.toDocument(key), mark);
+      // The event's data as rendering the stored share would make it: the insert stored exactly this document.
+      EventLog.Rendered known = new EventLog.Rendered(Share.fromDocument(doc, key).toJson(), List.of(tag(shareId)));
+      return Future.all(outbox.pending().registerDeferred(ShareRepository.SHARES, shareId, mark), repo.listDeferred(couple.id(), shareId),
+              counter)
+          .compose(v -> repo.insertDeferred(doc))
           .recover(e -> outbox.pending().unlist(mark.op()).transform(x -> Future.failedFuture(e)))
-          .compose(v -> outbox.complete(ShareRepository.SHARES, shareId, mark, counter.result()))
+          .compose(v -> outbox.completeFresh(ShareRepository.SHARES, shareId, mark, counter.result(), known))
           .map(v -> new Saved(share, true));
     }));
   }

@@ -36,13 +36,21 @@ public final class Database {
 
   private final Vertx vertx;
   private final MongoClient client;
+  /** The client for writes that a later durable write of the same request makes durable ({@link #deferredWrites}). */
+  private final MongoClient deferred;
   private final MongoServer embedded;
   private final DurableH2Backend backend;
   private final String connectionString;
 
   private Database(Vertx vertx, MongoClient client, MongoServer embedded, DurableH2Backend backend, String connectionString) {
+    this(vertx, client, client, embedded, backend, connectionString);
+  }
+
+  private Database(Vertx vertx, MongoClient client, MongoClient deferred, MongoServer embedded, DurableH2Backend backend,
+                   String connectionString) {
     this.vertx = vertx;
     this.client = client;
+    this.deferred = deferred;
     this.embedded = embedded;
     this.backend = backend;
     this.connectionString = connectionString;
@@ -116,7 +124,8 @@ public final class Database {
     }).map(started -> {
       InetSocketAddress a = started.embedded.getLocalAddress();
       String uri = "mongodb://" + a.getHostString() + ":" + a.getPort();
-      return new Database(vertx, connect(vertx, uri, dbName, timeout, commands), started.embedded, started.backend, uri);
+      return new Database(vertx, connect(vertx, uri, dbName, timeout, commands),
+          connect(vertx, uri + "/?w=1&journal=false", dbName, timeout, commands), started.embedded, started.backend, uri);
     });
   }
 
@@ -141,7 +150,7 @@ public final class Database {
     MongoClientSettings settings = MongoClientSettings.builder(new MongoClientOptionsParser(vertx, config).settings())
         .addCommandListener(commands)
         .build();
-    return MongoClient.createWithMongoSettings(vertx, config, "bridgework-listened-" + System.identityHashCode(commands), settings);
+    return MongoClient.createWithMongoSettings(vertx, config, "bridgework-listened-" + System.identityHashCode(commands) + "-" + uri.hashCode(), settings);
   }
 
   /**
@@ -162,6 +171,20 @@ public final class Database {
 
   public MongoClient client() {
     return client;
+  }
+
+  /**
+   * The client for a request's writes before the one its answer (or anything it publishes) waits
+   * for: on the embedded server they are sent with {@code {w: 1, j: false}}, applied without a
+   * commit of their own, and made durable by that later durable write, whose commit writes
+   * everything applied before it ({@code DurableH2Backend}), so the file always holds a prefix of
+   * the writes in the order they were applied. On a MongoDB ({@code mongo.uri}) this is the durable
+   * client itself: there a {@code w: 1} write acknowledged by one primary can be rolled back by a
+   * failover while a later majority write, taken by the next primary, survives, which is not a
+   * prefix (docs/PERFORMANCE.md "The share path's database work").
+   */
+  public MongoClient deferredWrites() {
+    return deferred;
   }
 
   public String connectionString() {
@@ -204,7 +227,8 @@ public final class Database {
   }
 
   public Future<Void> close() {
-    return client.close().recover(e -> Future.succeededFuture()).compose(v -> {
+    Future<Void> deferredClosed = deferred == client ? Future.succeededFuture() : deferred.close().recover(e -> Future.succeededFuture());
+    return deferredClosed.compose(x -> client.close()).recover(e -> Future.succeededFuture()).compose(v -> {
       if (embedded == null) return Future.succeededFuture();
       // shutdownNow closes the backend, which commits and closes the H2 store cleanly.
       return vertx.executeBlocking(() -> {

@@ -26,7 +26,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * mongo-java-server's H2 backend commits its MVStore in the background about once a second, so a
  * crash right after an acknowledged write would lose it. This backend commits before the reply to
  * every write command is sent: the data is in the file (the OS page cache) when the client hears
- * "ok", which is what survives {@code kill -9} of the server process.
+ * "ok", which is what survives {@code kill -9} of the server process. A write that asks not to be
+ * durable on its own ({@code j: false}, {@link #askedDurable}) is applied without a commit; the next
+ * commit covers it (a request sends its writes so until the one its answer waits for).
  *
  * <p>Commits are grouped: a write waits for one commit that covers it, and one commit covers every
  * write finished before it started, so concurrent writers share a commit instead of queueing for
@@ -187,7 +189,7 @@ final class DurableH2Backend extends H2Backend {
     } finally {
       quiet.readLock().unlock();
     }
-    if (mine > 0) {
+    if (mine > 0 && askedDurable(query)) {
       synchronized (commitLock) {
         if (committedWrites < mine) {
           // Everything numbered up to here has changed the store already; one commit writes it all.
@@ -213,6 +215,19 @@ final class DurableH2Backend extends H2Backend {
         quiet.writeLock().unlock();
       }
     }
+  }
+
+  /**
+   * False for a write whose write concern does not ask for it to be durable before it is
+   * acknowledged ({@code j: false}, or {@code w: 0}): it is applied, and the next commit (of any
+   * later durable write, or the close) makes it durable, since a commit writes everything applied
+   * before it. The file therefore always holds a prefix of the writes in the order they were
+   * applied (docs/PERFORMANCE.md "The share path's database work").
+   */
+  static boolean askedDurable(Document command) {
+    if (!(command.get("writeConcern") instanceof Document concern)) return true;
+    if (Boolean.FALSE.equals(concern.get("j"))) return false;
+    return !(concern.get("w") instanceof Number w && w.intValue() == 0);
   }
 
   /** Commits while no command runs (see the class comment). */

@@ -30,6 +30,7 @@ public final class PendingEvents {
   public static final String COLLECTION = "pending_events";
 
   private final MongoClient mongo;
+  private final MongoClient deferred;
   private final Clock clock;
 
   /**
@@ -64,7 +65,13 @@ public final class PendingEvents {
   }
 
   public PendingEvents(MongoClient mongo, Clock clock) {
+    this(mongo, mongo, clock);
+  }
+
+  /** {@code deferred}: the client for writes a later durable write of the same request makes durable. */
+  public PendingEvents(MongoClient mongo, MongoClient deferred, Clock clock) {
     this.mongo = mongo;
+    this.deferred = deferred;
     this.clock = clock;
   }
 
@@ -93,7 +100,19 @@ public final class PendingEvents {
 
   /** Lists a change before its document is written (so the sweep can find it). */
   public Future<Void> register(String collection, String docId, Mark mark) {
-    return mongo.insert(COLLECTION, new JsonObject().put("_id", mark.op()).put("op", mark.op())
+    return register(mongo, collection, docId, mark);
+  }
+
+  /**
+   * As above, deferred: durable once a later durable write of the same request is acknowledged (the
+   * caller writes the document, then its event, after this answers).
+   */
+  public Future<Void> registerDeferred(String collection, String docId, Mark mark) {
+    return register(deferred, collection, docId, mark);
+  }
+
+  private static Future<Void> register(MongoClient via, String collection, String docId, Mark mark) {
+    return via.insert(COLLECTION, new JsonObject().put("_id", mark.op()).put("op", mark.op())
         .put("coll", collection).put("doc", docId).put("at", mark.at()).put("mark", mark.toJson())).mapEmpty();
   }
 
@@ -167,6 +186,11 @@ public final class PendingEvents {
 
   public Future<Void> unlist(String entryId) {
     return mongo.removeDocument(COLLECTION, new JsonObject().put("_id", entryId)).mapEmpty();
+  }
+
+  /** As above, deferred: a crash before the next commit leaves the entry listed, and the sweep drops it again. */
+  public Future<Void> unlistDeferred(String entryId) {
+    return deferred.removeDocument(COLLECTION, new JsonObject().put("_id", entryId)).mapEmpty();
   }
 
   static boolean isDuplicate(Throwable e) {

@@ -218,7 +218,9 @@ class E2eeAccountApiTest {
     collectStrings(doc, hashes);
     List<String> argon = hashes.stream().filter(s -> s.startsWith("$argon2")).toList();
     assertEquals(2, argon.size(), "an Argon2id hash of the authKey and one of the recoveryAuth: " + raw);
-    argon.forEach(h -> assertTrue(h.startsWith("$argon2id$v=19$"), "an Argon2id PHC string: " + h));
+    var cost = TestServer.TEST_HASH_COST;
+    String phc = "$argon2id$v=19$m=" + cost.memoryKib() + ",t=" + cost.iterations() + ",p=" + cost.parallelism() + "$";
+    argon.forEach(h -> assertTrue(h.startsWith(phc), "an Argon2id PHC string naming its cost: " + h));
     assertNotEquals(argon.get(0), argon.get(1));
     assertEquals(alice.body().getJsonObject("vault"), findObjectWith(doc, "wrapped"), "the wrapped vault key is kept as sent");
   }

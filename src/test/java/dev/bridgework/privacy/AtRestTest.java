@@ -26,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * What people write is never in the database in plaintext: not in any collection, not in the raw H2
@@ -99,6 +100,12 @@ class AtRestTest {
       TestServer.registerWith(bob, "Bob");
       Pairing.pair(alice, bob);
       markers = writeEverywhere(alice, bob, "file-" + UUID.randomUUID());
+      // A server (not a test server) hashes at the OWASP cost; every hash names its cost.
+      for (JsonObject user : app.database().client().find("users", new JsonObject()).await()) {
+        for (String field : List.of("authHash", "recoveryHash")) {
+          assertTrue(user.getString(field, "").startsWith("$argon2id$v=19$m=19456,t=2,p=1$"), field + ": " + user.getString(field));
+        }
+      }
     } finally {
       app.close().await();
     }

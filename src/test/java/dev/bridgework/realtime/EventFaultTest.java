@@ -18,6 +18,7 @@ import dev.bridgework.storage.OwnedCollection;
 import dev.bridgework.storage.PendingEvents;
 import dev.bridgework.testing.Api;
 import dev.bridgework.testing.FaultyMongo;
+import dev.bridgework.testing.Inbox;
 import dev.bridgework.testing.TestServer;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -37,6 +38,7 @@ import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -145,6 +147,45 @@ class EventFaultTest {
     shares.save(p.couple(), p.alice().id(), id, draft("first", null)).await();
     assertEquals(1, count(stream, "share.created", id));
     assertEquals(0, pendingEntries());
+  }
+
+  /**
+   * A create's clean-up follows its answer, unjournaled (docs/PERFORMANCE.md "The share path's
+   * database work"): the event is stored and published, the 201 given, and then clearing the mark
+   * breaks off, leaving the mark, the op bound to its number and the entry listed, as a crash before
+   * the next commit would. The sweep completes them, finding the event stored: no second event.
+   */
+  @Test
+  void shareWhoseCleanUpAfterTheAnswerBreaksOffIsCompletedByTheSweepWithoutASecondEvent() {
+    Pair p = pair();
+    Stream stream = Stream.couple(p.couple().id());
+    String id = UUID.randomUUID().toString();
+    try (Ws bob = Ws.live(p.bob())) {
+      Future<Void> brokeOff = faulty.failNextCall("updateCollection", "shares");
+      assertTrue(shares.save(p.couple(), p.alice().id(), id, draft("first", null)).await().created());
+      JsonObject event = bob.next("event");
+      assertEquals("share.created", event.getString("kind"));
+      assertEquals(id, event.getJsonObject("data").getString("id"));
+      Inbox.await(brokeOff, Duration.ofSeconds(10)); // the clean-up ran, and its first step failed: the rest is skipped
+      JsonObject doc = server.mongo().findOne("shares", new JsonObject().put("_id", id), null).await();
+      List<PendingEvents.Mark> marks = PendingEvents.marksOf(doc);
+      assertEquals(1, marks.size(), "the mark is still there");
+      String op = marks.get(0).op();
+      JsonObject counter = server.mongo().findOne("streams", new JsonObject().put("_id", stream.id()), null).await();
+      assertEquals(event.getLong("seq"), counter.getJsonObject("ops").getLong(op), "the op is still bound to its number");
+      assertNotNull(server.mongo().findOne(PendingEvents.COLLECTION, new JsonObject().put("_id", op), null).await(), "still listed");
+
+      log.outbox().sweep(Duration.ZERO).await();
+      bob.assertQuiet();
+      assertTrue(PendingEvents.marksOf(server.mongo().findOne("shares", new JsonObject().put("_id", id), null).await()).isEmpty());
+      assertNull(server.mongo().findOne("streams", new JsonObject().put("_id", stream.id()), null).await().getJsonObject("ops").getValue(op),
+          "the op forgotten");
+      assertNull(server.mongo().findOne(PendingEvents.COLLECTION, new JsonObject().put("_id", op), null).await(), "unlisted");
+    } finally {
+      faulty.heal();
+    }
+    assertEquals(1, count(stream, "share.created", id));
+    gapless(stream);
   }
 
   @Test

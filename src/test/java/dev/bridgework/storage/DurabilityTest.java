@@ -6,6 +6,7 @@ import dev.bridgework.testing.Api;
 import dev.bridgework.testing.ClientCrypto;
 import dev.bridgework.testing.ServerProcess;
 import dev.bridgework.testing.TestServer;
+import dev.bridgework.testing.WsClient;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -48,6 +49,43 @@ class DurabilityTest {
           .sendJsonObject(new JsonObject().put("email", email).put("authKey", keys.authKey())).await();
       assertEquals(200, login.statusCode(), login.bodyAsString());
       assertEquals("Kim", login.bodyAsJsonObject().getJsonObject("user").getString("displayName"));
+    }
+  }
+
+  /**
+   * A share create sends its writes before the event unjournaled and makes them durable with the
+   * event's insert (docs/PERFORMANCE.md "The share path's database work"); its clean-up follows the
+   * answer, unjournaled too. Killed right after the 201, the share is there after the restart and its
+   * event is in the stream exactly once (the start-up sweep completes what the clean-up left).
+   */
+  @Test
+  void anAcknowledgedShareAndItsEventSurviveSigkillOnce(Vertx vertx) throws Exception {
+    Path dataDir = Files.createTempDirectory("bw-kill-share");
+    int port = ServerProcess.freePort();
+    WebClient http = WebClient.create(vertx);
+    String id = java.util.UUID.randomUUID().toString();
+    Api bob;
+    try (ServerProcess server = ServerProcess.start(dataDir, port, Map.of()).awaitHealthy(http)) {
+      Api alice = TestServer.registerWith(TestServer.clientFor(vertx, port), "Alice");
+      bob = TestServer.registerWith(TestServer.clientFor(vertx, port), "Bob");
+      dev.bridgework.couple.Pairing.pair(alice, bob);
+      var created = alice.put("/api/shares/" + id, new JsonObject().put("title", "Before the kill")
+          .put("excerpts", new io.vertx.core.json.JsonArray().add(new JsonObject().put("text", "Said once"))).put("intent", "listen"));
+      assertEquals(201, created.statusCode(), created.bodyAsString());
+      server.kill();
+    }
+    try (ServerProcess restarted = ServerProcess.start(dataDir, port, Map.of()).awaitHealthy(http)) {
+      var share = bob.get("/api/shares/" + id);
+      assertEquals(200, share.statusCode(), share.bodyAsString());
+      assertEquals("Before the kill", share.bodyAsJsonObject().getString("title"));
+      try (WsClient ws = WsClient.open(bob)) {
+        JsonObject welcome = ws.awaitType("welcome", java.time.Duration.ofSeconds(10));
+        ws.send(new JsonObject().put("type", "resume").put("self", welcome.getJsonObject("heads").getLong("self")).put("couple", 0));
+        java.util.List<JsonObject> replay = ws.until(f -> "synced".equals(f.getString("type")), java.time.Duration.ofSeconds(10));
+        long created = replay.stream().filter(f -> "event".equals(f.getString("type")) && "share.created".equals(f.getString("kind"))
+            && id.equals(f.getJsonObject("data").getString("id"))).count();
+        assertEquals(1, created, "share.created replayed once: " + replay);
+      }
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.bridgework.testing;
 
 import io.vertx.core.MultiMap;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -187,6 +188,11 @@ public final class Api {
 
   public HttpResponse<Buffer> put(String path, JsonObject body) {
     return send(HttpMethod.PUT, path, body, null);
+  }
+
+  /** As {@link #put}, answering at once: the answer's future completes on the event loop that received it. */
+  public Future<HttpResponse<Buffer>> putAsync(String path, JsonObject body) {
+    return http.request(HttpMethod.PUT, path).timeout(30_000).putHeader("Content-Type", "application/json").sendBuffer(body.toBuffer());
   }
 
   public HttpResponse<Buffer> delete(String path) {

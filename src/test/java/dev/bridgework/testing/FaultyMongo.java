@@ -3,6 +3,7 @@ package dev.bridgework.testing;
 import com.mongodb.MongoSocketWriteException;
 import com.mongodb.ServerAddress;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.ext.mongo.MongoClient;
 
 import java.io.IOException;
@@ -22,6 +23,9 @@ public final class FaultyMongo {
 
   private final MongoClient real;
   private final AtomicInteger failures = new AtomicInteger();
+  private final java.util.concurrent.atomic.AtomicReference<FailingCall> failingCall = new java.util.concurrent.atomic.AtomicReference<>();
+
+  private record FailingCall(String method, String collection, Promise<Void> failed) {}
   private volatile Set<String> collections = Set.of();
   private final java.util.concurrent.atomic.AtomicReference<Interleaving> interleaving = new java.util.concurrent.atomic.AtomicReference<>();
   public final MongoClient client;
@@ -33,8 +37,15 @@ public final class FaultyMongo {
     this.real = real;
     this.client = (MongoClient) Proxy.newProxyInstance(MongoClient.class.getClassLoader(), new Class<?>[]{MongoClient.class},
         (proxy, method, args) -> {
-          if (WRITES.contains(method.getName()) && args != null && args.length > 0 && collections.contains(args[0])
-              && failures.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0) {
+          FailingCall call = failingCall.get();
+          if (call != null && args != null && args.length > 0 && call.method().equals(method.getName())
+              && call.collection().equals(args[0]) && failingCall.compareAndSet(call, null)) {
+            call.failed().complete();
+            return Future.failedFuture(new MongoSocketWriteException("connection dropped (injected)", new ServerAddress(),
+                new IOException("broken pipe")));
+          }
+          if ((WRITES.contains(method.getName()) && args != null && args.length > 0 && collections.contains(args[0])
+              && failures.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0)) {
             return Future.failedFuture(new MongoSocketWriteException("connection dropped (injected)", new ServerAddress(),
                 new IOException("broken pipe")));
           }
@@ -72,7 +83,18 @@ public final class FaultyMongo {
     interleaving.set(new Interleaving(method, collection, first));
   }
 
+  /**
+   * The next call of {@code method} (say {@code updateCollection}) on {@code collection} fails, once;
+   * the answer completes when it has.
+   */
+  public Future<Void> failNextCall(String method, String collection) {
+    FailingCall call = new FailingCall(method, collection, Promise.promise());
+    failingCall.set(call);
+    return call.failed().future();
+  }
+
   public void heal() {
     failures.set(0);
+    failingCall.set(null);
   }
 }

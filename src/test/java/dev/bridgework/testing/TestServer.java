@@ -2,6 +2,8 @@ package dev.bridgework.testing;
 
 import dev.bridgework.app.AppConfig;
 import dev.bridgework.app.Application;
+import dev.bridgework.app.Embedding;
+import dev.bridgework.auth.PasswordHasher;
 import dev.bridgework.storage.Database;
 import dev.bridgework.ops.Telemetry;
 import io.vertx.core.Future;
@@ -26,6 +28,13 @@ public final class TestServer implements AutoCloseable {
   private static final AtomicInteger USERS = new AtomicInteger();
   /** {@code crypto.minKdfIterations} of test servers: real PBKDF2, cheap enough for hundreds of accounts. */
   public static final int TEST_MIN_KDF_ITERATIONS = 1000;
+  /**
+   * The server's password hash in tests: still Argon2id through the same code, at a cost a suite
+   * that registers thousands of throwaway accounts can afford (the OWASP cost spent about half the
+   * CPU of the authorization matrix on it). A real server cannot ask for this ({@link Embedding});
+   * {@code AtRestTest} checks that one hashes at {@link PasswordHasher.Cost#OWASP}.
+   */
+  public static final PasswordHasher.Cost TEST_HASH_COST = new PasswordHasher.Cost(64, 1, 1);
 
   /** The Vert.x the application runs on (and clients of it use). */
   public final Vertx vertx;
@@ -144,14 +153,18 @@ public final class TestServer implements AutoCloseable {
     @Override
     public Future<?> start() {
       if (!config.managementEnabled()) {
-        return Application.start(vertx, config, clock, Telemetry.off(), commands).onSuccess(started -> app = started);
+        return Application.start(vertx, config, clock, Telemetry.off(), embedding()).onSuccess(started -> app = started);
       }
       Telemetry telemetry = Telemetry.prometheus();
       Vertx own = telemetry.vertx(new VertxOptions());
       metered = own;
-      return Application.start(own, config, clock, telemetry, commands).onSuccess(started -> app = started)
+      return Application.start(own, config, clock, telemetry, embedding()).onSuccess(started -> app = started)
           // A test of a start-up failure must not leave this Vert.x instance running.
           .recover(e -> own.close().transform(ignored -> Future.failedFuture(e)));
+    }
+
+    private Embedding embedding() {
+      return new Embedding(commands, TEST_HASH_COST);
     }
 
     @Override
