@@ -20,8 +20,12 @@ import java.util.function.BooleanSupplier;
  * default, 45 s after it was written), and a chunk holding one cold page among superseded ones
  * stays for good. The file grew without bound (2.5 GB in three minutes of the soak).
  *
- * <p>Two things keep it bounded. A chunk's space is reused as soon as nothing refers to it (H2's
- * retention time set to 0, as H2 does itself to compact and to close). And on its own thread, every
+ * <p>Two things keep it bounded. A chunk's space is reused about a second after nothing refers to it
+ * ({@link Policy#retentionMillis}), not 45 s. H2's 45 s are there for a power cut: a chunk must not be
+ * overwritten before the commit that stopped referring to it is on the disk, else the file on disk
+ * could point at pages already overwritten. H2 leaves that to the operating system's write-back;
+ * here the file is forced to disk at every look ({@link Policy#intervalMillis}, 250 ms), so a chunk
+ * freed a second ago was let go of by a commit that is on disk. And on its own thread, every
  * {@link Policy#intervalMillis}, when the file is larger than {@link Policy#minFileBytes} and less
  * than {@link Policy#targetFillRate} percent of it is live, this runs short compaction steps: the
  * live pages of the emptiest chunks are rewritten and committed (their old chunks become free), and
@@ -34,17 +38,25 @@ final class Compaction implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Compaction.class);
 
   /**
-   * {@code intervalMillis}: how often the fill rate is looked at; {@code minFileBytes}: smaller files
-   * are left alone; {@code targetFillRate}: compact while less than this percentage of the file is
-   * live data; {@code stepBytes}: at most this much rewritten or moved by one step; {@code
-   * stepsPerRun}: steps per look at most; {@code managed} false: neither compaction nor immediate
-   * reuse, the store as it ran before (tests compare against it).
+   * {@code intervalMillis}: how often the file is forced to disk and its fill rate looked at;
+   * {@code retentionMillis}: how long a chunk nothing refers to any more keeps its space (see the
+   * class comment: longer than a look, so the commit that let go of it is on disk first);
+   * {@code minFileBytes}: smaller files are left alone; {@code targetFillRate}: compact while less
+   * than this percentage of the file is live data; {@code stepBytes}: at most this much rewritten or
+   * moved by one step; {@code stepsPerRun}: steps per look at most; {@code managed} false: neither
+   * compaction nor the shorter retention, the store as it ran before (tests compare against it).
    */
-  record Policy(long intervalMillis, long minFileBytes, int targetFillRate, int stepBytes, int stepsPerRun, boolean managed) {
-    static final Policy DEFAULT = new Policy(250, 8L << 20, 50, 2 << 20, 8, true);
+  record Policy(long intervalMillis, long retentionMillis, long minFileBytes, int targetFillRate, int stepBytes, int stepsPerRun,
+                boolean managed) {
+    static final Policy DEFAULT = new Policy(250, 1000, 8L << 20, 50, 2 << 20, 8, true);
 
     Policy unmanaged() {
-      return new Policy(intervalMillis, minFileBytes, targetFillRate, stepBytes, stepsPerRun, false);
+      return new Policy(intervalMillis, retentionMillis, minFileBytes, targetFillRate, stepBytes, stepsPerRun, false);
+    }
+
+    /** The same with another retention (a test's write burst, to look at compaction alone). */
+    Policy retaining(long millis) {
+      return new Policy(intervalMillis, millis, minFileBytes, targetFillRate, stepBytes, stepsPerRun, managed);
     }
   }
 
@@ -77,9 +89,11 @@ final class Compaction implements AutoCloseable {
   /** Starts compacting a file-backed store in the background; null for an in-memory one. */
   static Compaction start(MVStore store, Exclusive exclusive, Policy policy) {
     if (store.getFileStore() == null || !policy.managed()) return null;
-    // H2 keeps a superseded chunk for 45 s by default before reusing its space: at the soak's rate
-    // that alone is hundreds of megabytes. H2 itself sets 0 to compact and to close.
-    store.setRetentionTime(0);
+    // H2 keeps a superseded chunk for 45 s by default before reusing its space, trusting the
+    // operating system to have written the file within that time: at the soak's rate that alone is
+    // hundreds of megabytes. Here the file is forced to disk at every look instead, so a chunk's
+    // space need only wait a little longer than a look (Policy.retentionMillis).
+    store.setRetentionTime((int) policy.retentionMillis());
     Compaction compaction = new Compaction(store, exclusive, policy);
     compaction.thread.scheduleWithFixedDelay(compaction::run, policy.intervalMillis(), policy.intervalMillis(), TimeUnit.MILLISECONDS);
     return compaction;
@@ -97,6 +111,8 @@ final class Compaction implements AutoCloseable {
 
   private synchronized void run() {
     try {
+      // Outside the exclusive section: forcing the file needs no lock, and commands go on meanwhile.
+      if (!store.isClosed()) store.sync();
       for (int i = 0; i < policy.stepsPerRun() && !store.isClosed() && exclusive.alone(this::stepIfNeeded); i++) {
         steps++;
       }

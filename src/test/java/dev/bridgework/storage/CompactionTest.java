@@ -39,9 +39,16 @@ class CompactionTest {
   static final String HOT_TEXT = "h".repeat(4_000);
   static final String EVENT_TEXT = "e".repeat(3_000);
 
+  /**
+   * The server keeps a freed chunk's space for {@link Compaction.Policy#retentionMillis} (a second,
+   * for power cuts), and this load writes a few hundred megabytes a second, so it would measure that
+   * second rather than compaction; the tests run the same policy with no retention.
+   */
+  static final Compaction.Policy COMPACTING = Compaction.Policy.DEFAULT.retaining(0);
+
   @Test
   void theFileStaysNearItsLiveDataAndKeepsEveryWrite(Vertx vertx) throws Exception {
-    Load compacted = run(vertx, Compaction.Policy.DEFAULT);
+    Load compacted = run(vertx, COMPACTING);
     Load control = run(vertx, Compaction.Policy.DEFAULT.unmanaged());
     System.out.printf("managed: live %,d B, largest file %,d B, closed %,d B, %d compaction steps; as before: largest file %,d B, closed %,d B%n",
         compacted.liveBytes, compacted.largestFile, compacted.closedFile, compacted.steps, control.largestFile, control.closedFile);
@@ -70,7 +77,7 @@ class CompactionTest {
     before.close().await();
     long large = Files.size(file);
 
-    Database after = Database.startEmbedded(vertx, "bw", dir, Compaction.Policy.DEFAULT).await();
+    Database after = Database.startEmbedded(vertx, "bw", dir, COMPACTING).await();
     var settled = after.compaction().settled().toCompletableFuture();
     int trickle = 0;
     for (; trickle < 5_000 && !settled.isDone(); trickle++) {
