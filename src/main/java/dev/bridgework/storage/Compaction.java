@@ -20,12 +20,12 @@ import java.util.function.BooleanSupplier;
  * default, 45 s after it was written), and a chunk holding one cold page among superseded ones
  * stays for good. The file grew without bound (2.5 GB in three minutes of the soak).
  *
- * <p>Two things keep it bounded. A chunk's space is reused about a second after nothing refers to it
+ * <p>Two things keep it bounded. A chunk's space is reused two seconds after nothing refers to it
  * ({@link Policy#retentionMillis}), not 45 s. H2's 45 s are there for a power cut: a chunk must not be
  * overwritten before the commit that stopped referring to it is on the disk, else the file on disk
  * could point at pages already overwritten. H2 leaves that to the operating system's write-back;
- * here the file is forced to disk at every look ({@link Policy#intervalMillis}, 250 ms), so a chunk
- * freed a second ago was let go of by a commit that is on disk. And on its own thread, every
+ * here the file is forced to disk once a second (every fourth look), so a chunk freed two seconds ago
+ * was let go of by a commit that is on disk. And on its own thread, every
  * {@link Policy#intervalMillis}, when the file is larger than {@link Policy#minFileBytes} and less
  * than {@link Policy#targetFillRate} percent of it is live, this runs short compaction steps: the
  * live pages of the emptiest chunks are rewritten and committed (their old chunks become free), and
@@ -48,15 +48,17 @@ final class Compaction implements AutoCloseable {
    */
   record Policy(long intervalMillis, long retentionMillis, long minFileBytes, int targetFillRate, int stepBytes, int stepsPerRun,
                 boolean managed) {
-    static final Policy DEFAULT = new Policy(250, 1000, 8L << 20, 50, 2 << 20, 8, true);
+    /**
+     * Chunks are freed by reuse after two seconds; compaction only collects what reuse leaves, chunks
+     * kept by a few live pages, once the file is four times its live data: a step then frees at least
+     * three bytes per byte it rewrites. Rewriting is not free (every page is encoded again, holding the
+     * store alone): at half live and 8 steps per look it took a fifth of the server's CPU under the
+     * benchmark's load and tripled its p99 (docs/PERFORMANCE.md "The embedded store's file").
+     */
+    static final Policy DEFAULT = new Policy(250, 2000, 16L << 20, 25, 2 << 20, 2, true);
 
     Policy unmanaged() {
       return new Policy(intervalMillis, retentionMillis, minFileBytes, targetFillRate, stepBytes, stepsPerRun, false);
-    }
-
-    /** The same with another retention (a test's write burst, to look at compaction alone). */
-    Policy retaining(long millis) {
-      return new Policy(intervalMillis, millis, minFileBytes, targetFillRate, stepBytes, stepsPerRun, managed);
     }
   }
 
@@ -70,6 +72,9 @@ final class Compaction implements AutoCloseable {
   private final Policy policy;
   private final ScheduledExecutorService thread;
   private long steps;
+  private long looks;
+  /** The file is forced to disk at every {@code SYNC_EVERY_LOOKS}th look. */
+  private static final int SYNC_EVERY_LOOKS = 4;
   /** Whether the last look found the file worth compacting. */
   private boolean needed;
   /** Completed by the first look that finds the file within the policy (tests wait for it). */
@@ -91,8 +96,8 @@ final class Compaction implements AutoCloseable {
     if (store.getFileStore() == null || !policy.managed()) return null;
     // H2 keeps a superseded chunk for 45 s by default before reusing its space, trusting the
     // operating system to have written the file within that time: at the soak's rate that alone is
-    // hundreds of megabytes. Here the file is forced to disk at every look instead, so a chunk's
-    // space need only wait a little longer than a look (Policy.retentionMillis).
+    // hundreds of megabytes. Here the file is forced to disk once a second instead, so a chunk's
+    // space need only wait a little longer than that (Policy.retentionMillis).
     store.setRetentionTime((int) policy.retentionMillis());
     Compaction compaction = new Compaction(store, exclusive, policy);
     compaction.thread.scheduleWithFixedDelay(compaction::run, policy.intervalMillis(), policy.intervalMillis(), TimeUnit.MILLISECONDS);
@@ -112,7 +117,8 @@ final class Compaction implements AutoCloseable {
   private synchronized void run() {
     try {
       // Outside the exclusive section: forcing the file needs no lock, and commands go on meanwhile.
-      if (!store.isClosed()) store.sync();
+      // Once a second (every fourth look at the default), well within the two seconds' retention.
+      if (!store.isClosed() && looks++ % SYNC_EVERY_LOOKS == 0) store.sync();
       for (int i = 0; i < policy.stepsPerRun() && !store.isClosed() && exclusive.alone(this::stepIfNeeded); i++) {
         steps++;
       }

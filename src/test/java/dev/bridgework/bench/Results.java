@@ -136,6 +136,14 @@ final class Results {
       JsonObject c = lived.getJsonObject(key);
       if (c == null) continue;
       String who = c.getInteger("nodes") == 1 ? "One 2-core node serves" : "Two clustered nodes on this 2-core machine (one shared embedded database) serve";
+      if (c.getInteger("couples") == 0 && !c.getJsonArray("steps").isEmpty()) {
+        // Not even the smallest step held: say what it measured rather than "0 couples".
+        JsonObject first = c.getJsonArray("steps").getJsonObject(0);
+        lines.add(String.format(Locale.ROOT, "**%s fewer than %,d couples at %s shares/s** with share → partner p99 ≤ %d ms: "
+                + "that smallest step gave p99 %s ms (%s).", who, first.getInteger("couples"), Report.fmt(first.getDouble("achievedRate")),
+            c.getInteger("p99LimitMs"), Report.fmt(first.getJsonObject("latencyMs").getDouble("p99", -1.0)), first.getString("notHeldBecause")));
+        continue;
+      }
       lines.add(String.format(Locale.ROOT, "**%s %,d couples at %,d shares/s** (share → partner p99 ≤ %d ms, nothing lost; each couple "
               + "sharing %s times a second; stopped by: %s).", who, c.getInteger("couples"), c.getInteger("sharesPerSecond"),
           c.getInteger("p99LimitMs"), Report.fmt(c.getDouble("perCoupleSharesPerSecond")), c.getString("stoppedBy")));
