@@ -3,6 +3,7 @@ package dev.bridgework.realtime;
 import dev.bridgework.storage.PendingEvents;
 import dev.bridgework.storage.PendingEvents.Mark;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.mongo.MongoClient;
@@ -11,8 +12,10 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -70,6 +73,8 @@ public final class Outbox {
   private final PendingEvents pending;
   private final Clock clock;
   private final Map<String, Source> sources = new ConcurrentHashMap<>();
+  /** Clean-ups after an answer still under way ({@link #completeFresh}). */
+  private final Set<Future<Void>> cleanUps = ConcurrentHashMap.newKeySet();
 
   Outbox(MongoClient mongo, MongoClient deferred, EventLog events, Clock clock) {
     this.mongo = mongo;
@@ -144,21 +149,36 @@ public final class Outbox {
     Stream stream = streamOf(mark);
     return events.appendFresh(stream, mark.kind(), known, mark.op(), counterBeforeMark).compose(event -> {
       if (event == null) return complete(collection, docId, mark);
+      // Counted before the answer, so whoever has the answer can wait for it (cleanUpsDone).
+      Promise<Void> done = Promise.promise();
+      cleanUps.add(done.future());
+      done.future().onComplete(ar -> cleanUps.remove(done.future()));
       // On the next turn of the event loop: the caller's answer, written on this one, goes out first.
       io.vertx.core.Context context = Vertx.currentContext();
-      if (context != null) context.runOnContext(v -> cleanUp(collection, docId, mark, stream));
-      else cleanUp(collection, docId, mark, stream);
+      if (context != null) context.runOnContext(v -> cleanUp(collection, docId, mark, stream).onComplete(done));
+      else cleanUp(collection, docId, mark, stream).onComplete(done);
       return Future.succeededFuture();
     });
   }
 
   /** What a fresh append leaves for after the answer: mark cleared, op forgotten, entry unlisted, in this order, deferred. */
-  private void cleanUp(String collection, String docId, Mark mark, Stream stream) {
-    deferred.updateCollection(collection, new JsonObject().put("_id", docId), new JsonObject().put("$unset", new JsonObject().put(mark.path(), "")))
+  private Future<Void> cleanUp(String collection, String docId, Mark mark, Stream stream) {
+    return deferred.updateCollection(collection, new JsonObject().put("_id", docId), new JsonObject().put("$unset", new JsonObject().put(mark.path(), "")))
         .compose(v -> events.settled(deferred, stream, mark.op()))
         .compose(v -> pending.unlistDeferred(mark.op()))
         .onFailure(e -> LOG.warn("Clean-up after the {} event of a {} document left to the sweep: {}", mark.kind(), collection,
-            e.getClass().getSimpleName()));
+            e.getClass().getSimpleName()))
+        // A failed clean-up is the sweep's to finish; it is over as far as waiting for it goes.
+        .otherwiseEmpty();
+  }
+
+  /**
+   * Completes once every clean-up begun after an answer so far ({@link #completeFresh}) is over: a
+   * test that compares the stored state before and after a refused request waits for it first, so
+   * the create it made just before does not change that state in between.
+   */
+  public Future<Void> cleanUpsDone() {
+    return Future.join(new ArrayList<>(cleanUps)).mapEmpty();
   }
 
   /** The event's data from the document as stored now; tags known in advance are recorded meanwhile. */

@@ -205,6 +205,7 @@ class ShareApiTest {
     People p = people();
     String id = newId();
     JsonObject created = p.alice().put("/api/shares/" + id, share("mine", "my words")).bodyAsJsonObject();
+    server.settled();
     JsonObject before = storedShare(id);
     assertError(p.bob().put("/api/shares/" + id, share("hijacked", "other words").put("version", 1)), 403, "not_author");
     assertError(p.bob().delete("/api/shares/" + id), 403, "not_author");
@@ -219,6 +220,7 @@ class ShareApiTest {
     String rid = newId();
     p.alice().put("/api/shares/" + id, share("private to us", "words"));
     p.bob().put("/api/shares/" + id + "/responses/" + rid, new JsonObject().put("kind", "ack").put("ack", "hear_you"));
+    server.settled();
     JsonObject before = storedShare(id);
     List<String> kindsBefore = kinds(p.coupleId());
     for (Api outsider : List.of(p.carol(), p.dan(), p.erin())) {

@@ -238,6 +238,15 @@ public final class TestServer implements AutoCloseable {
     return new JsonObject().put("email", email).put("displayName", name).mergeIn(keys.body());
   }
 
+  /**
+   * Waits until the clean-ups that share creates leave for after their answer are over (mark
+   * cleared, op forgotten, entry unlisted: {@code Outbox.cleanUpsDone}), so a test that compares
+   * stored state before and after a refused request sees only what that request did.
+   */
+  public void settled() {
+    app.events().outbox().cleanUpsDone().await();
+  }
+
   /** Direct database access, for asserting what was stored. */
   public MongoClient mongo() {
     return app.database().client();
