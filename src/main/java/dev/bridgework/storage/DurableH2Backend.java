@@ -3,6 +3,7 @@ package dev.bridgework.storage;
 import de.bwaldvogel.mongo.MongoCollection;
 import de.bwaldvogel.mongo.MongoDatabase;
 import de.bwaldvogel.mongo.backend.CollectionOptions;
+import de.bwaldvogel.mongo.backend.EmptyIndex;
 import de.bwaldvogel.mongo.backend.Index;
 import de.bwaldvogel.mongo.backend.IndexKey;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
@@ -97,7 +98,8 @@ final class DurableH2Backend extends H2Backend {
    */
   static DurableH2Backend open(String fileName, Compaction.Policy compaction) {
     // Auto-commit is off: we commit ourselves after every write, and once more on close.
-    MVStore store = new MVStore.Builder().fileName(fileName).autoCommitDisabled().open();
+    MVStore store = new MVStore.Builder().fileName(fileName).autoCommitDisabled()
+        .cacheSize(Integer.getInteger("bw.cacheMb", 16)).open();
     StoreFormat.prepare(store);
     DurableH2Backend backend = new DurableH2Backend(store);
     if (compaction != null) backend.compaction = Compaction.start(store, backend::alone, compaction);
@@ -133,6 +135,23 @@ final class DurableH2Backend extends H2Backend {
     protected Index<Object> openOrCreateUniqueIndex(String collectionName, String indexName, List<IndexKey> keys, boolean sparse) {
       getMvStore().openMap(StoreFormat.indexMapName(getFullCollectionNamespace(collectionName), indexName), StoreFormat.indexKeys());
       return super.openOrCreateUniqueIndex(collectionName, indexName, keys, sparse);
+    }
+
+    /**
+     * mongo-java-server keeps no secondary indexes (queries that need one go through our
+     * directories instead) and declares them with an {@link EmptyIndex}, which it then "builds" by
+     * reading every document of the collection twice, at every start: on a database a couple has
+     * used for months that was most of the start-up (docs/PERFORMANCE.md "Start-up"). An index
+     * with nothing to build says it holds something, so nothing is read.
+     */
+    @Override
+    protected Index<Object> openOrCreateSecondaryIndex(String collectionName, String indexName, List<IndexKey> keys, boolean sparse) {
+      return new EmptyIndex<>(indexName, keys) {
+        @Override
+        public boolean isEmpty() {
+          return false;
+        }
+      };
     }
   }
 
