@@ -17,9 +17,11 @@ import java.nio.ByteBuffer;
  * mongo-java-server's H2 backend otherwise stores each document with Java serialization (a fresh
  * {@code ObjectOutputStream}, class descriptors and all, per document), and every commit
  * re-serializes every document of every page it touches: the benchmark found that to be most of
- * the server's CPU. Each value is written as a var-int length followed by the BSON bytes.
+ * the server's CPU. Each value is written as a var-int length followed by the BSON bytes, and held
+ * in memory as those bytes ({@link StoredDocument}): a page is read and written without decoding
+ * or encoding any document.
  */
-final class BsonDocumentType extends BasicDataType<Document> {
+final class BsonDocumentType extends BasicDataType<StoredDocument> {
   static final BsonDocumentType INSTANCE = new BsonDocumentType();
   /** The name recorded in the store once every document map holds BSON. */
   static final String FORMAT = "bson-1";
@@ -28,20 +30,22 @@ final class BsonDocumentType extends BasicDataType<Document> {
   }
 
   @Override
-  public int getMemory(Document doc) {
-    // A cache-sizing estimate only: a map entry, a key and a small value per field, nested counted once.
-    return 64 + 48 * doc.size();
+  public int getMemory(StoredDocument doc) {
+    // The bytes, their array's header and the holder.
+    return 32 + doc.size();
   }
 
   @Override
-  public void write(WriteBuffer out, Document doc) {
-    byte[] bson = encode(doc);
-    out.putVarInt(bson.length).put(bson);
+  public void write(WriteBuffer out, StoredDocument doc) {
+    out.putVarInt(doc.size()).put(doc.bson());
   }
 
   @Override
-  public Document read(ByteBuffer in) {
-    return readPrefixed(in);
+  public StoredDocument read(ByteBuffer in) {
+    int length = DataUtils.readVarInt(in);
+    byte[] bson = new byte[length];
+    in.get(bson);
+    return new StoredDocument(bson);
   }
 
   /** A document's BSON bytes. */
@@ -65,13 +69,13 @@ final class BsonDocumentType extends BasicDataType<Document> {
   }
 
   @Override
-  public Document[] createStorage(int size) {
-    return new Document[size];
+  public StoredDocument[] createStorage(int size) {
+    return new StoredDocument[size];
   }
 
   /** Values are never ordered; MVStore only asks whether two are the same (conditional replace). */
   @Override
-  public int compare(Document a, Document b) {
-    return a.equals(b) ? 0 : 1;
+  public int compare(StoredDocument a, StoredDocument b) {
+    return java.util.Arrays.equals(a.bson(), b.bson()) ? 0 : 1;
   }
 }

@@ -8,6 +8,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.List;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
@@ -43,8 +44,8 @@ final class StoreFormat {
     return fullCollectionName + INDEX_INFIX + indexName;
   }
 
-  static MVMap.Builder<Object, Document> documents() {
-    return new MVMap.Builder<Object, Document>().valueType(BsonDocumentType.INSTANCE);
+  static MVMap.Builder<Object, StoredDocument> documents() {
+    return new MVMap.Builder<Object, StoredDocument>().valueType(BsonDocumentType.INSTANCE);
   }
 
   static MVMap.Builder<KeyValue, Object> indexKeys() {
@@ -62,25 +63,28 @@ final class StoreFormat {
   /** Converts what an earlier version wrote and opens every document and index map with its type. */
   static void prepare(MVStore store) {
     MVMap<String, String> format = store.openMap(FORMAT_MAP);
-    boolean changed = convert(store, format, "documents", BsonDocumentType.FORMAT, StoreFormat::isDocuments, StoreFormat::documents);
-    changed |= convert(store, format, "indexKeys", IndexKeyType.FORMAT, StoreFormat::isIndex, StoreFormat::indexKeys);
+    boolean changed = convert(store, format, "documents", BsonDocumentType.FORMAT, StoreFormat::isDocuments, StoreFormat::documents,
+        (Object value) -> StoredDocument.of((Document) value));
+    changed |= convert(store, format, "indexKeys", IndexKeyType.FORMAT, StoreFormat::isIndex, StoreFormat::indexKeys, value -> value);
     // One commit for all of it: a conversion happens whole or not at all.
     if (changed) store.commit();
   }
 
+  /** {@code value}: an old map's value (as Java serialization gave it back) in the new map's type. */
   private static <K, V> boolean convert(MVStore store, MVMap<String, String> format, String kind, String current,
-                                        Predicate<String> ofKind, Supplier<MVMap.Builder<K, V>> builder) {
+                                        Predicate<String> ofKind, Supplier<MVMap.Builder<K, V>> builder,
+                                        Function<Object, V> value) {
     List<String> names = store.getMapNames().stream().filter(ofKind).toList();
     if (current.equals(format.get(kind))) {
       for (String name : names) store.openMap(name, builder.get());
       return false;
     }
     for (String name : names) {
-      MVMap<K, V> old = store.openMap(name);
+      MVMap<K, Object> old = store.openMap(name);
       String temporary = "converting." + name;
       if (store.hasMap(temporary)) store.removeMap(temporary);
       MVMap<K, V> converted = store.openMap(temporary, builder.get());
-      converted.putAll(old);
+      for (var entry : old.entrySet()) converted.put(entry.getKey(), value.apply(entry.getValue()));
       store.removeMap(old);
       store.renameMap(converted, name);
     }

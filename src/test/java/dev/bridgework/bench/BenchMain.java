@@ -195,7 +195,20 @@ public final class BenchMain {
           return true;
         });
       }
-      if (cfg.runs("operations")) phase("operations", () -> operations(http, setup.couples));
+      if (cfg.runs("operations")) {
+        // Profiled on its own: what a list, a review note and a withdrawal cost, apart from the share load.
+        Path opsJfr = cfg.out().resolve(m + "-operations.jfr");
+        if (cfg.profile()) Profile.start(server.pid(), opsJfr);
+        phase("operations", () -> operations(http, setup.couples));
+        if (cfg.profile()) {
+          Profile.stop(server.pid(), opsJfr);
+          phase("profile", () -> {
+            Profile.summarize(opsJfr, cfg.out().resolve(m + "-operations-profile.txt"));
+            log("profile of the operations: %s", cfg.out().resolve(m + "-operations-profile.txt"));
+            return true;
+          });
+        }
+      }
       if (cfg.runs("catchup")) phase("catchup", () -> catchup(http, setup.catchup));
       if (cfg.runs("connections") && cfg.connectionsOn().contains(m)) phase("connections", () -> idleSockets(load, setup.members));
       else load.closeSockets().await(120, TimeUnit.SECONDS);

@@ -149,9 +149,8 @@ class DocumentFormatTest {
       assertEquals("thing-7", ids.get(new KeyValue("thing-7")));
       MVMap<KeyValue, Object> seqs = store.openMap(DB + ".unique._index_stream_key_seq_unique", StoreFormat.indexKeys());
       assertEquals("a", seqs.get(new KeyValue("couple", "k", 1.0))); // the index keeps numbers normalized
-      MVMap<Object, Document> things = store.openMap("databases." + DB + ".things",
-          new MVMap.Builder<Object, Document>().valueType(BsonDocumentType.INSTANCE));
-      Document seven = things.get("thing-7");
+      MVMap<Object, StoredDocument> things = store.openMap("databases." + DB + ".things", StoreFormat.documents());
+      Document seven = things.get("thing-7").decode();
       assertNotNull(seven);
       assertEquals("Ça va — 你好 — שלום — <b>&amp;</b>", seven.get("text"));
       assertEquals((1L << 40) + 1, seven.get("long"));

@@ -192,7 +192,14 @@ public final class Api {
 
   /** As {@link #put}, answering at once: the answer's future completes on the event loop that received it. */
   public Future<HttpResponse<Buffer>> putAsync(String path, JsonObject body) {
-    return http.request(HttpMethod.PUT, path).timeout(30_000).putHeader("Content-Type", "application/json").sendBuffer(body.toBuffer());
+    return sendAsync(HttpMethod.PUT, path, body);
+  }
+
+  /** Any request, answering at once: the answer's future completes on the event loop that received it. */
+  public Future<HttpResponse<Buffer>> sendAsync(HttpMethod method, String path, JsonObject body) {
+    var request = http.request(method, path).timeout(30_000);
+    if (body == null) return request.send();
+    return request.putHeader("Content-Type", "application/json").sendBuffer(body.toBuffer());
   }
 
   public HttpResponse<Buffer> delete(String path) {
