@@ -158,7 +158,7 @@ public final class Application {
     this.vault = new Vault(mongo, masterKey, caches);
     this.events = new EventLog(vertx, mongo, database.deferredWrites(), clock, vault, realtimeMeters);
     this.coupleRepository = new CoupleRepository(mongo, caches);
-    this.reviewRepository = new ReviewRepository(mongo, vault);
+    this.reviewRepository = new ReviewRepository(mongo, database.deferredWrites(), vault);
     this.reviews = new ReviewService(reviewRepository, jointSpace(), events, new BriefRenderer(),
         new PdfWorkers(vertx, config.pdfWorkers(), config.pdfQueue()), clock);
     // Counselor links: 20 wrong tokens per client address in 15 minutes, then 429 (docs/COUNSELOR.md).
@@ -200,7 +200,9 @@ public final class Application {
     return new JointSpace() {
       @Override
       public Future<JointSpace.Couple> coupleOf(String userId) {
-        return couples.coupleOf(userId).map(c -> c == null ? null : new JointSpace.Couple(c.id(),
+        // From this node's cache, as the route guard of every couple route (forgotten on every node before a join or
+        // a dissolution is answered).
+        return couples.memberOf(userId).map(c -> c == null ? null : new JointSpace.Couple(c.id(),
             c.members().stream().map(m -> new Brief.Member(m.id(), m.displayName())).toList()));
       }
 

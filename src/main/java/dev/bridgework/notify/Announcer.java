@@ -151,13 +151,22 @@ final class Announcer {
   }
 
   private Future<Void> remember(String coupleId, JsonObject review) {
-    return store.updateCouple(coupleId, new JsonObject().put("$set",
-        new JsonObject().put("marks." + review.getString("id"), new JsonObject(new TreeMap<>(fingerprints(review))))));
+    return store.updateCouple(coupleId, rememberUpdate(review, fingerprints(review)));
   }
 
+  private static JsonObject rememberUpdate(JsonObject review, Map<String, String> fingerprints) {
+    return new JsonObject().put("$set", new JsonObject().put("marks." + review.getString("id"), new JsonObject(new TreeMap<>(fingerprints))));
+  }
+
+  /**
+   * The members whose notes or ready flag differ from the fingerprints remembered last time, which
+   * are replaced in the same command. It is sent deferred: the activity recorded next for those
+   * members makes it durable; when nobody changed anything, the store's next commit does (lost in
+   * a crash before it, the same change is only attributed once more).
+   */
   private Future<Set<String>> changedBy(String coupleId, JsonObject review) {
     Map<String, String> now = fingerprints(review);
-    return store.couple(coupleId).compose(doc -> {
+    return store.updateCoupleBeforeDeferred(coupleId, rememberUpdate(review, now)).map(doc -> {
       JsonObject before = doc.getJsonObject("marks", new JsonObject()).getJsonObject(review.getString("id"), new JsonObject());
       Set<String> changed = new HashSet<>();
       Set<String> members = new HashSet<>(now.keySet());
@@ -165,7 +174,7 @@ final class Announcer {
       for (String m : members) {
         if (!java.util.Objects.equals(now.get(m), before.getString(m))) changed.add(m);
       }
-      return remember(coupleId, review).map(changed);
+      return changed;
     });
   }
 }

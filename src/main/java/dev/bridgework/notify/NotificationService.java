@@ -49,7 +49,7 @@ public final class NotificationService implements JointSpaceListener {
                              ShareService shares, UserRepository users, Clock clock, byte[] masterKey) {
     this.vertx = vertx;
     this.config = config;
-    this.store = new NotifyStore(mongo);
+    this.store = new NotifyStore(mongo, events.deferredWrites());
     this.outbox = new Outbox(mongo);
     this.events = events;
     this.couples = couples;

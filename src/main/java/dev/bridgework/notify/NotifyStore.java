@@ -28,9 +28,12 @@ final class NotifyStore {
   static final int MAX_REMINDERS = 200;
 
   private final MongoClient mongo;
+  private final MongoClient deferred;
 
-  NotifyStore(MongoClient mongo) {
+  /** {@code deferred}: the client for writes a later durable write makes durable ({@code Database#deferredWrites}). */
+  NotifyStore(MongoClient mongo, MongoClient deferred) {
     this.mongo = mongo;
+    this.deferred = deferred;
   }
 
   Future<JsonObject> person(String userId) {
@@ -49,6 +52,16 @@ final class NotifyStore {
   /** Applies an update and answers the document before it. */
   Future<JsonObject> updatePersonBefore(String userId, JsonObject update) {
     return mongo.findOneAndUpdateWithOptions(PEOPLE, new JsonObject().put("_id", userId), update, new FindOptions(),
+        new UpdateOptions().setUpsert(true).setReturningNewDocument(false)).map(d -> d == null ? new JsonObject() : d);
+  }
+
+  /**
+   * Applies an update to the couple's document and answers the document before it, in one command
+   * sent deferred: durable with the next durable write (the activity the caller records after it),
+   * or the store's next commit when none follows.
+   */
+  Future<JsonObject> updateCoupleBeforeDeferred(String coupleId, JsonObject update) {
+    return deferred.findOneAndUpdateWithOptions(COUPLES, new JsonObject().put("_id", coupleId), update, new FindOptions(),
         new UpdateOptions().setUpsert(true).setReturningNewDocument(false)).map(d -> d == null ? new JsonObject() : d);
   }
 

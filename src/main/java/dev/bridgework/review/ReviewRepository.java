@@ -31,11 +31,18 @@ public final class ReviewRepository {
   static final String SLOTS = "review_slots";
 
   private final MongoClient mongo;
+  private final MongoClient deferred;
   private final Vault vault;
   private final Directory directory;
 
   public ReviewRepository(MongoClient mongo, Vault vault) {
+    this(mongo, mongo, vault);
+  }
+
+  /** {@code deferred}: the client for writes a later durable write of the same request makes durable ({@code Database#deferredWrites}). */
+  public ReviewRepository(MongoClient mongo, MongoClient deferred, Vault vault) {
     this.mongo = mongo;
+    this.deferred = deferred;
     this.vault = vault;
     this.directory = new Directory(mongo, "review_lists");
   }
@@ -85,8 +92,12 @@ public final class ReviewRepository {
 
   /** The review with this id, or null. */
   Future<Review> find(String reviewId) {
-    return mongo.findOne(REVIEWS, new JsonObject().put("_id", reviewId), null)
-        .compose(doc -> doc == null ? Future.succeededFuture(null) : open(doc));
+    return findDocument(reviewId).compose(doc -> doc == null ? Future.succeededFuture(null) : open(doc));
+  }
+
+  /** The review's stored document (with the marks of events it still owes), or null. */
+  Future<JsonObject> findDocument(String reviewId) {
+    return mongo.findOne(REVIEWS, new JsonObject().put("_id", reviewId), null);
   }
 
   /** The couple's reviews, newest first (createdAt, then id). */
@@ -103,13 +114,22 @@ public final class ReviewRepository {
    * gets {@code rev + 1}. Answers the stored review, or null when someone else changed it first.
    */
   Future<Review> replace(Review changed, Mark mark) {
+    return replace(mongo, changed, mark);
+  }
+
+  /** {@link #replace}, deferred: durable once the change's event is stored. */
+  Future<Review> replaceDeferred(Review changed, Mark mark) {
+    return replace(deferred, changed, mark);
+  }
+
+  private Future<Review> replace(MongoClient via, Review changed, Mark mark) {
     Review next = new Review(changed.id(), changed.coupleId(), changed.status(), changed.agenda(), changed.ready(),
         changed.startedBy(), changed.createdAt(), changed.closedAt(), changed.rev() + 1);
     return key(changed.coupleId()).compose(key -> {
       JsonObject doc = next.toDocument(key);
       doc.remove("_id");
       if (mark != null) doc.mergeIn(mark.set()); // the change and its owed event, in one atomic update
-      return mongo.updateCollectionWithOptions(REVIEWS,
+      return via.updateCollectionWithOptions(REVIEWS,
           new JsonObject().put("_id", changed.id()).put("rev", changed.rev()),
           new JsonObject().put("$set", doc), new UpdateOptions());
     }).map(result -> result != null && result.getDocMatched() == 1 ? next : null);

@@ -3,6 +3,7 @@ package dev.bridgework.review;
 import dev.bridgework.couple.JointSpaceListener;
 import dev.bridgework.realtime.EventLog;
 import dev.bridgework.realtime.Outbox;
+import dev.bridgework.storage.PendingEvents;
 import dev.bridgework.storage.PendingEvents.Mark;
 import dev.bridgework.realtime.Stream;
 import dev.bridgework.web.ApiException;
@@ -69,9 +70,7 @@ public final class ReviewService implements JointSpaceListener {
       @Override
       public Future<EventLog.Rendered> render(String docId, JsonObject doc, Mark mark) {
         if (doc == null) return Future.succeededFuture(EventLog.Rendered.of(new JsonObject().put("id", docId)));
-        return repo.open(doc).map(review -> new EventLog.Rendered(review.toJson(),
-            // Notes speak of shares: tagged, so a withdrawal finds exactly these events.
-            review.agenda().stream().map(item -> "share:" + item.shareId()).toList()));
+        return repo.open(doc).map(ReviewService::rendered);
       }
 
       @Override
@@ -306,13 +305,51 @@ public final class ReviewService implements JointSpaceListener {
   }
 
   private Future<Review> change(String coupleId, String reviewId, Function<Review, Future<Review>> edit, int attempts) {
-    return settle(reviewId).compose(s -> get(coupleId, reviewId)).compose(review -> edit.apply(review).compose(changed -> {
+    // Read before any mark of this change exists, beside the review itself (Outbox#completeFresh).
+    Future<EventLog.Counter> counter = events.counter(Stream.couple(coupleId));
+    return settledReview(coupleId, reviewId).compose(review -> edit.apply(review).compose(changed -> {
       if (changed.sameContent(review)) return Future.succeededFuture(review);
       if (!review.isOpen()) return Future.failedFuture(reviewClosed());
-      return replaceMarked(changed, mark(coupleId, UPDATED)).compose(stored -> stored == null
+      return counter.compose(before -> storeChange(changed, mark(coupleId, UPDATED), before)).compose(stored -> stored == null
           ? retry(() -> change(coupleId, reviewId, edit, attempts - 1), attempts)
-          : settle(reviewId).map(stored));
+          : Future.succeededFuture(stored));
     }));
+  }
+
+  /**
+   * The review as {@link #get} answers it, after completing any event it still owes: read once,
+   * side by side with the couple's slot; only a review that still owes an event is settled and read
+   * again.
+   */
+  private Future<Review> settledReview(String coupleId, String reviewId) {
+    Future<String> slot = repo.slotOf(coupleId);
+    return repo.findDocument(reviewId).compose(doc -> {
+      if (doc != null && !PendingEvents.marksOf(doc).isEmpty()) return settle(reviewId).compose(v -> get(coupleId, reviewId));
+      if (doc == null || !coupleId.equals(doc.getString("coupleId"))) return Future.failedFuture(ApiException.notFound());
+      return repo.open(doc).compose(review -> slot.compose(s -> visible(review, s)
+          ? Future.succeededFuture(review) : Future.failedFuture(ApiException.notFound())));
+    });
+  }
+
+  /**
+   * Stores a change of an open review and its {@code review.updated} event the short way (as a
+   * share create does, docs/PERFORMANCE.md "The share path's database work"): listed and written
+   * deferred, then the event completed from the counter read before the mark existed and the review
+   * as written; the event's durable insert makes the writes before it durable. Answers the stored
+   * review, or null when someone else changed it first (nothing of this change is left listed).
+   */
+  private Future<Review> storeChange(Review changed, Mark mark, EventLog.Counter counterBeforeMark) {
+    return outbox.pending().registerDeferred(ReviewRepository.REVIEWS, changed.id(), mark)
+        .compose(v -> repo.replaceDeferred(changed, mark))
+        .recover(e -> outbox.pending().unlist(mark.op()).transform(x -> Future.failedFuture(e)))
+        .compose(stored -> stored == null ? outbox.pending().unlist(mark.op()).map((Review) null)
+            : outbox.completeFresh(ReviewRepository.REVIEWS, stored.id(), mark, counterBeforeMark, rendered(stored)).map(stored));
+  }
+
+  /** The event's data and tags for a review as stored: what the outbox's source renders from the stored document. */
+  private static EventLog.Rendered rendered(Review review) {
+    // Notes speak of shares: tagged, so a withdrawal finds exactly these events.
+    return new EventLog.Rendered(review.toJson(), review.agenda().stream().map(item -> "share:" + item.shareId()).toList());
   }
 
   private static <T> Future<T> retry(java.util.function.Supplier<Future<T>> again, int attemptsLeft) {
