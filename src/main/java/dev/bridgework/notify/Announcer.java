@@ -114,14 +114,17 @@ final class Announcer {
 
   /** A withdrawn share: its pending emails go, its unread marker goes, its receipts go. */
   private Future<Void> withdrawn(String coupleId, String shareId) {
-    return couples.findCouple(coupleId).compose(couple -> {
+    // The couple as this node has it cached: its members change only by a join or a dissolution, which forget it.
+    return couples.cachedCouple(coupleId).compose(couple -> {
       List<Future<Void>> steps = new ArrayList<>();
       if (couple != null) {
+        List<String> emails = new ArrayList<>();
         for (String member : couple.memberIds()) {
-          steps.add(outbox.cancel(Sender.entryId("share", shareId, member)));
-          steps.add(outbox.cancel(Sender.entryId("reply", shareId, member)));
+          emails.add(Sender.entryId("share", shareId, member));
+          emails.add(Sender.entryId("reply", shareId, member));
           steps.add(outbox.pull("digest:" + member, new JsonObject().put("shareId", shareId)));
         }
+        steps.add(outbox.cancel(emails));
       }
       steps.add(store.updateCouple(coupleId, new JsonObject()
           .put("$pull", new JsonObject().put("activity", new JsonObject().put("shareId", shareId)))

@@ -89,6 +89,11 @@ final class Outbox {
     return mongo.removeDocument(OUTBOX, new JsonObject().put("_id", id)).mapEmpty();
   }
 
+  /** Cancels every one of these entries, in one command. */
+  Future<Void> cancel(List<String> ids) {
+    return mongo.removeDocuments(OUTBOX, new JsonObject().put("_id", new JsonObject().put("$in", new JsonArray(ids)))).mapEmpty();
+  }
+
   /**
    * Account deletion: every pending entry of the person ({@code userId}) goes, and every due bucket
    * forgets the entry ids that name them (ids such as {@code digest:<userId>} stay listed in a bucket

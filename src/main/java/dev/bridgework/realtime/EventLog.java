@@ -319,9 +319,11 @@ public final class EventLog {
     if (ops != null && ops.getValue(op) != null) return Future.succeededFuture(ops.getLong(op));
     return stillPending.get().compose(pending -> {
       if (!pending) return Future.succeededFuture(-1L);
+      // The claim is sent deferred: the event's insert after it is durable and makes it so; a crash before that loses
+      // both (and whatever a completer took from the claim meanwhile was its own durable write, which keeps it).
       if (counter == null) {
         JsonObject first = byId.copy().put("seq", 1L).put("gen", 0L).put("ops", new JsonObject().put(op, 1L));
-        return mongo.insert(STREAMS, first).map(1L)
+        return deferred.insert(STREAMS, first).map(1L)
             .recover(e -> retryClaim(stream, op, stillPending, attempts, e));
       }
       long head = counter.getLong("seq", 0L);
@@ -329,7 +331,7 @@ public final class EventLog {
       Object gen = counter.getValue("gen");
       query.put("gen", gen == null ? new JsonObject().put("$exists", false) : gen);
       JsonObject update = new JsonObject().put("$set", new JsonObject().put("seq", head + 1).put("ops." + op, head + 1));
-      return mongo.findOneAndUpdateWithOptions(STREAMS, query, update, new FindOptions(), new UpdateOptions())
+      return deferred.findOneAndUpdateWithOptions(STREAMS, query, update, new FindOptions(), new UpdateOptions())
           .compose(before -> before != null ? Future.succeededFuture(head + 1)
               : retryClaim(stream, op, stillPending, attempts, null));
     });
@@ -369,8 +371,9 @@ public final class EventLog {
   }
 
   /** Records that event {@code seq} carries {@code tags}; before the event is stored (the outbox may do it while rendering). */
+  /** Deferred: only ever before the event's insert, which is durable and so makes them durable (or they are redone). */
   Future<Void> tag(Stream stream, long seq, List<String> tags) {
-    return tag(mongo, stream, seq, tags);
+    return tag(deferred, stream, seq, tags);
   }
 
   private Future<Void> tag(MongoClient via, Stream stream, long seq, List<String> tags) {
@@ -412,6 +415,11 @@ public final class EventLog {
   /** Forgets a tag (its events are erased or no longer carry it). */
   public Future<Void> dropTag(Stream stream, String tag) {
     return mongo.removeDocument(TAGS, tagId(stream, tag)).mapEmpty();
+  }
+
+  /** {@link #dropTag}, deferred: for a step a durable write of the same request follows (a withdrawal's last). */
+  public Future<Void> dropTagDeferred(Stream stream, String tag) {
+    return deferred.removeDocument(TAGS, tagId(stream, tag)).mapEmpty();
   }
 
   /** The newest seq of the stream, 0 when it has none. */

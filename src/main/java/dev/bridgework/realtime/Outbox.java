@@ -263,8 +263,9 @@ public final class Outbox {
               () -> pending.deletion(collection, docId).map(entry -> entry != null
                   && mark.op().equals(entry.getString("op")) && !entry.getBoolean("done", false)
                   && !PendingEvents.VOID.equals(entry.getString("state")))))
+          // Deferred up to the entry's removal, which is durable and so makes them durable, in this order.
           .compose(event -> pending.deletionAnnounced(entryId))
-          .compose(v -> events.settled(stream, mark.op()))
+          .compose(v -> events.settled(deferred, stream, mark.op()))
           .compose(v -> source.afterDeleted(docId, mark))
           .compose(v -> pending.unlist(entryId));
     });

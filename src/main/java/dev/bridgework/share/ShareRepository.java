@@ -73,6 +73,11 @@ final class ShareRepository {
     return lists.remove(coupleId, shareId);
   }
 
+  /** {@link #unlist}, deferred: durable with the withdrawal's last step (its entry's removal). */
+  Future<Void> unlistDeferred(String coupleId, String shareId) {
+    return deferredLists.remove(coupleId, shareId);
+  }
+
   /** Fails with the duplicate-key error (11000) when the id exists. */
   Future<Void> insert(JsonObject doc) {
     return mongo.insert(SHARES, doc).mapEmpty();
@@ -147,7 +152,8 @@ final class ShareRepository {
   }
 
   Future<Boolean> remove(String shareId, String coupleId, String authorId) {
-    return mongo.removeDocument(SHARES, id(shareId).put("coupleId", coupleId).put("authorId", authorId))
+    // Deferred: the withdrawal's event (or its scrub of the history before it) is durable, and makes this so.
+    return deferred.removeDocument(SHARES, id(shareId).put("coupleId", coupleId).put("authorId", authorId))
         .map(r -> r != null && r.getRemovedCount() > 0);
   }
 

@@ -82,9 +82,9 @@ public final class ShareService implements JointSpaceListener {
 
       @Override
       public Future<Void> afterDeleted(String docId, Mark mark) {
-        return repo.unlist(mark.key(), docId).compose(v -> inTurn(listeners, l -> l.shareWithdrawn(mark.key(), docId)))
+        return repo.unlistDeferred(mark.key(), docId).compose(v -> inTurn(listeners, l -> l.shareWithdrawn(mark.key(), docId)))
             // Its events are scrubbed (by both features): the tag has nothing left to find.
-            .compose(v -> events.dropTag(Stream.couple(mark.key()), tag(docId)));
+            .compose(v -> events.dropTagDeferred(Stream.couple(mark.key()), tag(docId)));
       }
     });
   }

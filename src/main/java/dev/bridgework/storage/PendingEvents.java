@@ -118,12 +118,14 @@ public final class PendingEvents {
 
   /**
    * Lists a deletion before the document goes. Answers the mark in force: a deletion of the same
-   * document still pending from an earlier attempt is reused, so it is announced once.
+   * document still pending from an earlier attempt is reused, so it is announced once. Sent
+   * deferred, like every write of a deletion before its event ({@code Outbox#completeDeletion}) or
+   * the entry's removal when there is nothing to announce: either is durable, and makes this so.
    */
   public Future<Mark> registerDeletion(String collection, String docId, Mark mark) {
     JsonObject entry = new JsonObject().put("_id", deletionId(collection, docId)).put("op", mark.op())
         .put("coll", collection).put("doc", docId).put("at", mark.at()).put("mark", mark.toJson()).put("deletion", true);
-    return mongo.insert(COLLECTION, entry).map(mark).recover(e -> !isDuplicate(e) ? Future.failedFuture(e)
+    return deferred.insert(COLLECTION, entry).map(mark).recover(e -> !isDuplicate(e) ? Future.failedFuture(e)
         : deletion(collection, docId).map(existing -> existing == null ? null : markOf(existing)));
   }
 
@@ -138,6 +140,8 @@ public final class PendingEvents {
    * after the document went (a withdrawal that read the share just before another one removed it
    * and finished) finds it gone and is {@link #VOID}, and every deleter, retry and sweep sharing
    * the entry reaches the same answer. Answers null when the entry is gone or is another op's.
+   * The decision is sent deferred: the deletion's next durable write (its event, or the entry's
+   * removal) makes it durable, and a crash before that loses it together with everything after it.
    */
   public Future<String> decideDeletion(String collection, String docId, String op, java.util.function.Supplier<Future<Boolean>> documentThere) {
     return deletion(collection, docId).compose(entry -> {
@@ -147,7 +151,7 @@ public final class PendingEvents {
         String decided = there ? LIVE : VOID;
         JsonObject undecided = new JsonObject().put("_id", deletionId(collection, docId)).put("op", op)
             .put("state", new JsonObject().put("$exists", false));
-        return mongo.findOneAndUpdate(COLLECTION, undecided, new JsonObject().put("$set", new JsonObject().put("state", decided)))
+        return deferred.findOneAndUpdate(COLLECTION, undecided, new JsonObject().put("$set", new JsonObject().put("state", decided)))
             .compose(before -> before != null ? Future.succeededFuture(decided)
                 // Decided meanwhile by another caller sharing the entry: its answer holds.
                 : deletion(collection, docId).map(e -> e == null || !op.equals(e.getString("op")) ? null : e.getString("state")));
@@ -178,9 +182,12 @@ public final class PendingEvents {
     return mongo.find(COLLECTION, new JsonObject());
   }
 
-  /** Marks a deletion's event as appended (its entry stops being "pending" for the event log). */
+  /**
+   * Marks a deletion's event as appended (its entry stops being "pending" for the event log);
+   * deferred: the entry's removal, the deletion's last step, makes it durable.
+   */
   public Future<Void> deletionAnnounced(String entryId) {
-    return mongo.updateCollection(COLLECTION, new JsonObject().put("_id", entryId),
+    return deferred.updateCollection(COLLECTION, new JsonObject().put("_id", entryId),
         new JsonObject().put("$set", new JsonObject().put("done", true))).mapEmpty();
   }
 
