@@ -200,9 +200,11 @@ public final class Outbox {
    * under way (its document there) is joined: its mark is answered.
    */
   public Future<Mark> deleting(String collection, String docId, String type, String key, String kind) {
+    Mark wanted = pending.mark(type, key, kind);
     return settleDeletion(collection, docId)
-        .compose(v -> pending.registerDeletion(collection, docId, pending.mark(type, key, kind)))
-        .compose(mark -> mark == null ? Future.succeededFuture((Mark) null) : live(collection, docId, mark)
+        .compose(v -> pending.registerDeletion(collection, docId, wanted))
+        // Listed by this call (its own op): nobody has decided it yet, so it is decided without reading it back.
+        .compose(mark -> mark == null ? Future.succeededFuture((Mark) null) : live(collection, docId, mark, mark.op().equals(wanted.op()))
             .compose(live -> live ? Future.succeededFuture(mark)
                 : pending.unlistDeletion(collection, docId, mark.op()).map((Mark) null)));
   }
@@ -213,8 +215,15 @@ public final class Outbox {
    * already. Callers answer as for a document that is not there, and announce nothing.
    */
   private Future<Boolean> live(String collection, String docId, Mark mark) {
-    return pending.decideDeletion(collection, docId, mark.op(),
-            () -> mongo.findOne(collection, new JsonObject().put("_id", docId), new JsonObject().put("_id", 1)).map(doc -> doc != null))
+    return live(collection, docId, mark, false);
+  }
+
+  /** {@code listedHere}: the caller has just listed the entry itself ({@link PendingEvents#decideListedDeletion}). */
+  private Future<Boolean> live(String collection, String docId, Mark mark, boolean listedHere) {
+    java.util.function.Supplier<Future<Boolean>> there =
+        () -> mongo.findOne(collection, new JsonObject().put("_id", docId), new JsonObject().put("_id", 1)).map(doc -> doc != null);
+    return (listedHere ? pending.decideListedDeletion(collection, docId, mark.op(), there)
+        : pending.decideDeletion(collection, docId, mark.op(), there))
         .map(PendingEvents.LIVE::equals);
   }
 
@@ -250,6 +259,16 @@ public final class Outbox {
     });
   }
 
+  /**
+   * {@link #completeDeletion} for the caller that has just removed the document under its own
+   * {@link PendingEvents#LIVE} entry ({@link #deleting} answered it the mark): the entry and the
+   * document are not read back. Each step may still have been done by another caller sharing the
+   * entry meanwhile; every one of them is safe to repeat.
+   */
+  public Future<Void> completeRemoved(String collection, String docId, Mark mark) {
+    return announceDeletion(collection, docId, mark, source(collection), PendingEvents.deletionId(collection, docId), streamOf(mark));
+  }
+
   private Future<Void> completeListedDeletion(String collection, String docId, Mark mark, Source source, String entryId, Stream stream) {
     return mongo.findOne(collection, new JsonObject().put("_id", docId), new JsonObject().put("_id", 1)).compose(doc -> {
       if (doc != null) {
@@ -258,17 +277,22 @@ public final class Outbox {
                 () -> Future.succeededFuture(false))
             .compose(e -> events.settled(stream, mark.op())).compose(v -> pending.unlist(entryId));
       }
-      return source.beforeDeleted(docId, mark)
-          .compose(v -> events.appendOnce(stream, mark.kind(), seq -> source.render(docId, null, mark), mark.op(),
-              () -> pending.deletion(collection, docId).map(entry -> entry != null
-                  && mark.op().equals(entry.getString("op")) && !entry.getBoolean("done", false)
-                  && !PendingEvents.VOID.equals(entry.getString("state")))))
-          // Deferred up to the entry's removal, which is durable and so makes them durable, in this order.
-          .compose(event -> pending.deletionAnnounced(entryId))
-          .compose(v -> events.settled(deferred, stream, mark.op()))
-          .compose(v -> source.afterDeleted(docId, mark))
-          .compose(v -> pending.unlist(entryId));
+      return announceDeletion(collection, docId, mark, source, entryId, stream);
     });
+  }
+
+  /** The document is gone under a live entry: what it carried erased, the deletion announced once, the entry dropped. */
+  private Future<Void> announceDeletion(String collection, String docId, Mark mark, Source source, String entryId, Stream stream) {
+    return source.beforeDeleted(docId, mark)
+        .compose(v -> events.appendOnce(stream, mark.kind(), seq -> source.render(docId, null, mark), mark.op(),
+            () -> pending.deletion(collection, docId).map(entry -> entry != null
+                && mark.op().equals(entry.getString("op")) && !entry.getBoolean("done", false)
+                && !PendingEvents.VOID.equals(entry.getString("state")))))
+        // Deferred up to the entry's removal, which is durable and so makes them durable, in this order.
+        .compose(event -> pending.deletionAnnounced(entryId))
+        .compose(v -> events.settled(deferred, stream, mark.op()))
+        .compose(v -> source.afterDeleted(docId, mark))
+        .compose(v -> pending.unlist(entryId));
   }
 
   /**

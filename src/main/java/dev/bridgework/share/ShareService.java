@@ -260,9 +260,10 @@ public final class ShareService implements JointSpaceListener {
     return outbox.deleting(ShareRepository.SHARES, shareId, Stream.COUPLE, coupleId, "share.withdrawn")
         // No mark: it went while we were on our way, withdrawn (and announced) by another request.
         .compose(mark -> mark == null ? Future.failedFuture(ApiException.notFound()) : repo.remove(shareId, coupleId, share.authorId()).compose(removed -> {
-          Future<Void> completed = outbox.completeDeletion(ShareRepository.SHARES, shareId, mark);
+          // Removed here, under the entry this request decided live: completed without reading either back.
+          if (removed) return outbox.completeRemoved(ShareRepository.SHARES, shareId, mark);
           // Not removed: withdrawn by another request meanwhile (sharing this entry); it is completed either way.
-          return removed ? completed : completed.compose(v -> Future.failedFuture(ApiException.notFound()));
+          return outbox.completeDeletion(ShareRepository.SHARES, shareId, mark).compose(v -> Future.failedFuture(ApiException.notFound()));
         }));
   }
 

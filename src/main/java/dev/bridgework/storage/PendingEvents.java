@@ -147,15 +147,25 @@ public final class PendingEvents {
     return deletion(collection, docId).compose(entry -> {
       if (entry == null || !op.equals(entry.getString("op"))) return Future.succeededFuture((String) null);
       if (entry.getString("state") != null) return Future.succeededFuture(entry.getString("state"));
-      return documentThere.get().compose(there -> {
-        String decided = there ? LIVE : VOID;
-        JsonObject undecided = new JsonObject().put("_id", deletionId(collection, docId)).put("op", op)
-            .put("state", new JsonObject().put("$exists", false));
-        return deferred.findOneAndUpdate(COLLECTION, undecided, new JsonObject().put("$set", new JsonObject().put("state", decided)))
-            .compose(before -> before != null ? Future.succeededFuture(decided)
-                // Decided meanwhile by another caller sharing the entry: its answer holds.
-                : deletion(collection, docId).map(e -> e == null || !op.equals(e.getString("op")) ? null : e.getString("state")));
-      });
+      return decideListedDeletion(collection, docId, op, documentThere);
+    });
+  }
+
+  /**
+   * {@link #decideDeletion} for the caller that has just listed {@code op}'s entry itself: it was
+   * undecided then, so it is not read first (decided meanwhile by a caller sharing it, the
+   * conditional update finds out and reads that decision).
+   */
+  public Future<String> decideListedDeletion(String collection, String docId, String op,
+                                             java.util.function.Supplier<Future<Boolean>> documentThere) {
+    return documentThere.get().compose(there -> {
+      String decided = there ? LIVE : VOID;
+      JsonObject undecided = new JsonObject().put("_id", deletionId(collection, docId)).put("op", op)
+          .put("state", new JsonObject().put("$exists", false));
+      return deferred.findOneAndUpdate(COLLECTION, undecided, new JsonObject().put("$set", new JsonObject().put("state", decided)))
+          .compose(before -> before != null ? Future.succeededFuture(decided)
+              // Decided meanwhile by another caller sharing the entry (or it is gone): that answer holds.
+              : deletion(collection, docId).map(e -> e == null || !op.equals(e.getString("op")) ? null : e.getString("state")));
     });
   }
 
