@@ -33,11 +33,13 @@ final class SocketWriter {
   }
 
   void send(JsonObject frame) {
-    if (stopped) return;
+    // Closed by the client a moment ago, its close not handled yet (the connection stops then): nothing
+    // more goes out, and asking a closed socket whether its queue is full throws.
+    if (stopped || ws.isClosed()) return;
     ws.writeTextMessage(frame.encode());
     // Presence, focus and error frames are small, but a client that never reads must not pile
     // them up either: a full queue starts the same stall clock as events do.
-    if (ws.writeQueueFull()) awaitDrain();
+    if (queueFull()) awaitDrain();
   }
 
   void event(String stream, Object seq, Object kind, Object data, Object at) {
@@ -54,8 +56,9 @@ final class SocketWriter {
     send(new JsonObject().put("type", "error").put("code", code).put("message", message));
   }
 
+  /** False once the socket is closed: a closed socket takes nothing more, and delivery stops at the next send. */
   boolean queueFull() {
-    return ws.writeQueueFull();
+    return !ws.isClosed() && ws.writeQueueFull();
   }
 
   /** Pauses delivery until the queue drains; closes the socket (through {@code stalled}) if it does not in time. */
