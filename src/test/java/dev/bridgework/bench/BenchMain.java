@@ -187,27 +187,13 @@ public final class BenchMain {
         settle(load);
         return true;
       });
-      if (cfg.profile()) {
-        Profile.stop(server.pid(), jfr);
-        phase("profile", () -> {
-          Profile.summarize(jfr, cfg.out().resolve(m + "-profile.txt"));
-          log("profile: %s", cfg.out().resolve(m + "-profile.txt"));
-          return true;
-        });
-      }
+      if (cfg.profile()) summarizeProfile(jfr, m + "-profile.txt");
       if (cfg.runs("operations")) {
         // Profiled on its own: what a list, a review note and a withdrawal cost, apart from the share load.
         Path opsJfr = cfg.out().resolve(m + "-operations.jfr");
         if (cfg.profile()) Profile.start(server.pid(), opsJfr);
         phase("operations", () -> operations(http, setup.couples));
-        if (cfg.profile()) {
-          Profile.stop(server.pid(), opsJfr);
-          phase("profile", () -> {
-            Profile.summarize(opsJfr, cfg.out().resolve(m + "-operations-profile.txt"));
-            log("profile of the operations: %s", cfg.out().resolve(m + "-operations-profile.txt"));
-            return true;
-          });
-        }
+        if (cfg.profile()) summarizeProfile(opsJfr, m + "-operations-profile.txt");
       }
       if (cfg.runs("catchup")) phase("catchup", () -> catchup(http, setup.catchup));
       if (cfg.runs("connections") && cfg.connectionsOn().contains(m)) phase("connections", () -> idleSockets(load, setup.members));
@@ -237,6 +223,16 @@ public final class BenchMain {
         server = null;
       }
     }
+  }
+
+  /** Stops the server's recording and writes its summary to {@code name} in the output directory. */
+  private void summarizeProfile(Path jfr, String name) {
+    Profile.stop(server.pid(), jfr);
+    phase("profile", () -> {
+      Profile.summarize(jfr, cfg.out().resolve(name));
+      log("profile: %s", cfg.out().resolve(name));
+      return true;
+    });
   }
 
   private static boolean contains(int[] values, int v) {
