@@ -36,7 +36,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 @ExtendWith(VertxExtension.class)
 class ReviewNoteCommandBudgetTest {
-  static final int MAX_ROUND_TRIPS = 8;
+  /**
+   * 7-8 measured; one more allowed: the clean-up after the event starts beside the note's last read
+   * (is the share still there?), so on a loaded machine its second step can end before the answer
+   * arrives and count as one of the request's round trips.
+   */
+  static final int MAX_ROUND_TRIPS = 9;
   static final int MAX_COMMITS = 2;
 
   static final CommandRecorder RECORDER = new CommandRecorder();
