@@ -370,8 +370,11 @@ public final class EventLog {
     return new JsonObject().put("_id", stream.id() + "|" + tag);
   }
 
-  /** Records that event {@code seq} carries {@code tags}; before the event is stored (the outbox may do it while rendering). */
-  /** Deferred: only ever before the event's insert, which is durable and so makes them durable (or they are redone). */
+  /**
+   * Records that event {@code seq} carries {@code tags}; before the event is stored (the outbox may
+   * do it while rendering). Deferred: only ever before the event's insert, which is durable and so
+   * makes them durable (or they are redone).
+   */
   Future<Void> tag(Stream stream, long seq, List<String> tags) {
     return tag(deferred, stream, seq, tags);
   }

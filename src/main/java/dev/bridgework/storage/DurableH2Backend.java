@@ -98,8 +98,7 @@ final class DurableH2Backend extends H2Backend {
    */
   static DurableH2Backend open(String fileName, Compaction.Policy compaction) {
     // Auto-commit is off: we commit ourselves after every write, and once more on close.
-    MVStore store = new MVStore.Builder().fileName(fileName).autoCommitDisabled()
-        .cacheSize(Integer.getInteger("bw.cacheMb", 16)).open();
+    MVStore store = new MVStore.Builder().fileName(fileName).autoCommitDisabled().open();
     StoreFormat.prepare(store);
     DurableH2Backend backend = new DurableH2Backend(store);
     if (compaction != null) backend.compaction = Compaction.start(store, backend::alone, compaction);
